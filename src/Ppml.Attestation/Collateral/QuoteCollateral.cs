@@ -1,0 +1,165 @@
+using System.Text;
+using System.Text.Json;
+using Ppml.Attestation.Internal;
+
+namespace Ppml.Attestation.Collateral;
+
+/// <summary>
+/// Everything a quote is verified against besides the quote itself, already parsed: TCB Info and QE Identity with
+/// their signing chains, the CRLs, and (for quotes that do not embed it) the PCK certificate chain. The fields mirror
+/// Intel's <c>sgx_ql_qve_collateral_t</c>. Any part may be missing; the verifier reports what it could not check.
+/// </summary>
+public sealed record QuoteCollateral
+{
+    /// <summary>No collateral: only the PCK chain and signatures can be checked.</summary>
+    public static QuoteCollateral Empty { get; } = new();
+
+    /// <summary>Signed TCB Info for the platform's FMSPC.</summary>
+    public SignedTcbInfo? TcbInfo { get; init; }
+
+    /// <summary>Issuer chain of the TCB Info (TCB signing certificate and root CA).</summary>
+    public CertificateChain? TcbInfoIssuerChain { get; init; }
+
+    /// <summary>Signed QE Identity (<c>QE</c> for SGX, <c>TD_QE</c> for TDX).</summary>
+    public SignedEnclaveIdentity? QeIdentity { get; init; }
+
+    /// <summary>Issuer chain of the QE Identity; when <see langword="null"/>, <see cref="TcbInfoIssuerChain"/> is used.</summary>
+    public CertificateChain? QeIdentityIssuerChain { get; init; }
+
+    /// <summary>CRL of the Intel SGX Root CA.</summary>
+    public RevocationList? RootCaCrl { get; init; }
+
+    /// <summary>CRL of the PCK Processor or Platform CA that issued the PCK certificate.</summary>
+    public RevocationList? PckCrl { get; init; }
+
+    /// <summary>Issuer chain of <see cref="PckCrl"/> (informational: its expiry counts toward collateral expiry).</summary>
+    public CertificateChain? PckCrlIssuerChain { get; init; }
+
+    /// <summary>
+    /// PCK certificate chain for quotes whose certification data is not a chain (types 1 to 4). When set it is used
+    /// instead of the chain in the quote.
+    /// </summary>
+    public CertificateChain? PckCertificateChain { get; init; }
+
+    /// <summary>
+    /// Parses a collateral bundle shaped like Intel's <c>sgx_ql_qve_collateral_t</c>, as written by dcap-qvl, Intel's
+    /// QPL clients and the simulated platform: snake_case or camelCase keys; <c>tcb_info</c> and
+    /// <c>qe_identity</c> either as the PCS body (<c>{"tcbInfo":..,"signature":..}</c>, as a string or an object) or as
+    /// the signed inner JSON text with a separate hex <c>tcb_info_signature</c> / <c>qe_identity_signature</c>; CRLs as
+    /// hex DER, base64 DER or PEM; chains as PEM.
+    /// </summary>
+    /// <param name="json">UTF-8 JSON.</param>
+    /// <param name="input">Names the input in error messages.</param>
+    /// <returns>The parsed collateral.</returns>
+    /// <exception cref="AttestationFormatException">The bundle or one of its parts is malformed.</exception>
+    public static QuoteCollateral ParseBundleJson(ReadOnlySpan<byte> json, string input = "collateral")
+    {
+        byte[] copy = json.ToArray();
+        using JsonDocument document = JsonReading.Parse(copy, input);
+        JsonElement root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw JsonReading.Error(input, "$", $"must be a JSON object, found {root.ValueKind}");
+        }
+
+        return new QuoteCollateral
+        {
+            PckCrlIssuerChain = Chain(root, input, "pck_crl_issuer_chain", "pckCrlIssuerChain"),
+            RootCaCrl = Crl(root, input, "root_ca_crl", "rootCaCrl"),
+            PckCrl = Crl(root, input, "pck_crl", "pckCrl"),
+            TcbInfoIssuerChain = Chain(root, input, "tcb_info_issuer_chain", "tcbInfoIssuerChain"),
+            TcbInfo = Signed(root, input, ["tcb_info", "tcbInfo"], ["tcb_info_signature", "tcbInfoSignature"], "tcbInfo",
+                (body, signature, name) => SignedTcbInfo.Create(body, signature, name),
+                (pcs, name) => SignedTcbInfo.ParsePcsJson(pcs, name)),
+            QeIdentityIssuerChain = Chain(root, input, "qe_identity_issuer_chain", "qeIdentityIssuerChain"),
+            QeIdentity = Signed(root, input, ["qe_identity", "qeIdentity"], ["qe_identity_signature", "qeIdentitySignature"], "enclaveIdentity",
+                (body, signature, name) => SignedEnclaveIdentity.Create(body, signature, name),
+                (pcs, name) => SignedEnclaveIdentity.ParsePcsJson(pcs, name)),
+            PckCertificateChain = Chain(root, input, "pck_certificate_chain", "pckCertificateChain"),
+        };
+    }
+
+    private static JsonElement? Find(JsonElement root, params string[] names)
+    {
+        foreach (string name in names)
+        {
+            if (root.TryGetProperty(name, out JsonElement value) && value.ValueKind != JsonValueKind.Null)
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
+
+    private static string? Text(JsonElement root, string input, params string[] names)
+    {
+        JsonElement? value = Find(root, names);
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (value.Value.ValueKind != JsonValueKind.String)
+        {
+            throw JsonReading.Error(input, names[0], $"must be a string, found {value.Value.ValueKind}");
+        }
+
+        string text = value.Value.GetString()!;
+        return text.Length == 0 ? null : text;
+    }
+
+    private static CertificateChain? Chain(JsonElement root, string input, params string[] names)
+    {
+        string? pem = Text(root, input, names);
+        return pem is null ? null : CertificateChain.Parse(Encoding.UTF8.GetBytes(pem), $"{input}: {names[0]}");
+    }
+
+    private static RevocationList? Crl(JsonElement root, string input, params string[] names)
+    {
+        string? text = Text(root, input, names);
+        return text is null ? null : RevocationList.Parse(Encoding.UTF8.GetBytes(text), $"{input}: {names[0]}");
+    }
+
+    private static T? Signed<T>(
+        JsonElement root,
+        string input,
+        string[] names,
+        string[] signatureNames,
+        string pcsKey,
+        Func<byte[], byte[], string, T> fromBody,
+        Func<byte[], string, T> fromPcs)
+        where T : class
+    {
+        JsonElement? value = Find(root, names);
+        if (value is null)
+        {
+            return null;
+        }
+
+        string name = $"{input}: {names[0]}";
+        byte[] bytes = value.Value.ValueKind switch
+        {
+            JsonValueKind.String => Encoding.UTF8.GetBytes(value.Value.GetString()!),
+            JsonValueKind.Object => Encoding.UTF8.GetBytes(value.Value.GetRawText()),
+            _ => throw JsonReading.Error(input, names[0], $"must be a JSON string or object, found {value.Value.ValueKind}"),
+        };
+
+        string? signature = Text(root, input, signatureNames);
+        if (signature is null)
+        {
+            // Intel's shape: the PCS body with its own "signature".
+            return fromPcs(bytes, name);
+        }
+
+        using (JsonDocument inner = JsonReading.Parse(bytes, name))
+        {
+            if (inner.RootElement.ValueKind == JsonValueKind.Object && inner.RootElement.TryGetProperty(pcsKey, out _))
+            {
+                return fromPcs(bytes, name);
+            }
+        }
+
+        return fromBody(bytes, SignedCollateral.DecodeSignature(signature, input, signatureNames[0]), name);
+    }
+}

@@ -1,0 +1,7 @@
+namespace Ppml.Attestation.Verification;
+
+/// <summary>A piece of collateral that had expired at the verification time.</summary>
+/// <param name="Status">Intel's status for this kind of expiry (for example <see cref="QvlStatus.SgxCrlExpired"/>).</param>
+/// <param name="Description">What expired and when.</param>
+/// <param name="ExpiredAt">Its notAfter / nextUpdate.</param>
+public sealed record ExpiredCollateral(QvlStatus Status, string Description, DateTimeOffset ExpiredAt);
