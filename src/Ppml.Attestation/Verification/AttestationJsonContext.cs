@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Ppml.Attestation.Policy;
 
@@ -10,4 +12,15 @@ namespace Ppml.Attestation.Verification;
     WriteIndented = true)]
 [JsonSerializable(typeof(QuoteVerificationResult))]
 [JsonSerializable(typeof(PolicyOutcome))]
-internal sealed partial class AttestationJsonContext : JsonSerializerContext;
+internal sealed partial class AttestationJsonContext : JsonSerializerContext
+{
+    /// <summary>Output options: the generated metadata, written without escaping apostrophes in messages.</summary>
+    public static JsonSerializerOptions Output { get; } = new()
+    {
+        TypeInfoResolver = Default,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+}

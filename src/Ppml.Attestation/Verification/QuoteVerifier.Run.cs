@@ -257,7 +257,7 @@ public sealed partial class QuoteVerifier
             if (!IsTrustedRoot(root))
             {
                 return new Failure(QvlStatus.SgxPckCertChainUntrusted,
-                    $"the PCK certificate chain ends in '{root.SubjectCommonName}', whose key is not the trusted root's ('{_verifier._trustedRoot.SubjectCommonName}'). " +
+                    $"the PCK certificate chain ends in '{root.SubjectCommonName}' (key {KeyId(root)}) but the trusted root is '{_verifier._trustedRoot.SubjectCommonName}' (key {KeyId(_verifier._trustedRoot)}). " +
                     (_verifier.TrustsIntelRoot
                         ? "Only quotes from genuine Intel platforms verify against the Intel SGX Root CA; pass a simulated platform's root explicitly to verify simulated quotes."
                         : "Pass the root CA this platform chains to."));
@@ -361,7 +361,7 @@ public sealed partial class QuoteVerifier
             if (!IsTrustedRoot(root))
             {
                 return new Failure(QvlStatus.SgxTcbSigningCertChainUntrusted,
-                    $"the {what} signing chain ends in '{root.SubjectCommonName}', which is not the trusted root.");
+                    $"the {what} signing chain ends in '{root.SubjectCommonName}' (key {KeyId(root)}) but the trusted root is '{_verifier._trustedRoot.SubjectCommonName}' (key {KeyId(_verifier._trustedRoot)}).");
             }
 
             bool signed = _verifier.IsSignatureValid(signer.PublicKey, body, signature, DSASignatureFormat.IeeeP1363FixedFieldConcatenation) ||
@@ -854,6 +854,10 @@ public sealed partial class QuoteVerifier
 
         private bool IsTrustedRoot(ParsedCertificate root) =>
             !root.PublicKey.IsEmpty && root.PublicKey.Span.SequenceEqual(_verifier._trustedRoot.PublicKey.Span);
+
+        /// <summary>First 8 bytes of SHA-256 of the public key, to tell apart roots that share a name.</summary>
+        private static string KeyId(ParsedCertificate certificate) =>
+            Hex.Lower(SHA256.HashData(certificate.PublicKey.Span).AsSpan(0, 8));
 
         private void AddExpiry(DateTimeOffset expiry, QvlStatus status, string what)
         {
