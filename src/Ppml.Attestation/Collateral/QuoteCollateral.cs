@@ -64,19 +64,33 @@ public sealed record QuoteCollateral
 
         return new QuoteCollateral
         {
-            PckCrlIssuerChain = Chain(root, input, "pck_crl_issuer_chain", "pckCrlIssuerChain"),
-            RootCaCrl = Crl(root, input, "root_ca_crl", "rootCaCrl"),
-            PckCrl = Crl(root, input, "pck_crl", "pckCrl"),
-            TcbInfoIssuerChain = Chain(root, input, "tcb_info_issuer_chain", "tcbInfoIssuerChain"),
-            TcbInfo = Signed(root, input, ["tcb_info", "tcbInfo"], ["tcb_info_signature", "tcbInfoSignature"], "tcbInfo",
+            PckCrlIssuerChain = Piece("pck_crl_issuer_chain", () => Chain(root, input, "pck_crl_issuer_chain", "pckCrlIssuerChain")),
+            RootCaCrl = Piece("root_ca_crl", () => Crl(root, input, "root_ca_crl", "rootCaCrl")),
+            PckCrl = Piece("pck_crl", () => Crl(root, input, "pck_crl", "pckCrl")),
+            TcbInfoIssuerChain = Piece("tcb_info_issuer_chain", () => Chain(root, input, "tcb_info_issuer_chain", "tcbInfoIssuerChain")),
+            TcbInfo = Piece("tcb_info", () => Signed(root, input, ["tcb_info", "tcbInfo"], ["tcb_info_signature", "tcbInfoSignature"], "tcbInfo",
                 (body, signature, name) => SignedTcbInfo.Create(body, signature, name),
-                (pcs, name) => SignedTcbInfo.ParsePcsJson(pcs, name)),
-            QeIdentityIssuerChain = Chain(root, input, "qe_identity_issuer_chain", "qeIdentityIssuerChain"),
-            QeIdentity = Signed(root, input, ["qe_identity", "qeIdentity"], ["qe_identity_signature", "qeIdentitySignature"], "enclaveIdentity",
+                (pcs, name) => SignedTcbInfo.ParsePcsJson(pcs, name))),
+            QeIdentityIssuerChain = Piece("qe_identity_issuer_chain", () => Chain(root, input, "qe_identity_issuer_chain", "qeIdentityIssuerChain")),
+            QeIdentity = Piece("qe_identity", () => Signed(root, input, ["qe_identity", "qeIdentity"], ["qe_identity_signature", "qeIdentitySignature"], "enclaveIdentity",
                 (body, signature, name) => SignedEnclaveIdentity.Create(body, signature, name),
-                (pcs, name) => SignedEnclaveIdentity.ParsePcsJson(pcs, name)),
-            PckCertificateChain = Chain(root, input, "pck_certificate_chain", "pckCertificateChain"),
+                (pcs, name) => SignedEnclaveIdentity.ParsePcsJson(pcs, name))),
+            PckCertificateChain = Piece("pck_certificate_chain", () => Chain(root, input, "pck_certificate_chain", "pckCertificateChain")),
         };
+    }
+
+    /// <summary>Names the bundle key in the error, so callers can tell a bad TCB Info from a bad CRL.</summary>
+    private static T? Piece<T>(string key, Func<T?> parse)
+        where T : class
+    {
+        try
+        {
+            return parse();
+        }
+        catch (AttestationFormatException exception) when (exception.Field != key)
+        {
+            throw new AttestationFormatException(exception.Message, key, null, exception);
+        }
     }
 
     private static JsonElement? Find(JsonElement root, params string[] names)
