@@ -12,12 +12,15 @@ namespace Ppml.Attestation.Verification;
     WriteIndented = true)]
 [JsonSerializable(typeof(QuoteVerificationResult))]
 [JsonSerializable(typeof(PolicyOutcome))]
-internal sealed partial class AttestationJsonContext : JsonSerializerContext
+internal sealed partial class AttestationJsonContext : JsonSerializerContext;
+
+/// <summary>Output options: the generated metadata, written without escaping apostrophes in messages.</summary>
+internal static class AttestationJson
 {
-    /// <summary>Output options: the generated metadata, written without escaping apostrophes in messages.</summary>
+    // A separate class: a static initializer inside the generated context could run before its Default exists.
     public static JsonSerializerOptions Output { get; } = new()
     {
-        TypeInfoResolver = Default,
+        TypeInfoResolver = AttestationJsonContext.Default,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         WriteIndented = true,

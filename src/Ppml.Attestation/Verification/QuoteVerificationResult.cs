@@ -98,7 +98,7 @@ public sealed record QuoteVerificationResult
 
     /// <summary>The result as one indented JSON object (camelCase, nulls omitted).</summary>
     /// <returns>JSON text.</returns>
-    public string ToJson() => JsonSerializer.Serialize(this, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<QuoteVerificationResult>)AttestationJsonContext.Output.GetTypeInfo(typeof(QuoteVerificationResult)));
+    public string ToJson() => JsonSerializer.Serialize(this, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<QuoteVerificationResult>)AttestationJson.Output.GetTypeInfo(typeof(QuoteVerificationResult)));
 
     /// <summary>A short human-readable summary, one fact per line.</summary>
     /// <returns>Text.</returns>
