@@ -40,7 +40,7 @@ public static class QuoteVerificationCommand
         {
             byte[]? root = request.RootPath is null ? null : await reader.ReadAsync(request.RootPath, "--root").ConfigureAwait(false);
             verifier = new QuoteVerifier(
-                new QuoteVerifierOptions { TrustedRootCertificate = root, Strict = request.Strict },
+                new QuoteVerifierOptions { TrustedRootCertificate = root is null ? default(ReadOnlyMemory<byte>?) : root, Strict = request.Strict },
                 timeProvider);
             policy = request.PolicyPath is null
                 ? null

@@ -82,7 +82,8 @@ public sealed record AppraisalPolicy
             Tdx = root.TryGetProperty("tdx", out JsonElement tdx) ? TdxPolicy.Parse(tdx, input) : null,
             AllowedTcbStatuses = statuses,
             AllowedAdvisoryIds = root.TryGetProperty("allowedAdvisoryIds", out JsonElement advisories) ? Strings(advisories, input, "allowedAdvisoryIds") : null,
-            ReportData = reportData,
+            // Not "reportData is null ? null : ...": null converts implicitly to an empty, non-null ReadOnlyMemory.
+            ReportData = reportData is null ? default(ReadOnlyMemory<byte>?) : reportData,
             AllowExpiredCollateral = Bool(root, "allowExpiredCollateral", false, input),
             RequireRevocationCheck = Bool(root, "requireRevocationCheck", false, input),
         };
