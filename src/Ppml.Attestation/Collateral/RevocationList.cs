@@ -11,6 +11,7 @@ namespace Ppml.Attestation.Collateral;
 public sealed class RevocationList
 {
     private readonly HashSet<string> _revokedSerials = new(StringComparer.Ordinal);
+    private readonly SignatureMemo _signatures = new();
 
     private RevocationList(byte[] der)
     {
@@ -67,6 +68,11 @@ public sealed class RevocationList
     /// <summary>True when the CRL lists <paramref name="certificate"/> (same issuer and serial number).</summary>
     internal bool IsRevoked(ParsedCertificate certificate) =>
         certificate.Issuer.Span.SequenceEqual(Issuer.Span) && _revokedSerials.Contains(certificate.SerialNumber);
+
+    /// <summary>True when <paramref name="issuer"/>'s key verifies the CRL signature (ecdsa-with-SHA256); memoized.</summary>
+    internal bool IsSignedBy(ParsedCertificate issuer) =>
+        SignatureAlgorithm == Asn.EcdsaWithSha256 &&
+        _signatures.Check(issuer.PublicKey.Span, () => EcdsaP256.Verify(issuer.PublicKey.Span, Tbs.Span, Signature.Span, DSASignatureFormat.Rfc3279DerSequence));
 
     internal bool IsExpiredAt(DateTimeOffset time) => NextUpdate is { } next && time >= next;
 

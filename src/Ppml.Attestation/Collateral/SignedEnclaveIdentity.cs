@@ -28,6 +28,8 @@ public sealed class SignedEnclaveIdentity
 
     internal ReadOnlyMemory<byte> CompactBody { get; }
 
+    internal SignatureMemo Signatures { get; } = new();
+
     /// <summary>Parses an Intel PCS identity response body: <c>{"enclaveIdentity": {...}, "signature": "hex"}</c>.</summary>
     /// <param name="json">UTF-8 JSON.</param>
     /// <param name="input">Names the input in error messages.</param>

@@ -27,6 +27,8 @@ public sealed class SignedTcbInfo
 
     internal ReadOnlyMemory<byte> CompactBody { get; }
 
+    internal SignatureMemo Signatures { get; } = new();
+
     /// <summary>Parses an Intel PCS TCB Info response body: <c>{"tcbInfo": {...}, "signature": "hex"}</c>.</summary>
     /// <param name="json">UTF-8 JSON.</param>
     /// <param name="input">Names the input in error messages.</param>

@@ -47,26 +47,25 @@ internal static class EcdsaP256
         }
     }
 
-    /// <summary>True when <paramref name="rawKey"/> (X || Y) is a valid P-256 public point.</summary>
-    public static bool IsValidPoint(ReadOnlySpan<byte> rawKey)
+    /// <summary>Imports a raw P-256 public key (X || Y), or returns <see langword="null"/> when it is not a point on the curve.</summary>
+    public static ECDsa? TryImport(ReadOnlySpan<byte> rawKey)
     {
         if (rawKey.Length != 64)
         {
-            return false;
+            return null;
         }
 
         try
         {
-            using ECDsa key = ECDsa.Create(new ECParameters
+            return ECDsa.Create(new ECParameters
             {
                 Curve = ECCurve.NamedCurves.nistP256,
                 Q = new ECPoint { X = rawKey[..32].ToArray(), Y = rawKey[32..].ToArray() },
             });
-            return true;
         }
         catch (CryptographicException)
         {
-            return false;
+            return null;
         }
     }
 }

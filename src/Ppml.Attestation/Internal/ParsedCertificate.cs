@@ -13,6 +13,7 @@ internal sealed class ParsedCertificate
     public const string SgxExtensionOid = "1.2.840.113741.1.13.1";
 
     private readonly Lazy<SgxExtensionsParse> _sgxExtensions;
+    private readonly SignatureMemo _signatures = new();
 
     private ParsedCertificate(byte[] der)
     {
@@ -68,10 +69,10 @@ internal sealed class ParsedCertificate
         return certificate;
     }
 
-    /// <summary>True when <paramref name="issuer"/>'s key verifies this certificate's signature (ecdsa-with-SHA256).</summary>
+    /// <summary>True when <paramref name="issuer"/>'s key verifies this certificate's signature (ecdsa-with-SHA256); memoized.</summary>
     public bool IsSignedBy(ParsedCertificate issuer) =>
         SignatureAlgorithm == Asn.EcdsaWithSha256 &&
-        EcdsaP256.Verify(issuer.PublicKey.Span, Tbs.Span, Signature.Span, DSASignatureFormat.Rfc3279DerSequence);
+        _signatures.Check(issuer.PublicKey.Span, () => EcdsaP256.Verify(issuer.PublicKey.Span, Tbs.Span, Signature.Span, DSASignatureFormat.Rfc3279DerSequence));
 
     private void ParseFields()
     {

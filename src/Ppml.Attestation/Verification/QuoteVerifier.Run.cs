@@ -134,6 +134,7 @@ public sealed partial class QuoteVerifier
             if (_collateral.TcbInfo is { } signedTcbInfo)
             {
                 failure = VerifySignedCollateral(
+                    signedTcbInfo.Signatures,
                     signedTcbInfo.Body, signedTcbInfo.CompactBody, signedTcbInfo.Signature, _collateral.TcbInfoIssuerChain,
                     "TCB Info", QvlStatus.TcbInfoInvalidSignature);
                 if (failure is not null)
@@ -153,6 +154,7 @@ public sealed partial class QuoteVerifier
             if (_collateral.QeIdentity is { } signedIdentity)
             {
                 failure = VerifySignedCollateral(
+                    signedIdentity.Signatures,
                     signedIdentity.Body, signedIdentity.CompactBody, signedIdentity.Signature,
                     _collateral.QeIdentityIssuerChain ?? _collateral.TcbInfoIssuerChain,
                     "QE Identity", QvlStatus.SgxEnclaveIdentityInvalidSignature);
@@ -239,17 +241,17 @@ public sealed partial class QuoteVerifier
                 return new Failure(QvlStatus.SgxPckMissing, "the PCK certificate chain has no 'SGX PCK Certificate' leaf.");
             }
 
-            if (!_verifier.IsCertificateSignedBy(root, root))
+            if (!IsCertificateSignedBy(root, root))
             {
                 return new Failure(QvlStatus.SgxRootCaInvalidIssuer, $"the root CA certificate '{root.SubjectCommonName}' of the PCK chain is not validly self-signed.");
             }
 
-            if (!intermediate.Issuer.Span.SequenceEqual(root.Subject.Span) || !_verifier.IsCertificateSignedBy(intermediate, root))
+            if (!intermediate.Issuer.Span.SequenceEqual(root.Subject.Span) || !IsCertificateSignedBy(intermediate, root))
             {
                 return new Failure(QvlStatus.SgxIntermediateCaInvalidIssuer, $"'{intermediate.SubjectCommonName}' is not signed by '{root.SubjectCommonName}'.");
             }
 
-            if (!leaf.Issuer.Span.SequenceEqual(intermediate.Subject.Span) || !_verifier.IsCertificateSignedBy(leaf, intermediate))
+            if (!leaf.Issuer.Span.SequenceEqual(intermediate.Subject.Span) || !IsCertificateSignedBy(leaf, intermediate))
             {
                 return new Failure(QvlStatus.SgxPckInvalidIssuer, $"the PCK certificate is not signed by '{intermediate.SubjectCommonName}'.");
             }
@@ -304,6 +306,7 @@ public sealed partial class QuoteVerifier
 
         /// <summary>TCBSigningChain + signature + expiry, for TCB Info and QE Identity.</summary>
         private Failure? VerifySignedCollateral(
+            SignatureMemo memo,
             ReadOnlyMemory<byte> body,
             ReadOnlyMemory<byte> compactBody,
             ReadOnlyMemory<byte> signature,
@@ -329,7 +332,7 @@ public sealed partial class QuoteVerifier
                 return new Failure(QvlStatus.SgxRootCaMissing, $"the {what} signing chain has no self-issued 'SGX Root CA' certificate.");
             }
 
-            if (!_verifier.IsCertificateSignedBy(root, root))
+            if (!IsCertificateSignedBy(root, root))
             {
                 return new Failure(QvlStatus.SgxRootCaInvalidIssuer, $"the root CA certificate of the {what} signing chain is not validly self-signed.");
             }
@@ -339,7 +342,7 @@ public sealed partial class QuoteVerifier
                 return new Failure(QvlStatus.SgxTcbSigningCertMissing, $"the {what} signing chain has no 'SGX TCB Signing' certificate.");
             }
 
-            if (!signer.Issuer.Span.SequenceEqual(root.Subject.Span) || !_verifier.IsCertificateSignedBy(signer, root))
+            if (!signer.Issuer.Span.SequenceEqual(root.Subject.Span) || !IsCertificateSignedBy(signer, root))
             {
                 return new Failure(QvlStatus.SgxTcbSigningCertInvalidIssuer, $"the TCB signing certificate of the {what} is not signed by '{root.SubjectCommonName}'.");
             }
@@ -364,9 +367,10 @@ public sealed partial class QuoteVerifier
                     $"the {what} signing chain ends in '{root.SubjectCommonName}' (key {KeyId(root)}) but the trusted root is '{_verifier._trustedRoot.SubjectCommonName}' (key {KeyId(_verifier._trustedRoot)}).");
             }
 
-            bool signed = _verifier.IsSignatureValid(signer.PublicKey, body, signature, DSASignatureFormat.IeeeP1363FixedFieldConcatenation) ||
+            bool signed = memo.Check(signer.PublicKey.Span, () =>
+                EcdsaP256.Verify(signer.PublicKey.Span, body.Span, signature.Span, DSASignatureFormat.IeeeP1363FixedFieldConcatenation) ||
                 (!compactBody.Span.SequenceEqual(body.Span) &&
-                 _verifier.IsSignatureValid(signer.PublicKey, compactBody, signature, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+                 EcdsaP256.Verify(signer.PublicKey.Span, compactBody.Span, signature.Span, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)));
             if (!signed)
             {
                 return new Failure(invalidSignature,
@@ -378,7 +382,7 @@ public sealed partial class QuoteVerifier
             return null;
         }
 
-        private Failure? CheckCrl(RevocationList crl, ParsedCertificate expectedIssuer, string what)
+        private static Failure? CheckCrl(RevocationList crl, ParsedCertificate expectedIssuer, string what)
         {
             if (!crl.Issuer.Span.SequenceEqual(expectedIssuer.Subject.Span))
             {
@@ -386,7 +390,7 @@ public sealed partial class QuoteVerifier
                     $"the {what} is issued by '{crl.IssuerCommonName}', not by '{expectedIssuer.SubjectCommonName}'.");
             }
 
-            if (!_verifier.IsCrlSignedBy(crl, expectedIssuer))
+            if (!IsCrlSignedBy(crl, expectedIssuer))
             {
                 return new Failure(QvlStatus.SgxCrlInvalidSignature, $"the {what} signature does not verify with '{expectedIssuer.SubjectCommonName}'.");
             }
@@ -475,12 +479,12 @@ public sealed partial class QuoteVerifier
                 qeStatus = status;
             }
 
-            if (!EcdsaP256.IsValidPoint(signature.AttestationKey.Span))
+            if (_verifier.ImportAttestationKey(signature.AttestationKey) is not { } attestationKey)
             {
                 return (QvlStatus.UnsupportedQuoteFormat, "the attestation key in the quote is not a P-256 public key.");
             }
 
-            if (!EcdsaP256.Verify(signature.AttestationKey.Span, _quote.SignedData.Span, signature.Signature.Span, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
+            if (!attestationKey.Verify(_quote.SignedData.Span, signature.Signature.Span))
             {
                 return (QvlStatus.InvalidQuoteSignature,
                     "the quote signature does not verify with the attestation key: the header or report body was altered.");

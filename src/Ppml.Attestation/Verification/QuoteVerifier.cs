@@ -21,6 +21,7 @@ public sealed partial class QuoteVerifier
     private readonly ParsedCertificate _trustedRoot;
     private readonly BoundedCache<bool> _signatures = new(CacheCapacity);
     private readonly BoundedCache<ChainParse> _chains = new(CacheCapacity);
+    private readonly BoundedCache<ImportedKey?> _attestationKeys = new(CacheCapacity);
 
     /// <summary>Creates a verifier.</summary>
     /// <param name="options">Trust anchor and strictness; <see langword="null"/> for the defaults.</param>
@@ -95,13 +96,17 @@ public sealed partial class QuoteVerifier
         return _signatures.GetOrAdd(key, () => EcdsaP256.Verify(publicKey.Span, data.Span, signature.Span, format));
     }
 
-    private bool IsCertificateSignedBy(ParsedCertificate certificate, ParsedCertificate issuer) =>
-        certificate.SignatureAlgorithm == Asn.EcdsaWithSha256 &&
-        IsSignatureValid(issuer.PublicKey, certificate.Tbs, certificate.Signature, DSASignatureFormat.Rfc3279DerSequence);
+    private static bool IsCertificateSignedBy(ParsedCertificate certificate, ParsedCertificate issuer) => certificate.IsSignedBy(issuer);
 
-    private bool IsCrlSignedBy(RevocationList crl, ParsedCertificate issuer) =>
-        crl.SignatureAlgorithm == Asn.EcdsaWithSha256 &&
-        IsSignatureValid(issuer.PublicKey, crl.Tbs, crl.Signature, DSASignatureFormat.Rfc3279DerSequence);
+    private static bool IsCrlSignedBy(RevocationList crl, ParsedCertificate issuer) => crl.IsSignedBy(issuer);
+
+    /// <summary>
+    /// The attestation key imported once per exact key bytes (a QE keeps its key across quotes). Importing validates
+    /// the point and costs more than a verification, so this is where repeated verifications save most.
+    /// <see langword="null"/> when the bytes are not a P-256 point.
+    /// </summary>
+    private ImportedKey? ImportAttestationKey(ReadOnlyMemory<byte> rawKey) =>
+        _attestationKeys.GetOrAdd(new BytesKey(rawKey.ToArray()), () => EcdsaP256.TryImport(rawKey.Span) is { } key ? new ImportedKey(key) : null);
 
     /// <summary>The PEM chain from quote certification data, parsed once per exact byte string.</summary>
     private ChainParse ParseEmbeddedChain(ReadOnlyMemory<byte> pem) =>
@@ -118,4 +123,23 @@ public sealed partial class QuoteVerifier
         });
 
     private sealed record ChainParse(CertificateChain? Chain, string? Error);
+
+    /// <summary>An imported key shared across threads; verification is serialized per key because ECDsa is not documented thread-safe.</summary>
+    private sealed class ImportedKey(ECDsa key)
+    {
+        private readonly Lock _gate = new();
+
+        public bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+        {
+            if (signature.Length != 64)
+            {
+                return false;
+            }
+
+            lock (_gate)
+            {
+                return key.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+            }
+        }
+    }
 }
