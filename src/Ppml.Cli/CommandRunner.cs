@@ -35,6 +35,7 @@ internal static class CommandRunner
         CliException cli => (cli.ExitCode, cli.Message),
         KmsException { Code: KmsErrorCode.InvalidKeyName } kms => (ExitCodes.InvalidInput, kms.Message),
         KmsException kms => (ExitCodes.Failure, kms.Message),
+        Ppml.Tee.TeeException tee => (ExitCodes.Failure, tee.Message),
         FileNotFoundException notFound => (ExitCodes.InvalidInput, notFound.Message),
         DirectoryNotFoundException notFound => (ExitCodes.InvalidInput, notFound.Message),
         FormatException format => (ExitCodes.InvalidInput, format.Message),
