@@ -4,7 +4,7 @@ using BenchmarkDotNet.Validators;
 
 namespace Ppml.Benchmarks;
 
-/// <summary>The one benchmark configuration (STYLE.md §11): memory diagnoser, optimized JIT required.</summary>
+/// <summary>The configuration every benchmark runs with: allocations measured, unoptimized builds refused.</summary>
 public static class BenchConfig
 {
     public static IConfig Default { get; } = DefaultConfig.Instance

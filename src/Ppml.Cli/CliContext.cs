@@ -1,0 +1,32 @@
+namespace Ppml.Cli;
+
+/// <summary>Everything a command touches outside its arguments, injectable for tests.</summary>
+internal sealed class CliContext
+{
+    public required TextWriter Output { get; init; }
+
+    public required TextWriter Error { get; init; }
+
+    public TextReader Input { get; init; } = TextReader.Null;
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Environment lookup (tests pass a dictionary).</summary>
+    public Func<string, string?> GetEnvironmentVariable { get; init; } = Environment.GetEnvironmentVariable;
+
+    /// <summary>Whether a progress bar may be drawn on <see cref="Error"/> (a terminal).</summary>
+    public bool IsErrorInteractive { get; init; }
+
+    /// <summary>The working directory that relative paths resolve against.</summary>
+    public string WorkingDirectory { get; init; } = Directory.GetCurrentDirectory();
+
+    public string ResolvePath(string path) => Path.GetFullPath(path, WorkingDirectory);
+
+    public static CliContext FromConsole() => new()
+    {
+        Output = Console.Out,
+        Error = Console.Error,
+        Input = Console.In,
+        IsErrorInteractive = !Console.IsErrorRedirected,
+    };
+}

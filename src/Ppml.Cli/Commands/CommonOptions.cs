@@ -1,0 +1,30 @@
+using System.CommandLine;
+
+namespace Ppml.Cli.Commands;
+
+/// <summary>Options shared by many commands.</summary>
+internal static class CommonOptions
+{
+    /// <summary>--home, on the root command and every subcommand.</summary>
+    public static Option<string?> Home { get; } = new("--home")
+    {
+        Description = "Workspace directory (default: $PPML_HOME, else ./.ppml).",
+        Recursive = true,
+    };
+
+    public static Option<bool> Json() => new("--json") { Description = "Print one JSON object on stdout instead of text." };
+
+    public static Option<bool> Force(string what) => new("--force") { Description = $"Replace {what} if it exists." };
+
+    public static Option<string?> Kms() => new("--kms")
+    {
+        Description = "KMS URI: file:PATH for a local store (default: the workspace KMS).",
+    };
+
+    public static Option<string?> KmsPasswordFile() => new("--kms-password-file")
+    {
+        Description = "File holding the password of a file: KMS store (default: the workspace password).",
+    };
+
+    public static Option<string?> Key() => new("--key") { Description = "Primary key name (default: the workspace's default key)." };
+}

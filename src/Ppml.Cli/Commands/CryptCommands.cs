@@ -1,0 +1,57 @@
+using System.CommandLine;
+using Ppml.Cli.Handlers;
+
+namespace Ppml.Cli.Commands;
+
+/// <summary><c>ppml encrypt</c> and <c>ppml decrypt</c>.</summary>
+internal static class CryptCommands
+{
+    public static Command CreateEncrypt(CliContext context) => Create(
+        context,
+        "encrypt",
+        "Envelope-encrypt a file or a directory tree into PPML containers (one fresh data key per file; '.ppml' appended).",
+        encrypt: true);
+
+    public static Command CreateDecrypt(CliContext context) => Create(
+        context,
+        "decrypt",
+        "Decrypt a PPML container or a tree of them ('.ppml' stripped); nothing is written unless every byte authenticates.",
+        encrypt: false);
+
+    private static Command Create(CliContext context, string name, string description, bool encrypt)
+    {
+        var input = new Option<string>("--in") { Description = "Input file or directory.", Required = true };
+        var output = new Option<string>("--out") { Description = "Output file or directory.", Required = true };
+        Option<string?> kms = CommonOptions.Kms();
+        Option<string?> passwordFile = CommonOptions.KmsPasswordFile();
+        Option<bool> force = CommonOptions.Force("the output");
+        Option<bool> json = CommonOptions.Json();
+        var command = new Command(name, description) { input, output, kms, passwordFile, force, json };
+        Option<string?>? key = null;
+        Option<int?>? segmentSize = null;
+        if (encrypt)
+        {
+            key = CommonOptions.Key();
+            segmentSize = new Option<int?>("--segment-size") { Description = "Plaintext bytes per authenticated segment (default 1 MiB)." };
+            command.Options.Add(key);
+            command.Options.Add(segmentSize);
+        }
+
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
+        {
+            var options = new CryptHandler.Options(
+                parse.GetRequiredValue(input),
+                parse.GetRequiredValue(output),
+                parse.GetValue(CommonOptions.Home),
+                parse.GetValue(kms),
+                parse.GetValue(passwordFile),
+                key is null ? null : parse.GetValue(key),
+                parse.GetValue(force),
+                segmentSize is null ? null : parse.GetValue(segmentSize),
+                parse.GetValue(json));
+            var handler = new CryptHandler(context);
+            return encrypt ? handler.EncryptAsync(options, cancellationToken) : handler.DecryptAsync(options, cancellationToken);
+        }));
+        return command;
+    }
+}

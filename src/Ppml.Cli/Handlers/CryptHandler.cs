@@ -1,0 +1,222 @@
+using System.Text.Json;
+using Ppml.Cli.Output;
+using Ppml.Cli.Workspace;
+using Ppml.Crypto.Container;
+using Ppml.Kms;
+using Ppml.Kms.Envelope;
+
+namespace Ppml.Cli.Handlers;
+
+/// <summary>
+/// <c>ppml encrypt</c> and <c>ppml decrypt</c>: one file, or a directory tree mirrored file by file
+/// (<c>.ppml</c> appended on encrypt, stripped on decrypt). A directory is written into a staging directory and
+/// moved into place only when every file succeeded, so a failure leaves no partial output.
+/// </summary>
+internal sealed class CryptHandler
+{
+    public const string Extension = ".ppml";
+
+    private readonly CliContext _context;
+
+    public CryptHandler(CliContext context)
+    {
+        _context = context;
+    }
+
+    public sealed record Options(
+        string Input,
+        string Output,
+        string? Home,
+        string? KmsUri,
+        string? KmsPasswordFile,
+        string? KeyName,
+        bool Force,
+        int? SegmentSize,
+        bool Json);
+
+    public Task<int> EncryptAsync(Options options, CancellationToken cancellationToken) =>
+        RunAsync(options, encrypt: true, cancellationToken);
+
+    public Task<int> DecryptAsync(Options options, CancellationToken cancellationToken) =>
+        RunAsync(options, encrypt: false, cancellationToken);
+
+    private async Task<int> RunAsync(Options options, bool encrypt, CancellationToken cancellationToken)
+    {
+        string input = _context.ResolvePath(options.Input);
+        string output = _context.ResolvePath(options.Output);
+        bool isDirectory = Directory.Exists(input);
+        if (!isDirectory && !File.Exists(input))
+        {
+            throw CliException.Usage($"Input '{input}' does not exist.");
+        }
+
+        if (IsSameOrInside(output, input))
+        {
+            throw CliException.Usage($"Output '{output}' must not be the input or inside it.");
+        }
+
+        ContainerOptions? containerOptions = null;
+        if (options.SegmentSize is { } segmentSize)
+        {
+            containerOptions = new ContainerOptions { SegmentSize = segmentSize };
+        }
+
+        List<(string Source, string Relative)> files = isDirectory ? ListTree(input, encrypt) : [(input, MapName(Path.GetFileName(input), encrypt))];
+        if (!isDirectory && Directory.Exists(output))
+        {
+            output = Path.Combine(output, files[0].Relative);
+        }
+
+        if (!options.Force)
+        {
+            string? existing = isDirectory
+                ? (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any() ? output : null)
+                : (File.Exists(output) ? output : null);
+            if (existing is not null)
+            {
+                throw CliException.Failure($"Output '{existing}' already exists; pass --force to replace it.");
+            }
+        }
+
+        using IKeyManagementService kms = await PpmlWorkspace.OpenKmsAsync(_context, options.Home, options.KmsUri, options.KmsPasswordFile, cancellationToken);
+        string keyName = options.KeyName ?? await DefaultKeyAsync(options, cancellationToken);
+        long totalBytes = files.Sum(f => new FileInfo(f.Source).Length);
+        using var progress = new ProgressBar(_context, encrypt ? "encrypt" : "decrypt", totalBytes);
+
+        if (!isDirectory)
+        {
+            await ProcessFileAsync(kms, keyName, files[0].Source, output, encrypt, containerOptions, options.Force, progress, cancellationToken);
+        }
+        else
+        {
+            string staging = $"{output.TrimEnd(Path.DirectorySeparatorChar)}.tmp-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4))}";
+            try
+            {
+                foreach ((string source, string relative) in files)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    string target = Path.Combine(staging, relative);
+                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                    await ProcessFileAsync(kms, keyName, source, target, encrypt, containerOptions, overwrite: false, progress, cancellationToken);
+                }
+
+                Commit(staging, output, files);
+            }
+            finally
+            {
+                if (Directory.Exists(staging))
+                {
+                    Directory.Delete(staging, recursive: true);
+                }
+            }
+        }
+
+        if (options.Json)
+        {
+            await _context.Output.WriteLineAsync(JsonSerializer.Serialize(
+                new CryptReport(encrypt ? "encrypt" : "decrypt", input, output, files.Count, totalBytes, encrypt ? keyName : null),
+                CliJsonContext.Default.CryptReport));
+        }
+        else
+        {
+            await _context.Output.WriteLineAsync(
+                $"{(encrypt ? "Encrypted" : "Decrypted")} {files.Count} file(s), {ProgressBar.FormatBytes(totalBytes)}: {input} -> {output}");
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private async Task<string> DefaultKeyAsync(Options options, CancellationToken cancellationToken)
+    {
+        if (options.KmsUri is not null && !PpmlWorkspace.Exists(PpmlWorkspace.ResolveRoot(_context, options.Home)))
+        {
+            return InitHandler.DefaultKeyName;
+        }
+
+        PpmlWorkspace workspace = await PpmlWorkspace.OpenAsync(PpmlWorkspace.ResolveRoot(_context, options.Home), cancellationToken);
+        return workspace.Config.DefaultKey;
+    }
+
+    private static async Task ProcessFileAsync(
+        IKeyManagementService kms,
+        string keyName,
+        string source,
+        string target,
+        bool encrypt,
+        ContainerOptions? containerOptions,
+        bool overwrite,
+        IProgress<long> progress,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (encrypt)
+            {
+                await EnvelopeEncryption.EncryptFileAsync(kms, keyName, source, target, containerOptions, overwrite, progress, cancellationToken);
+            }
+            else
+            {
+                await EnvelopeEncryption.DecryptFileAsync(kms, source, target, overwrite, progress, cancellationToken);
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException and not CliException)
+        {
+            (int code, string message) = CommandRunner.Describe(exception);
+            throw new CliException(code, message.Contains(source, StringComparison.Ordinal) ? message : $"'{source}': {message}", exception);
+        }
+    }
+
+    private static List<(string Source, string Relative)> ListTree(string root, bool encrypt)
+    {
+        var files = new List<(string, string)>();
+        foreach (string path in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            string relative = Path.GetRelativePath(root, path);
+            if (!encrypt && !relative.EndsWith(Extension, StringComparison.Ordinal))
+            {
+                throw CliException.Usage($"'{path}' is not a '{Extension}' file; decrypt expects a tree written by 'ppml encrypt'.");
+            }
+
+            files.Add((path, MapName(relative, encrypt)));
+        }
+
+        return files;
+    }
+
+    private static string MapName(string relative, bool encrypt)
+    {
+        if (encrypt)
+        {
+            return relative + Extension;
+        }
+
+        return relative.EndsWith(Extension, StringComparison.Ordinal) && relative.Length > Extension.Length
+            ? relative[..^Extension.Length]
+            : relative + ".decrypted";
+    }
+
+    private static void Commit(string staging, string output, List<(string Source, string Relative)> files)
+    {
+        if (!Directory.Exists(output))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+            Directory.Move(staging, output);
+            return;
+        }
+
+        foreach ((_, string relative) in files)
+        {
+            string target = Path.Combine(output, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Move(Path.Combine(staging, relative), target, overwrite: true);
+        }
+    }
+
+    private static bool IsSameOrInside(string path, string root)
+    {
+        string normalizedRoot = root.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+        return path == root || path.StartsWith(normalizedRoot, StringComparison.Ordinal);
+    }
+}
+
+internal sealed record CryptReport(string Operation, string Input, string Output, int Files, long Bytes, string? Key);

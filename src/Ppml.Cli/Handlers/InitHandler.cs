@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Ppml.Cli.Workspace;
+using Ppml.Crypto.IO;
+using Ppml.Crypto.Keys;
+using Ppml.Kms.File;
+
+namespace Ppml.Cli.Handlers;
+
+/// <summary><c>ppml init</c>: creates a workspace; with --force, moves the old one to backups/ first.</summary>
+internal sealed class InitHandler
+{
+    public const string DefaultKeyName = "primary";
+
+    private readonly CliContext _context;
+
+    public InitHandler(CliContext context)
+    {
+        _context = context;
+    }
+
+    public async Task<InitResult> InitializeAsync(string root, bool force, string? passwordFile, CancellationToken cancellationToken)
+    {
+        string? backup = null;
+        if (Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any(e => Path.GetFileName(e) != PpmlWorkspace.BackupsDirectoryName))
+        {
+            if (!force)
+            {
+                throw CliException.Failure(
+                    $"'{root}' already holds a workspace; its keys protect your data. Pass --force to replace it (the old one is kept under {PpmlWorkspace.BackupsDirectoryName}/).");
+            }
+
+            backup = MoveToBackup(root);
+        }
+
+        Directory.CreateDirectory(root);
+        string password = passwordFile is null
+            ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))
+            : await PasswordFile.ReadAsync(_context.ResolvePath(passwordFile), _context.Input, cancellationToken);
+
+        await PasswordEncryption.EncryptToDirectoryAsync(password, Path.Combine(root, PpmlWorkspace.PasswordDirectoryName), overwrite: false, cancellationToken);
+
+        using (var enclaveKey = RsaKeyGenerator.Generate(3072, 3))
+        {
+            await WritePemAsync(Path.Combine(root, PpmlWorkspace.EnclaveKeyFileName), enclaveKey.ExportRSAPrivateKeyPem(), cancellationToken);
+        }
+
+        await TlsMaterialGenerator.WriteAsync(
+            Path.Combine(root, PpmlWorkspace.TlsDirectoryName), password, [], _context.TimeProvider, overwrite: false, cancellationToken);
+
+        using (FileKeyManagementService kms = await FileKeyManagementService.CreateAsync(
+            Path.Combine(root, PpmlWorkspace.KmsDirectoryName), password, _context.TimeProvider, cancellationToken))
+        {
+            await kms.CreateKeyAsync(DefaultKeyName, cancellationToken);
+        }
+
+        var config = new WorkspaceConfig
+        {
+            Tee = "simulation",
+            Kms = "file:" + PpmlWorkspace.KmsDirectoryName,
+            DefaultKey = DefaultKeyName,
+            CreatedAt = _context.TimeProvider.GetUtcNow(),
+        };
+        await AtomicFile.WriteAllBytesAsync(
+            Path.Combine(root, PpmlWorkspace.ConfigFileName),
+            JsonSerializer.SerializeToUtf8Bytes(config, WorkspaceJsonContext.Default.WorkspaceConfig),
+            overwrite: false,
+            cancellationToken: cancellationToken);
+
+        return new InitResult(root, config.Tee, config.Kms, DefaultKeyName, backup);
+    }
+
+    public static Task WritePemAsync(string path, string pem, CancellationToken cancellationToken) =>
+        AtomicFile.WriteAllBytesAsync(path, Encoding.ASCII.GetBytes(pem + "\n"), overwrite: false, AtomicFile.OwnerOnly, cancellationToken);
+
+    private string MoveToBackup(string root)
+    {
+        string stamp = _context.TimeProvider.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+        string backup = Path.Combine(root, PpmlWorkspace.BackupsDirectoryName, stamp);
+        int suffix = 1;
+        while (Directory.Exists(backup))
+        {
+            backup = Path.Combine(root, PpmlWorkspace.BackupsDirectoryName, $"{stamp}-{suffix++}");
+        }
+
+        Directory.CreateDirectory(backup);
+        foreach (string entry in Directory.EnumerateFileSystemEntries(root))
+        {
+            string name = Path.GetFileName(entry);
+            if (name == PpmlWorkspace.BackupsDirectoryName)
+            {
+                continue;
+            }
+
+            string target = Path.Combine(backup, name);
+            if (Directory.Exists(entry))
+            {
+                Directory.Move(entry, target);
+            }
+            else
+            {
+                File.Move(entry, target);
+            }
+        }
+
+        return backup;
+    }
+}
+
+internal sealed record InitResult(string Root, string Tee, string Kms, string DefaultKey, string? Backup);

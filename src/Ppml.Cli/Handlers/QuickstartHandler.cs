@@ -1,0 +1,190 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Ppml.Cli.Output;
+using Ppml.Cli.Workspace;
+
+namespace Ppml.Cli.Handlers;
+
+/// <summary>
+/// <c>ppml quickstart</c>: the whole tour in a fresh temporary workspace, on embedded sample data, with no network.
+/// Each step prints one line; the report ends with a verdict. Later capabilities add their steps here.
+/// </summary>
+internal sealed class QuickstartHandler
+{
+    private readonly CliContext _context;
+    private readonly List<QuickstartStep> _steps = [];
+
+    public QuickstartHandler(CliContext context)
+    {
+        _context = context;
+    }
+
+    public async Task<int> RunAsync(string? keepDirectory, bool json, CancellationToken cancellationToken)
+    {
+        string root = keepDirectory is null
+            ? Directory.CreateTempSubdirectory("ppml-quickstart-").FullName
+            : _context.ResolvePath(keepDirectory);
+        if (keepDirectory is not null && Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any())
+        {
+            throw CliException.Usage($"--keep directory '{root}' must be empty or absent.");
+        }
+
+        Directory.CreateDirectory(root);
+        string home = Path.Combine(root, PpmlWorkspace.DefaultDirectoryName);
+        bool passed;
+        try
+        {
+            if (!json)
+            {
+                await _context.Output.WriteLineAsync($"PPML quickstart in {root}");
+            }
+
+            InitResult init = await StepAsync("init", json, async () =>
+            {
+                InitResult result = await new InitHandler(_context).InitializeAsync(home, force: false, passwordFile: null, cancellationToken);
+                return (result, $"workspace {home}; TEE: {result.Tee} (no SGX/TDX here: memory is NOT hardware-protected); KMS key '{result.DefaultKey}'");
+            });
+
+            string plainDirectory = Path.Combine(root, "data");
+            string encryptedDirectory = Path.Combine(root, "data.enc");
+            string decryptedDirectory = Path.Combine(root, "data.dec");
+            await StepAsync("sample", json, async () =>
+            {
+                int bytes = await WriteSampleAsync(plainDirectory, cancellationToken);
+                return (bytes, $"wrote sample dataset ({bytes} bytes in 2 files) to {plainDirectory}");
+            });
+
+            var silent = new CliContext
+            {
+                Output = TextWriter.Null,
+                Error = _context.Error,
+                TimeProvider = _context.TimeProvider,
+                GetEnvironmentVariable = _context.GetEnvironmentVariable,
+                WorkingDirectory = root,
+            };
+            var crypt = new CryptHandler(silent);
+            await StepAsync("encrypt", json, async () =>
+            {
+                await crypt.EncryptAsync(new CryptHandler.Options(plainDirectory, encryptedDirectory, home, null, null, null, false, null, false), cancellationToken);
+                bool noPlaintext = Directory.EnumerateFiles(encryptedDirectory, "*", SearchOption.AllDirectories)
+                    .All(f => !File.ReadAllText(f).Contains("Berlin", StringComparison.Ordinal));
+                if (!noPlaintext)
+                {
+                    throw CliException.Failure("An encrypted file still contains sample plaintext.");
+                }
+
+                return (0, $"encrypted {plainDirectory} -> {encryptedDirectory} (one data key per file, key '{init.DefaultKey}')");
+            });
+
+            await StepAsync("decrypt", json, async () =>
+            {
+                await crypt.DecryptAsync(new CryptHandler.Options(encryptedDirectory, decryptedDirectory, home, null, null, null, false, null, false), cancellationToken);
+                return (0, $"decrypted {encryptedDirectory} -> {decryptedDirectory}");
+            });
+
+            await StepAsync("verify", json, async () =>
+            {
+                foreach (string file in Directory.EnumerateFiles(plainDirectory, "*", SearchOption.AllDirectories))
+                {
+                    string copy = Path.Combine(decryptedDirectory, Path.GetRelativePath(plainDirectory, file));
+                    byte[] expected = SHA256.HashData(await File.ReadAllBytesAsync(file, cancellationToken));
+                    byte[] actual = SHA256.HashData(await File.ReadAllBytesAsync(copy, cancellationToken));
+                    if (!expected.AsSpan().SequenceEqual(actual))
+                    {
+                        throw CliException.Failure($"Round trip changed '{copy}'.");
+                    }
+                }
+
+                return (0, "decrypted files equal the originals (SHA-256)");
+            });
+
+            await StepAsync("tamper", json, async () =>
+            {
+                string victim = Directory.EnumerateFiles(encryptedDirectory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
+                byte[] bytes = await File.ReadAllBytesAsync(victim, cancellationToken);
+                bytes[^20] ^= 0x01;
+                await File.WriteAllBytesAsync(victim, bytes, cancellationToken);
+                string target = Path.Combine(root, "tampered.out");
+                try
+                {
+                    await crypt.DecryptAsync(new CryptHandler.Options(victim, target, home, null, null, null, false, null, false), cancellationToken);
+                }
+                catch (CliException refused) when (!File.Exists(target))
+                {
+                    return (0, $"a flipped bit is detected and nothing is written ({Shorten(refused.Message)})");
+                }
+
+                throw CliException.Failure("A tampered container was decrypted; this must never happen.");
+            });
+
+            passed = true;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            (_, string message) = CommandRunner.Describe(exception);
+            _steps.Add(new QuickstartStep("failed", false, 0, message));
+            passed = false;
+        }
+        finally
+        {
+            if (keepDirectory is null)
+            {
+                Directory.Delete(root, recursive: true);
+            }
+        }
+
+        if (json)
+        {
+            await _context.Output.WriteLineAsync(JsonSerializer.Serialize(new QuickstartReport(passed, _steps), CliJsonContext.Default.QuickstartReport));
+        }
+        else
+        {
+            double total = _steps.Sum(s => s.Milliseconds) / 1000.0;
+            await _context.Output.WriteLineAsync(passed
+                ? string.Create(CultureInfo.InvariantCulture, $"Quickstart passed: {_steps.Count} steps in {total:0.0} s.")
+                : $"Quickstart FAILED: {_steps[^1].Detail}");
+        }
+
+        return passed ? ExitCodes.Success : ExitCodes.Failure;
+    }
+
+    private async Task<T> StepAsync<T>(string name, bool json, Func<Task<(T Result, string Detail)>> step)
+    {
+        long started = _context.TimeProvider.GetTimestamp();
+        (T result, string detail) = await step();
+        long milliseconds = (long)_context.TimeProvider.GetElapsedTime(started).TotalMilliseconds;
+        _steps.Add(new QuickstartStep(name, true, milliseconds, detail));
+        if (!json)
+        {
+            await _context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  [ok] {name,-8} {detail} ({milliseconds} ms)"));
+        }
+
+        return result;
+    }
+
+    private static string Shorten(string message) => message.Length <= 120 ? message : message[..117] + "...";
+
+    private static async Task<int> WriteSampleAsync(string directory, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.Combine(directory, "people"));
+        var csv = new StringBuilder("name,age,city\n");
+        string[] names = ["Michael", "Andy", "Justin", "Alice", "Bob", "Carol", "Dave", "Eve"];
+        string[] cities = ["Berlin", "Paris", "Tokyo", "Lima", "Oslo"];
+        for (int i = 0; i < 2000; i++)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{names[i % names.Length]}{i},{18 + (i * 7 % 60)},{cities[i % cities.Length]}\n");
+        }
+
+        byte[] csvBytes = Encoding.UTF8.GetBytes(csv.ToString());
+        byte[] text = Encoding.UTF8.GetBytes("To be, or not to be, that is the question:\nWhether 'tis nobler in the mind to suffer\n");
+        await File.WriteAllBytesAsync(Path.Combine(directory, "people", "people.csv"), csvBytes, cancellationToken);
+        await File.WriteAllBytesAsync(Path.Combine(directory, "hamlet.txt"), text, cancellationToken);
+        return csvBytes.Length + text.Length;
+    }
+}
+
+internal sealed record QuickstartStep(string Name, bool Passed, long Milliseconds, string Detail);
+
+internal sealed record QuickstartReport(bool Passed, IReadOnlyList<QuickstartStep> Steps);

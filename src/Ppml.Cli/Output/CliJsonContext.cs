@@ -1,0 +1,14 @@
+using System.Text.Json.Serialization;
+using Ppml.Cli.Handlers;
+using Ppml.Kms;
+
+namespace Ppml.Cli.Output;
+
+/// <summary>Source-generated JSON for <c>--json</c> output (camelCase, one object per line).</summary>
+[JsonSerializable(typeof(CryptReport))]
+[JsonSerializable(typeof(InitResult))]
+[JsonSerializable(typeof(PrimaryKeyInfo))]
+[JsonSerializable(typeof(IReadOnlyList<PrimaryKeyInfo>))]
+[JsonSerializable(typeof(QuickstartReport))]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -1,0 +1,46 @@
+using System.CommandLine;
+using Ppml.Cli.Commands;
+
+namespace Ppml.Cli;
+
+/// <summary>Builds the <c>ppml</c> command tree and runs it.</summary>
+internal static class PpmlCommand
+{
+    public static RootCommand Create(CliContext context)
+    {
+        var root = new RootCommand(
+            "PPML for .NET: privacy-preserving analytics and machine learning. Data stays encrypted at rest; keys are released only to attested code.")
+        {
+            CommonOptions.Home,
+        };
+        root.Subcommands.Add(WorkspaceCommands.CreateInit(context));
+        root.Subcommands.Add(CryptCommands.CreateEncrypt(context));
+        root.Subcommands.Add(CryptCommands.CreateDecrypt(context));
+        root.Subcommands.Add(KeysCommands.Create(context));
+        root.Subcommands.Add(KeysCommands.CreatePassword(context));
+        root.Subcommands.Add(KmsCommands.Create(context));
+        root.Subcommands.Add(EnclaveCommands.Create(context));
+        root.Subcommands.Add(QuickstartCommands.Create(context));
+        return root;
+    }
+
+    /// <summary>Parses and invokes; parse errors print to stderr and return 2.</summary>
+    public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
+    {
+        RootCommand root = Create(context);
+        ParseResult parse = root.Parse(args);
+        var configuration = new InvocationConfiguration { Output = context.Output, Error = context.Error };
+        if (parse.Errors.Count > 0)
+        {
+            foreach (System.CommandLine.Parsing.ParseError error in parse.Errors)
+            {
+                await context.Error.WriteLineAsync($"ppml: {error.Message}");
+            }
+
+            await context.Error.WriteLineAsync("Run 'ppml --help' (or 'ppml COMMAND --help') for usage.");
+            return ExitCodes.InvalidInput;
+        }
+
+        return await parse.InvokeAsync(configuration, cancellationToken);
+    }
+}

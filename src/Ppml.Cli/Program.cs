@@ -1,0 +1,3 @@
+using Ppml.Cli;
+
+return await PpmlCommand.RunAsync(args, CliContext.FromConsole());

@@ -1,0 +1,124 @@
+using System.Text.Json;
+using Ppml.Crypto.Keys;
+using Ppml.Kms;
+
+namespace Ppml.Cli.Workspace;
+
+/// <summary>
+/// The workspace directory (<c>./.ppml</c>, <c>$PPML_HOME</c> or <c>--home</c>): enclave signing key, TLS material,
+/// the encrypted workspace password, the local KMS and <c>config.json</c>.
+/// </summary>
+internal sealed class PpmlWorkspace
+{
+    public const string DefaultDirectoryName = ".ppml";
+    public const string ConfigFileName = "config.json";
+    public const string EnclaveKeyFileName = "enclave-key.pem";
+    public const string TlsDirectoryName = "tls";
+    public const string PasswordDirectoryName = "password";
+    public const string KmsDirectoryName = "kms";
+    public const string BackupsDirectoryName = "backups";
+
+    private PpmlWorkspace(string root, WorkspaceConfig config)
+    {
+        Root = root;
+        Config = config;
+    }
+
+    public string Root { get; }
+
+    public WorkspaceConfig Config { get; }
+
+    public string TlsDirectory => Path.Combine(Root, TlsDirectoryName);
+
+    public string PasswordDirectory => Path.Combine(Root, PasswordDirectoryName);
+
+    public string EnclaveKeyPath => Path.Combine(Root, EnclaveKeyFileName);
+
+    /// <summary>The default KMS URI with a relative <c>file:</c> path made absolute.</summary>
+    public string KmsUri => ResolveKmsUri(Config.Kms);
+
+    /// <summary>The workspace root for <paramref name="home"/> (option), else $PPML_HOME, else ./.ppml.</summary>
+    public static string ResolveRoot(CliContext context, string? home)
+    {
+        if (!string.IsNullOrWhiteSpace(home))
+        {
+            return context.ResolvePath(home);
+        }
+
+        string? environment = context.GetEnvironmentVariable("PPML_HOME");
+        return context.ResolvePath(string.IsNullOrWhiteSpace(environment) ? DefaultDirectoryName : environment);
+    }
+
+    public static bool Exists(string root) => File.Exists(Path.Combine(root, ConfigFileName));
+
+    /// <summary>Opens the workspace at <paramref name="root"/>, or fails with a message telling how to create one.</summary>
+    public static async Task<PpmlWorkspace> OpenAsync(string root, CancellationToken cancellationToken)
+    {
+        string configPath = Path.Combine(root, ConfigFileName);
+        if (!File.Exists(configPath))
+        {
+            throw CliException.Failure(
+                $"No PPML workspace at '{root}': run 'ppml init' first, or point --home / PPML_HOME at an existing workspace.");
+        }
+
+        WorkspaceConfig? config;
+        try
+        {
+            byte[] json = await File.ReadAllBytesAsync(configPath, cancellationToken);
+            config = JsonSerializer.Deserialize(json, WorkspaceJsonContext.Default.WorkspaceConfig);
+        }
+        catch (JsonException exception)
+        {
+            throw CliException.Failure($"'{configPath}' is not valid JSON ({exception.Message}); restore it from backups/ or run 'ppml init --force'.");
+        }
+
+        if (config is null || config.Format != WorkspaceConfig.CurrentFormat)
+        {
+            throw CliException.Failure($"'{configPath}' is not a workspace configuration of format {WorkspaceConfig.CurrentFormat}.");
+        }
+
+        return new PpmlWorkspace(root, config);
+    }
+
+    public static PpmlWorkspace FromConfig(string root, WorkspaceConfig config) => new(root, config);
+
+    /// <summary>The workspace password (decrypted from <c>password/</c>).</summary>
+    public Task<string> ReadPasswordAsync(CancellationToken cancellationToken) =>
+        PasswordEncryption.DecryptFromDirectoryAsync(PasswordDirectory, cancellationToken);
+
+    public string ResolveKmsUri(string uri)
+    {
+        if (uri.StartsWith("file:", StringComparison.Ordinal) && !uri.StartsWith("file://", StringComparison.Ordinal))
+        {
+            string path = uri["file:".Length..];
+            return "file:" + Path.GetFullPath(path, Root);
+        }
+
+        return uri;
+    }
+
+    /// <summary>
+    /// Opens the KMS named by <paramref name="kmsUri"/> (default: the workspace's). The password comes from
+    /// <paramref name="passwordFile"/> when given, else from the workspace.
+    /// </summary>
+    public static async Task<IKeyManagementService> OpenKmsAsync(
+        CliContext context, string? home, string? kmsUri, string? passwordFile, CancellationToken cancellationToken)
+    {
+        string root = ResolveRoot(context, home);
+        PpmlWorkspace? workspace = null;
+        if (kmsUri is null || passwordFile is null)
+        {
+            workspace = await OpenAsync(root, cancellationToken);
+        }
+
+        string uri = kmsUri is null
+            ? workspace!.KmsUri
+            : kmsUri.StartsWith("file:", StringComparison.Ordinal) && !kmsUri.StartsWith("file://", StringComparison.Ordinal)
+                ? "file:" + context.ResolvePath(kmsUri["file:".Length..])
+                : kmsUri;
+        string password = passwordFile is null
+            ? await workspace!.ReadPasswordAsync(cancellationToken)
+            : await PasswordFile.ReadAsync(context.ResolvePath(passwordFile), null, cancellationToken);
+        return await KmsProvider.OpenAsync(uri, password, context.TimeProvider, cancellationToken);
+    }
+}

@@ -1,0 +1,122 @@
+using System.Security.Cryptography;
+using Ppml.Crypto.IO;
+
+namespace Ppml.Crypto.Container;
+
+public static partial class PpmlContainer
+{
+    private const int FileBufferSize = 0;
+
+    /// <summary>
+    /// Encrypts the file <paramref name="inputPath"/> into a container at <paramref name="outputPath"/>,
+    /// atomically: the container is written to a temporary file beside the target, flushed to disk and renamed,
+    /// so a failure or cancellation leaves no output.
+    /// </summary>
+    /// <param name="inputPath">The plaintext file.</param>
+    /// <param name="outputPath">The container file to create.</param>
+    /// <param name="dataKey">The 32-byte data key (the caller zeroes it).</param>
+    /// <param name="keyInfo">The KMS key reference, version and wrapped data key to record in the header.</param>
+    /// <param name="options">Segment size; <see langword="null"/> for the defaults.</param>
+    /// <param name="overwrite">Whether an existing <paramref name="outputPath"/> may be replaced.</param>
+    /// <param name="progress">Receives the cumulative number of plaintext bytes encrypted, once per segment.</param>
+    /// <param name="cancellationToken">Cancels between segments; no output remains.</param>
+    /// <returns>A task that completes when the container file is in place.</returns>
+    /// <exception cref="IOException"><paramref name="outputPath"/> exists and <paramref name="overwrite"/> is false.</exception>
+    public static async Task EncryptFileAsync(
+        string inputPath,
+        string outputPath,
+        ReadOnlyMemory<byte> dataKey,
+        ContainerKeyInfo keyInfo,
+        ContainerOptions? options = null,
+        bool overwrite = false,
+        IProgress<long>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(inputPath);
+        ArgumentException.ThrowIfNullOrEmpty(outputPath);
+        options ??= new ContainerOptions();
+        ContainerHeader header = CreateHeader(dataKey, keyInfo, options);
+        ThrowIfExists(outputPath, overwrite);
+
+        var input = new FileStream(inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, FileBufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await using (input.ConfigureAwait(false))
+        {
+            await AtomicFile.WriteAsync(
+                outputPath,
+                (output, token) => EncryptCoreAsync(input, output, header, dataKey, progress, token),
+                overwrite,
+                mode: null,
+                cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Decrypts the container file <paramref name="inputPath"/> into <paramref name="outputPath"/>, atomically:
+    /// the plaintext goes to a temporary file (owner-only permissions) that is renamed into place only after the
+    /// final segment has authenticated. On any failure — malformed header, wrong key, tampering, truncation,
+    /// cancellation — no output file and no temporary file remain.
+    /// </summary>
+    /// <param name="inputPath">The container file.</param>
+    /// <param name="outputPath">The plaintext file to create.</param>
+    /// <param name="unwrapDataKey">
+    /// Called once with the parsed (not yet authenticated) header to obtain the 32-byte data key, typically by
+    /// asking the KMS named by <see cref="ContainerHeader.KeyReference"/> to unwrap
+    /// <see cref="ContainerHeader.WrappedDataKey"/>. The returned array is zeroed after use.
+    /// </param>
+    /// <param name="overwrite">Whether an existing <paramref name="outputPath"/> may be replaced.</param>
+    /// <param name="progress">Receives the cumulative number of plaintext bytes authenticated, once per segment.</param>
+    /// <param name="cancellationToken">Cancels between segments; no output remains.</param>
+    /// <returns>A task that completes when the plaintext file is in place.</returns>
+    /// <exception cref="InvalidContainerException">The input is not a container or its header is malformed; the message names the file.</exception>
+    /// <exception cref="ContainerAuthenticationException">Wrong key, tampering, truncation, extension, reordering or splicing; the message names the file and segment.</exception>
+    /// <exception cref="IOException"><paramref name="outputPath"/> exists and <paramref name="overwrite"/> is false.</exception>
+    public static async Task DecryptFileAsync(
+        string inputPath,
+        string outputPath,
+        Func<ContainerHeader, CancellationToken, ValueTask<byte[]>> unwrapDataKey,
+        bool overwrite = false,
+        IProgress<long>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(inputPath);
+        ArgumentException.ThrowIfNullOrEmpty(outputPath);
+        ArgumentNullException.ThrowIfNull(unwrapDataKey);
+        ThrowIfExists(outputPath, overwrite);
+
+        var input = new FileStream(inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, FileBufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await using (input.ConfigureAwait(false))
+        {
+            ContainerHeader header = await ContainerHeader.ReadAsync(input, inputPath, cancellationToken).ConfigureAwait(false);
+            byte[] dataKey = await unwrapDataKey(header, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException("unwrapDataKey returned null; it must return the 32-byte data key.");
+            try
+            {
+                if (dataKey.Length != DataKeySize)
+                {
+                    throw new InvalidOperationException($"unwrapDataKey returned {dataKey.Length} bytes; a container data key is {DataKeySize} bytes.");
+                }
+
+                // Authenticate the header before any output file exists.
+                using SegmentCipher cipher = SegmentCipher.Open(header, dataKey, inputPath);
+                await AtomicFile.WriteAsync(
+                    outputPath,
+                    (output, token) => DecryptBodyAsync(input, header, cipher, output, inputPath, progress, token),
+                    overwrite,
+                    AtomicFile.OwnerOnly,
+                    cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(dataKey);
+            }
+        }
+    }
+
+    private static void ThrowIfExists(string outputPath, bool overwrite)
+    {
+        if (!overwrite && File.Exists(outputPath))
+        {
+            throw new IOException($"'{outputPath}' already exists; pass overwrite: true to replace it.");
+        }
+    }
+}

@@ -1,0 +1,462 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Ppml.Crypto.IO;
+
+namespace Ppml.Kms.File;
+
+/// <summary>
+/// The embedded KMS (<c>file:PATH</c>): primary keys in <c>PATH/kms.json</c>, each version sealed with AES-256-GCM
+/// under a store key derived from the workspace password with PBKDF2-SHA256 (at least 600,000 iterations). No key is
+/// ever written in plaintext. Updates take an exclusive lock file, re-read the store, check its revision and replace
+/// the file atomically, so a crash leaves either the old or the new store and concurrent writers never lose updates.
+/// </summary>
+public sealed class FileKeyManagementService : IKeyManagementService
+{
+    /// <summary>The store file name inside the store directory.</summary>
+    public const string StoreFileName = "kms.json";
+
+    /// <summary>The minimum PBKDF2 iteration count for stores (OWASP 2023 for PBKDF2-HMAC-SHA256).</summary>
+    public const int MinimumIterations = 600_000;
+
+    private const string LockFileName = "kms.lock";
+    private const int KeySize = 32;
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+    private const byte WrappedKeyFormat = 1;
+    private const int WrappedKeyLength = 1 + NonceSize + KeySize + TagSize;
+    private static readonly byte[] s_checkPlaintext = Encoding.ASCII.GetBytes("ppml-kms-store-check-v1");
+
+    private readonly string _directory;
+    private readonly byte[] _storeKey;
+    private readonly TimeProvider _timeProvider;
+    private bool _disposed;
+
+    private FileKeyManagementService(string directory, byte[] storeKey, TimeProvider timeProvider)
+    {
+        _directory = directory;
+        _storeKey = storeKey;
+        _timeProvider = timeProvider;
+    }
+
+    /// <inheritdoc />
+    public string Description => $"file:{_directory}";
+
+    private string StorePath => Path.Combine(_directory, StoreFileName);
+
+    /// <summary>Whether <paramref name="directory"/> holds a store.</summary>
+    /// <param name="directory">The store directory.</param>
+    /// <returns><see langword="true"/> when <c>kms.json</c> exists there.</returns>
+    public static bool Exists(string directory) => System.IO.File.Exists(Path.Combine(directory, StoreFileName));
+
+    /// <summary>Creates an empty store in <paramref name="directory"/>.</summary>
+    /// <param name="directory">The store directory; created when missing.</param>
+    /// <param name="password">The password the store key is derived from.</param>
+    /// <param name="timeProvider">The clock for key timestamps; <see langword="null"/> for the system clock.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The open store.</returns>
+    public static Task<FileKeyManagementService> CreateAsync(
+        string directory, string password, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default) =>
+        CreateAsync(directory, password, MinimumIterations, timeProvider, cancellationToken);
+
+    /// <summary>Opens the store in <paramref name="directory"/>.</summary>
+    /// <param name="directory">The store directory.</param>
+    /// <param name="password">The store's password.</param>
+    /// <param name="timeProvider">The clock; <see langword="null"/> for the system clock.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The open store.</returns>
+    /// <exception cref="KmsException">The store is missing or corrupted, or the password is wrong.</exception>
+    public static async Task<FileKeyManagementService> OpenAsync(
+        string directory, string password, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentException.ThrowIfNullOrEmpty(password);
+        string fullDirectory = Path.GetFullPath(directory);
+        FileKeyStoreDocument document = await ReadDocumentAsync(fullDirectory, cancellationToken).ConfigureAwait(false);
+        byte[] storeKey = DeriveStoreKey(password, document.Kdf, Path.Combine(fullDirectory, StoreFileName));
+        try
+        {
+            byte[] check = Open(storeKey, Decode(document.Check, "check"), Encoding.ASCII.GetBytes("check"));
+            bool matches = CryptographicOperations.FixedTimeEquals(check, s_checkPlaintext);
+            if (!matches)
+            {
+                throw new CryptographicException();
+            }
+        }
+        catch (CryptographicException exception)
+        {
+            CryptographicOperations.ZeroMemory(storeKey);
+            throw new KmsException(
+                KmsErrorCode.WrongPassword,
+                $"The password does not open KMS store '{Path.Combine(fullDirectory, StoreFileName)}' (wrong password, or the store is corrupted).",
+                exception);
+        }
+
+        return new FileKeyManagementService(fullDirectory, storeKey, timeProvider ?? TimeProvider.System);
+    }
+
+    /// <inheritdoc />
+    public async Task<PrimaryKeyInfo> CreateKeyAsync(string name, CancellationToken cancellationToken = default)
+    {
+        KeyNames.Validate(name);
+        PrimaryKeyInfo? created = null;
+        await UpdateAsync(
+            document =>
+            {
+                if (document.Keys.Exists(k => k.Name == name))
+                {
+                    throw new KmsException(KmsErrorCode.KeyExists, $"Key '{name}' already exists in {Description}.");
+                }
+
+                DateTimeOffset now = _timeProvider.GetUtcNow();
+                var key = new PrimaryKeyDocument { Name = name, CreatedAt = now, Versions = [NewVersion(name, 1, now)] };
+                document.Keys.Add(key);
+                created = ToInfo(key);
+            },
+            cancellationToken).ConfigureAwait(false);
+        return created!;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<PrimaryKeyInfo>> ListKeysAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        FileKeyStoreDocument document = await ReadDocumentAsync(_directory, cancellationToken).ConfigureAwait(false);
+        return [.. document.Keys.Select(ToInfo).OrderBy(k => k.Name, StringComparer.Ordinal)];
+    }
+
+    /// <inheritdoc />
+    public async Task<PrimaryKeyInfo> RotateKeyAsync(string name, CancellationToken cancellationToken = default)
+    {
+        PrimaryKeyInfo? rotated = null;
+        await UpdateAsync(
+            document =>
+            {
+                PrimaryKeyDocument key = Find(document, name);
+                int next = key.Versions.Max(v => v.Version) + 1;
+                key.Versions.Add(NewVersion(name, next, _timeProvider.GetUtcNow()));
+                rotated = ToInfo(key);
+            },
+            cancellationToken).ConfigureAwait(false);
+        return rotated!;
+    }
+
+    /// <inheritdoc />
+    public async Task<DataKey> GenerateDataKeyAsync(string keyName, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        FileKeyStoreDocument document = await ReadDocumentAsync(_directory, cancellationToken).ConfigureAwait(false);
+        PrimaryKeyDocument key = Find(document, keyName);
+        KeyVersionDocument version = key.Versions.MaxBy(v => v.Version)!;
+        byte[] primary = OpenVersion(keyName, version);
+        byte[] dataKey = RandomNumberGenerator.GetBytes(KeySize);
+        try
+        {
+            byte[] wrapped = Wrap(primary, keyName, version.Version, dataKey);
+            return new DataKey(keyName, version.Version, dataKey, wrapped);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(primary);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<byte[]> UnwrapDataKeyAsync(
+        string keyName, int keyVersion, ReadOnlyMemory<byte> wrappedKey, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        FileKeyStoreDocument document = await ReadDocumentAsync(_directory, cancellationToken).ConfigureAwait(false);
+        PrimaryKeyDocument key = Find(document, keyName);
+        KeyVersionDocument version = key.Versions.Find(v => v.Version == keyVersion)
+            ?? throw new KmsException(KmsErrorCode.KeyNotFound, $"Key '{keyName}' has no version {keyVersion} in {Description}.");
+        byte[] primary = OpenVersion(keyName, version);
+        try
+        {
+            return Unwrap(primary, keyName, keyVersion, wrappedKey.Span);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(primary);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (!_disposed)
+        {
+            CryptographicOperations.ZeroMemory(_storeKey);
+            _disposed = true;
+        }
+    }
+
+    internal static async Task<FileKeyManagementService> CreateAsync(
+        string directory, string password, int iterations, TimeProvider? timeProvider, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentException.ThrowIfNullOrEmpty(password);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(iterations);
+        string fullDirectory = Path.GetFullPath(directory);
+        if (Exists(fullDirectory))
+        {
+            throw new KmsException(KmsErrorCode.KeyExists, $"A KMS store already exists in '{fullDirectory}'.");
+        }
+
+        var kdf = new KdfDocument
+        {
+            Algorithm = "PBKDF2-SHA256",
+            Iterations = iterations,
+            Salt = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)),
+        };
+        byte[] storeKey = DeriveStoreKey(password, kdf, Path.Combine(fullDirectory, StoreFileName));
+        var document = new FileKeyStoreDocument
+        {
+            Format = FileKeyStoreDocument.CurrentFormat,
+            Revision = 1,
+            Kdf = kdf,
+            Check = Convert.ToBase64String(Seal(storeKey, s_checkPlaintext, Encoding.ASCII.GetBytes("check"))),
+            Keys = [],
+        };
+        Directory.CreateDirectory(fullDirectory);
+        await WriteDocumentAsync(fullDirectory, document, overwrite: false, cancellationToken).ConfigureAwait(false);
+        return new FileKeyManagementService(fullDirectory, storeKey, timeProvider ?? TimeProvider.System);
+    }
+
+    internal static byte[] Wrap(ReadOnlySpan<byte> primary, string keyName, int keyVersion, ReadOnlySpan<byte> dataKey)
+    {
+        byte[] wrapped = new byte[WrappedKeyLength];
+        wrapped[0] = WrappedKeyFormat;
+        Span<byte> nonce = wrapped.AsSpan(1, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(primary, TagSize);
+        aes.Encrypt(
+            nonce,
+            dataKey,
+            wrapped.AsSpan(1 + NonceSize, KeySize),
+            wrapped.AsSpan(1 + NonceSize + KeySize, TagSize),
+            WrapAssociatedData(keyName, keyVersion));
+        return wrapped;
+    }
+
+    internal static byte[] Unwrap(ReadOnlySpan<byte> primary, string keyName, int keyVersion, ReadOnlySpan<byte> wrapped)
+    {
+        if (wrapped.Length != WrappedKeyLength || wrapped[0] != WrappedKeyFormat)
+        {
+            throw new KmsException(
+                KmsErrorCode.UnwrapFailed,
+                $"The wrapped data key is {wrapped.Length} bytes (format {(wrapped.Length > 0 ? wrapped[0] : 0)}); " +
+                $"key '{keyName}' expects {WrappedKeyLength} bytes of format {WrappedKeyFormat}. It is corrupted or from another KMS.");
+        }
+
+        byte[] dataKey = new byte[KeySize];
+        try
+        {
+            using var aes = new AesGcm(primary, TagSize);
+            aes.Decrypt(
+                wrapped.Slice(1, NonceSize),
+                wrapped.Slice(1 + NonceSize, KeySize),
+                wrapped.Slice(1 + NonceSize + KeySize, TagSize),
+                dataKey,
+                WrapAssociatedData(keyName, keyVersion));
+            return dataKey;
+        }
+        catch (AuthenticationTagMismatchException exception)
+        {
+            CryptographicOperations.ZeroMemory(dataKey);
+            throw new KmsException(
+                KmsErrorCode.UnwrapFailed,
+                $"The wrapped data key does not unwrap under key '{keyName}' version {keyVersion}: it is corrupted or was wrapped by another key.",
+                exception);
+        }
+    }
+
+    private static byte[] WrapAssociatedData(string keyName, int keyVersion)
+    {
+        byte[] name = Encoding.UTF8.GetBytes(keyName);
+        byte[] data = new byte[10 + name.Length + 4];
+        "ppml-dk-v1"u8.CopyTo(data);
+        name.CopyTo(data, 10);
+        BinaryPrimitives.WriteInt32BigEndian(data.AsSpan(10 + name.Length), keyVersion);
+        return data;
+    }
+
+    private static byte[] VersionAssociatedData(string keyName, int version) =>
+        Encoding.UTF8.GetBytes($"ppml-kms-key\0{keyName}\0{version.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+
+    private static byte[] DeriveStoreKey(string password, KdfDocument kdf, string storePath)
+    {
+        if (kdf.Algorithm != "PBKDF2-SHA256" || kdf.Iterations <= 0 || kdf.Iterations > 100_000_000)
+        {
+            throw new KmsException(
+                KmsErrorCode.StoreUnavailable,
+                $"KMS store '{storePath}' uses an unsupported key derivation ({kdf.Algorithm}, {kdf.Iterations} iterations).");
+        }
+
+        byte[] salt = Decode(kdf.Salt, "kdf.salt");
+        return Rfc2898DeriveBytes.Pbkdf2(password, salt, kdf.Iterations, HashAlgorithmName.SHA256, KeySize);
+    }
+
+    private static byte[] Seal(byte[] key, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
+    {
+        byte[] sealedBytes = new byte[NonceSize + plaintext.Length + TagSize];
+        Span<byte> nonce = sealedBytes.AsSpan(0, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(key, TagSize);
+        aes.Encrypt(nonce, plaintext, sealedBytes.AsSpan(NonceSize, plaintext.Length), sealedBytes.AsSpan(NonceSize + plaintext.Length), associatedData);
+        return sealedBytes;
+    }
+
+    private static byte[] Open(byte[] key, ReadOnlySpan<byte> sealedBytes, ReadOnlySpan<byte> associatedData)
+    {
+        if (sealedBytes.Length < NonceSize + TagSize)
+        {
+            throw new CryptographicException("Sealed value is too short.");
+        }
+
+        byte[] plaintext = new byte[sealedBytes.Length - NonceSize - TagSize];
+        using var aes = new AesGcm(key, TagSize);
+        aes.Decrypt(sealedBytes[..NonceSize], sealedBytes[NonceSize..^TagSize], sealedBytes[^TagSize..], plaintext, associatedData);
+        return plaintext;
+    }
+
+    private static byte[] Decode(string base64, string field)
+    {
+        try
+        {
+            return Convert.FromBase64String(base64);
+        }
+        catch (FormatException exception)
+        {
+            throw new KmsException(KmsErrorCode.StoreUnavailable, $"KMS store field '{field}' is not valid base64; the store is corrupted.", exception);
+        }
+    }
+
+    private static PrimaryKeyInfo ToInfo(PrimaryKeyDocument key)
+    {
+        KeyVersionDocument current = key.Versions.MaxBy(v => v.Version)!;
+        return new PrimaryKeyInfo(key.Name, current.Version, key.CreatedAt, current.CreatedAt);
+    }
+
+    private static async Task<FileKeyStoreDocument> ReadDocumentAsync(string directory, CancellationToken cancellationToken)
+    {
+        string path = Path.Combine(directory, StoreFileName);
+        byte[] bytes;
+        try
+        {
+            bytes = await System.IO.File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new KmsException(
+                KmsErrorCode.StoreUnavailable,
+                $"No KMS store at '{path}'; run 'ppml init' or pass --kms file:PATH of an existing store.",
+                exception);
+        }
+
+        FileKeyStoreDocument? document;
+        try
+        {
+            document = JsonSerializer.Deserialize(bytes, FileKeyStoreJsonContext.Default.FileKeyStoreDocument);
+        }
+        catch (JsonException exception)
+        {
+            throw new KmsException(KmsErrorCode.StoreUnavailable, $"KMS store '{path}' is not valid JSON: {exception.Message}", exception);
+        }
+
+        if (document is null || document.Format != FileKeyStoreDocument.CurrentFormat)
+        {
+            throw new KmsException(
+                KmsErrorCode.StoreUnavailable,
+                $"'{path}' is not a KMS store of format {FileKeyStoreDocument.CurrentFormat} (found '{document?.Format}').");
+        }
+
+        return document;
+    }
+
+    private static async Task WriteDocumentAsync(string directory, FileKeyStoreDocument document, bool overwrite, CancellationToken cancellationToken)
+    {
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(document, FileKeyStoreJsonContext.Default.FileKeyStoreDocument);
+        await AtomicFile.WriteAllBytesAsync(Path.Combine(directory, StoreFileName), json, overwrite, AtomicFile.OwnerOnly, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    private PrimaryKeyDocument Find(FileKeyStoreDocument document, string name) =>
+        document.Keys.Find(k => k.Name == name)
+        ?? throw new KmsException(KmsErrorCode.KeyNotFound, $"Key '{name}' does not exist in {Description}; create it with 'ppml kms key create {name}'.");
+
+    private KeyVersionDocument NewVersion(string name, int version, DateTimeOffset now)
+    {
+        byte[] material = RandomNumberGenerator.GetBytes(KeySize);
+        try
+        {
+            return new KeyVersionDocument
+            {
+                Version = version,
+                CreatedAt = now,
+                Material = Convert.ToBase64String(Seal(_storeKey, material, VersionAssociatedData(name, version))),
+            };
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(material);
+        }
+    }
+
+    private byte[] OpenVersion(string name, KeyVersionDocument version)
+    {
+        try
+        {
+            return Open(_storeKey, Decode(version.Material, $"keys[{name}].versions[{version.Version}]"), VersionAssociatedData(name, version.Version));
+        }
+        catch (CryptographicException exception)
+        {
+            throw new KmsException(
+                KmsErrorCode.StoreUnavailable,
+                $"Key '{name}' version {version.Version} in {Description} failed authentication: the store was tampered with or corrupted.",
+                exception);
+        }
+    }
+
+    private async Task UpdateAsync(Action<FileKeyStoreDocument> change, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        FileStream lockFile = await AcquireLockAsync(cancellationToken).ConfigureAwait(false);
+        await using (lockFile.ConfigureAwait(false))
+        {
+            FileKeyStoreDocument document = await ReadDocumentAsync(_directory, cancellationToken).ConfigureAwait(false);
+            long expected = document.Revision;
+            change(document);
+
+            // Under the lock nobody else writes, but a writer that ignores the lock is caught here rather than overwritten.
+            FileKeyStoreDocument current = await ReadDocumentAsync(_directory, cancellationToken).ConfigureAwait(false);
+            if (current.Revision != expected)
+            {
+                throw new KmsException(KmsErrorCode.Conflict, $"{Description} changed during the update (revision {expected} -> {current.Revision}); retry.");
+            }
+
+            document.Revision = expected + 1;
+            await WriteDocumentAsync(_directory, document, overwrite: true, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<FileStream> AcquireLockAsync(CancellationToken cancellationToken)
+    {
+        string path = Path.Combine(_directory, LockFileName);
+        TimeSpan delay = TimeSpan.FromMilliseconds(5);
+        long deadline = _timeProvider.GetTimestamp() + (_timeProvider.TimestampFrequency * 30);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+            }
+            catch (IOException) when (_timeProvider.GetTimestamp() < deadline)
+            {
+                await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 200));
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+namespace Ppml.Kms;
+
+/// <summary>Stable reasons for <see cref="KmsException"/>.</summary>
+public enum KmsErrorCode
+{
+    /// <summary>The key (or key version) does not exist.</summary>
+    KeyNotFound,
+
+    /// <summary>A key with that name already exists.</summary>
+    KeyExists,
+
+    /// <summary>The key name is not valid.</summary>
+    InvalidKeyName,
+
+    /// <summary>The wrapped data key is corrupted or was wrapped by another key.</summary>
+    UnwrapFailed,
+
+    /// <summary>The store's password is wrong (or the store is corrupted).</summary>
+    WrongPassword,
+
+    /// <summary>The store does not exist or is not a KMS store.</summary>
+    StoreUnavailable,
+
+    /// <summary>The store was changed by someone else while this update ran; retry.</summary>
+    Conflict,
+
+    /// <summary>The request was refused by policy or authentication.</summary>
+    Forbidden,
+}

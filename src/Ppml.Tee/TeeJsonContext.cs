@@ -1,0 +1,9 @@
+using System.Text.Json.Serialization;
+using Ppml.Tee.Measurement;
+
+namespace Ppml.Tee;
+
+[JsonSerializable(typeof(EnclaveManifest))]
+[JsonSerializable(typeof(SignedEnclave))]
+[JsonSourceGenerationOptions(WriteIndented = true)]
+internal sealed partial class TeeJsonContext : JsonSerializerContext;

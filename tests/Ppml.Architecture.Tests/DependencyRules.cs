@@ -1,0 +1,80 @@
+namespace Ppml.Architecture.Tests;
+
+/// <summary>The dependency direction of ARCHITECTURE.md, as data: a project may reference only lower layers.</summary>
+internal static class DependencyRules
+{
+    public static IReadOnlyDictionary<string, int> Layers { get; } = new Dictionary<string, int>(StringComparer.Ordinal)
+    {
+        ["Ppml.Crypto"] = 0,
+        ["Ppml.Attestation"] = 1,
+        ["Ppml.Tee"] = 2,
+        ["Ppml.Kms"] = 3,
+        ["Ppml.Data"] = 4,
+        ["Ppml.Learning"] = 4,
+        ["Ppml.Kms.Server"] = 5,
+        ["Ppml.Cluster"] = 5,
+        ["Ppml.Serving"] = 5,
+        ["Ppml.Streaming"] = 5,
+        ["Ppml.Federated"] = 5,
+        ["Ppml.Cli"] = 6,
+    };
+
+    public static IReadOnlySet<string> Hosts { get; } = new HashSet<string>(StringComparer.Ordinal) { "Ppml.Kms.Server", "Ppml.Cli" };
+
+    /// <summary>Each heavy dependency lives in exactly one project.</summary>
+    public static IReadOnlyDictionary<string, string> HeavyPackages { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["DuckDB.NET.Data.Full"] = "Ppml.Data",
+        ["ParquetSharp"] = "Ppml.Data",
+        ["Microsoft.ML.OnnxRuntime"] = "Ppml.Learning",
+        ["Microsoft.Orleans.Server"] = "Ppml.Cluster",
+        ["StackExchange.Redis"] = "Ppml.Serving",
+    };
+
+    /// <summary>Every violation in a reference graph (project -> referenced projects, project -> packages).</summary>
+    public static IReadOnlyList<string> Violations(
+        IReadOnlyDictionary<string, IReadOnlyList<string>> projectReferences,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> packageReferences)
+    {
+        var violations = new List<string>();
+        foreach ((string project, IReadOnlyList<string> references) in projectReferences)
+        {
+            if (!Layers.TryGetValue(project, out int layer))
+            {
+                violations.Add($"{project} is not placed in a layer of ARCHITECTURE.md (add it to DependencyRules).");
+                continue;
+            }
+
+            foreach (string reference in references)
+            {
+                if (!Layers.TryGetValue(reference, out int referencedLayer))
+                {
+                    violations.Add($"{project} -> {reference}: {reference} is not a src project.");
+                }
+                else if (referencedLayer >= layer)
+                {
+                    violations.Add($"{project} -> {reference}: dependencies point down only ({project} is layer {layer}, {reference} is layer {referencedLayer}).");
+                }
+                else if (Hosts.Contains(reference) && !Hosts.Contains(project))
+                {
+                    violations.Add($"{project} -> {reference}: a library never references a host.");
+                }
+            }
+        }
+
+        // Ppml.Streaming shares Redis with Ppml.Serving by design (ARCHITECTURE.md: Redis in Serving/Streaming).
+        foreach ((string project, IReadOnlyList<string> packages) in packageReferences)
+        {
+            foreach (string package in packages)
+            {
+                if (HeavyPackages.TryGetValue(package, out string? owner) && owner != project
+                    && !(package == "StackExchange.Redis" && project == "Ppml.Streaming"))
+                {
+                    violations.Add($"{project} references {package}, which only {owner} may use.");
+                }
+            }
+        }
+
+        return violations;
+    }
+}

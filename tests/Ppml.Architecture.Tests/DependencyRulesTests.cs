@@ -1,0 +1,77 @@
+using System.Xml.Linq;
+using Ppml.Testing;
+
+namespace Ppml.Architecture.Tests;
+
+public class DependencyRulesTests
+{
+    [Fact]
+    public void Solution_SrcProjects_RespectDependencyDirection()
+    {
+        (Dictionary<string, IReadOnlyList<string>> projects, Dictionary<string, IReadOnlyList<string>> packages) = ReadSourceProjects();
+
+        Assert.NotEmpty(projects);
+        Assert.Empty(DependencyRules.Violations(projects, packages));
+    }
+
+    [Fact]
+    public void Violations_CryptoReferencingKms_IsReported()
+    {
+        var projects = new Dictionary<string, IReadOnlyList<string>> { ["Ppml.Crypto"] = ["Ppml.Kms"], ["Ppml.Kms"] = ["Ppml.Crypto"] };
+
+        IReadOnlyList<string> violations = DependencyRules.Violations(projects, new Dictionary<string, IReadOnlyList<string>>());
+
+        Assert.Single(violations);
+        Assert.Contains("Ppml.Crypto -> Ppml.Kms", violations[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Violations_LibraryReferencingHost_IsReported()
+    {
+        var projects = new Dictionary<string, IReadOnlyList<string>> { ["Ppml.Data"] = ["Ppml.Kms.Server"] };
+
+        Assert.NotEmpty(DependencyRules.Violations(projects, new Dictionary<string, IReadOnlyList<string>>()));
+    }
+
+    [Fact]
+    public void Violations_HeavyPackageOutsideItsProject_IsReported()
+    {
+        var packages = new Dictionary<string, IReadOnlyList<string>> { ["Ppml.Learning"] = ["DuckDB.NET.Data.Full"] };
+
+        IReadOnlyList<string> violations = DependencyRules.Violations(new Dictionary<string, IReadOnlyList<string>>(), packages);
+
+        Assert.Contains(violations, v => v.Contains("DuckDB", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void SourceProjects_DeclareProjectKind_AndNoVersionAttributes()
+    {
+        string root = SharedData.RepositoryRoot;
+        foreach (string csproj in Directory.EnumerateFiles(root, "*.csproj", SearchOption.AllDirectories)
+                     .Where(p => !p.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
+        {
+            XDocument document = XDocument.Load(csproj);
+            Assert.True(document.Descendants("ProjectKind").Any(), $"{csproj} does not declare <ProjectKind>.");
+            Assert.False(
+                document.Descendants("PackageReference").Any(p => p.Attribute("Version") is not null || p.Attribute("VersionOverride") is not null),
+                $"{csproj} sets a package version; versions live in Directory.Packages.props.");
+        }
+    }
+
+    private static (Dictionary<string, IReadOnlyList<string>>, Dictionary<string, IReadOnlyList<string>>) ReadSourceProjects()
+    {
+        string src = Path.Combine(SharedData.RepositoryRoot, "src");
+        var projects = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var packages = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (string csproj in Directory.EnumerateFiles(src, "*.csproj", SearchOption.AllDirectories))
+        {
+            string name = Path.GetFileNameWithoutExtension(csproj);
+            XDocument document = XDocument.Load(csproj);
+            projects[name] = [.. document.Descendants("ProjectReference")
+                .Select(r => Path.GetFileNameWithoutExtension(r.Attribute("Include")!.Value.Replace('\\', '/')))];
+            packages[name] = [.. document.Descendants("PackageReference").Select(r => r.Attribute("Include")!.Value)];
+        }
+
+        return (projects, packages);
+    }
+}

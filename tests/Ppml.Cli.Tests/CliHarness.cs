@@ -1,0 +1,50 @@
+using Ppml.Testing;
+
+namespace Ppml.Cli.Tests;
+
+/// <summary>Runs the real command tree in-process with captured output and a private working directory.</summary>
+internal sealed class CliHarness : IDisposable
+{
+    private readonly Dictionary<string, string?> _environment = new(StringComparer.Ordinal);
+
+    public CliHarness()
+    {
+        Temp = new TempDirectory();
+    }
+
+    public TempDirectory Temp { get; }
+
+    public string Home => Temp.Combine(".ppml");
+
+    public void SetEnvironment(string name, string? value) => _environment[name] = value;
+
+    public async Task<CliResult> RunAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var context = new CliContext
+        {
+            Output = output,
+            Error = error,
+            WorkingDirectory = Temp.Path,
+            GetEnvironmentVariable = name => _environment.TryGetValue(name, out string? value) ? value : null,
+        };
+        int exitCode = await PpmlCommand.RunAsync(args, context, TestContext.Current.CancellationToken);
+        return new CliResult(exitCode, output.ToString(), error.ToString());
+    }
+
+    public string Write(string relativePath, string content)
+    {
+        string path = Temp.Combine(relativePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    public void Dispose() => Temp.Dispose();
+}
+
+internal sealed record CliResult(int ExitCode, string Output, string Error)
+{
+    public override string ToString() => $"exit {ExitCode}\nstdout: {Output}\nstderr: {Error}";
+}

@@ -1,0 +1,78 @@
+using System.CommandLine;
+
+namespace Ppml.Cli.Tests;
+
+public class PpmlCommandTests
+{
+    public static TheoryData<string> CommandPaths()
+    {
+        var data = new TheoryData<string>();
+        var root = PpmlCommand.Create(new CliContext { Output = TextWriter.Null, Error = TextWriter.Null });
+        void Walk(Command command, string prefix)
+        {
+            foreach (Command sub in command.Subcommands)
+            {
+                string path = (prefix + " " + sub.Name).Trim();
+                data.Add(path);
+                Walk(sub, path);
+            }
+        }
+
+        Walk(root, string.Empty);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(CommandPaths))]
+    public async Task Help_EveryCommand_PrintsUsageAndDescription(string path)
+    {
+        using var cli = new CliHarness();
+
+        CliResult result = await cli.RunAsync([.. path.Split(' '), "--help"]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Usage:", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Description:", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Version_PrintsVersion()
+    {
+        using var cli = new CliHarness();
+
+        CliResult result = await cli.RunAsync("--version");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Matches(@"^\d+\.\d+\.\d+", result.Output);
+    }
+
+    [Theory]
+    [InlineData("encrypt", "--bogus")]
+    [InlineData("no-such-command")]
+    [InlineData("encrypt")]
+    public async Task Parse_BadUsage_Exits2WithHint(params string[] args)
+    {
+        using var cli = new CliHarness();
+
+        CliResult result = await cli.RunAsync(args);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--help", result.Error, StringComparison.Ordinal);
+        Assert.Empty(result.Output);
+    }
+
+    [Fact]
+    public async Task Quickstart_RunsWholeTour()
+    {
+        using var cli = new CliHarness();
+
+        CliResult result = await cli.RunAsync("quickstart", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("\"passed\":true", result.Output, StringComparison.Ordinal);
+        foreach (string step in new[] { "init", "encrypt", "decrypt", "verify", "tamper" })
+        {
+            Assert.Contains($"\"name\":\"{step}\"", result.Output, StringComparison.Ordinal);
+        }
+    }
+}

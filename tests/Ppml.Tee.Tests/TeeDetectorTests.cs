@@ -1,0 +1,57 @@
+using Ppml.Tee.Tests.Fakes;
+
+namespace Ppml.Tee.Tests;
+
+public class TeeDetectorTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private static Func<string, string?> Env(string? tee) => name => name == "PPML_TEE" ? tee : null;
+
+    [Fact]
+    public async Task Auto_NoTee_FailsAndNamesTheExplicitSwitch_NeverFallsBack()
+    {
+        TeeException error = await Assert.ThrowsAsync<TeeException>(() =>
+            TeeDetector.DetectAsync(null, isProduction: false, new EmulatedTeeFileSystem(), Env(null), Token));
+
+        Assert.Contains("PPML_TEE=simulation", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Auto_FindsGramineThenTdx()
+    {
+        Assert.Equal(TeeKind.Sgx, await TeeDetector.DetectAsync("auto", false, EmulatedTeeFileSystem.WithGramine(), Env(null), Token));
+        Assert.Equal(TeeKind.Tdx, await TeeDetector.DetectAsync(null, false, EmulatedTeeFileSystem.WithTsm(), Env(null), Token));
+    }
+
+    [Fact]
+    public async Task Simulation_FromEnvironmentOrConfig_IsHonoured()
+    {
+        Assert.Equal(TeeKind.Simulation, await TeeDetector.DetectAsync(null, false, new EmulatedTeeFileSystem(), Env("simulation"), Token));
+        Assert.Equal(TeeKind.Simulation, await TeeDetector.DetectAsync("simulation", false, new EmulatedTeeFileSystem(), Env(null), Token));
+    }
+
+    [Fact]
+    public async Task Simulation_InProduction_IsRefused()
+    {
+        TeeException error = await Assert.ThrowsAsync<TeeException>(() =>
+            TeeDetector.DetectAsync("simulation", isProduction: true, EmulatedTeeFileSystem.WithGramine(), Env(null), Token));
+
+        Assert.Contains("production", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Environment_OverridesConfiguration()
+    {
+        Assert.Equal(TeeKind.Sgx, await TeeDetector.DetectAsync("simulation", false, EmulatedTeeFileSystem.WithGramine(), Env("sgx"), Token));
+    }
+
+    [Theory]
+    [InlineData("sgx")]
+    [InlineData("tdx")]
+    [InlineData("sev")]
+    public async Task Explicit_Unavailable_OrUnknown_Fails(string requested)
+    {
+        await Assert.ThrowsAsync<TeeException>(() => TeeDetector.DetectAsync(requested, false, new EmulatedTeeFileSystem(), Env(null), Token));
+    }
+}
