@@ -20,6 +20,7 @@ internal static class PpmlCommand
         root.Subcommands.Add(KeysCommands.CreatePassword(context));
         root.Subcommands.Add(KmsCommands.Create(context));
         root.Subcommands.Add(EnclaveCommands.Create(context));
+        root.Subcommands.Add(AttestCommands.Create(context));
         root.Subcommands.Add(QuickstartCommands.Create(context));
         return root;
     }

@@ -1,0 +1,107 @@
+using System.Text.Json;
+using Ppml.Testing;
+
+namespace Ppml.Cli.Tests.Handlers;
+
+public class AttestHandlerTests
+{
+    private static string Vector(string relative) => SharedData.PathOf(["testdata", "attestation", .. relative.Split('/')]);
+
+    [Fact]
+    public async Task Verify_RealSgxQuoteWithBundle_PrintsVerdictAndExitsZero()
+    {
+        using var cli = new CliHarness();
+
+        CliResult text = await cli.RunAsync(
+            "attest", "verify", Vector("phala-dcap-qvl/sgx_quote.bin"), "--collateral", Vector("phala-dcap-qvl/sgx_quote_collateral.json"), "--at", "2025-07-19T10:01:17Z");
+        CliResult json = await cli.RunAsync(
+            "attest", "verify", Vector("phala-dcap-qvl/sgx_quote.bin"), "--collateral", Vector("phala-dcap-qvl/sgx_quote_collateral.json"), "--at", "1752919277", "--json");
+
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.Contains("ConfigurationAndSWHardeningNeeded", text.Output, StringComparison.Ordinal);
+        Assert.Equal(0, json.ExitCode);
+        using var document = JsonDocument.Parse(json.Output);
+        Assert.True(document.RootElement.GetProperty("valid").GetBoolean());
+        Assert.Equal("INTEL-SA-00289", document.RootElement.GetProperty("advisoryIds")[0].GetString());
+    }
+
+    [Fact]
+    public async Task Verify_TamperedQuote_ExitsOneWithIntelsCode()
+    {
+        using var cli = new CliHarness();
+
+        CliResult result = await cli.RunAsync(
+            "attest", "verify", Vector("derived-invalid/phala_tdx_quote_flip_mrtd.bin"),
+            "--collateral", Vector("phala-dcap-qvl/tdx_quote_collateral.json"), "--at", "2025-07-19T10:00:34Z", "--json");
+
+        Assert.Equal(1, result.ExitCode);
+        using var document = JsonDocument.Parse(result.Output);
+        Assert.Equal("STATUS_INVALID_QUOTE_SIGNATURE", document.RootElement.GetProperty("error").GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task SimPlatformThenQuoteThenVerify_AcceptedOnlyWithTheSimulatedRoot()
+    {
+        using var cli = new CliHarness();
+        cli.Write("policy.json", """{"sgx": {"signers": [{"mrSigner": "aa00000000000000000000000000000000000000000000000000000000000000", "isvProdId": 0}]}, "reportData": "c0ffee", "requireRevocationCheck": true}""");
+
+        CliResult platform = await cli.RunAsync("attest", "sim-platform", "--out", "sim");
+        CliResult again = await cli.RunAsync("attest", "sim-platform", "--out", "sim");
+        CliResult quote = await cli.RunAsync(
+            "attest", "quote", "--platform", "sim", "--report-data", "c0ffee", "--out", "quote.bin", "--mr-signer", "aa" + new string('0', 62));
+        CliResult accepted = await cli.RunAsync(
+            "attest", "verify", "quote.bin", "--root", "sim/root-ca.pem", "--collateral", "sim/collateral-sgx.json", "--policy", "policy.json");
+        CliResult separateFiles = await cli.RunAsync(
+            "attest", "verify", "quote.bin", "--root", "sim/root-ca.pem", "--tcb-info", "sim/tcbinfo-sgx.json", "--qe-identity", "sim/qe-identity.json",
+            "--tcb-signing-chain", "sim/tcb-signing-chain.pem", "--root-crl", "sim/root-ca.crl", "--pck-crl", "sim/pck-ca.crl", "--strict", "--json");
+        CliResult untrusted = await cli.RunAsync("attest", "verify", "quote.bin", "--collateral", "sim/collateral-sgx.json", "--json");
+
+        Assert.True(platform.ExitCode == 0, platform.ToString());
+        Assert.Contains("NOT an Intel TEE", platform.Output, StringComparison.Ordinal);
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("--force", again.Error, StringComparison.Ordinal);
+        Assert.True(quote.ExitCode == 0, quote.ToString());
+        Assert.True(accepted.ExitCode == 0, accepted.ToString());
+        Assert.Contains("policy:             accepted", accepted.Output, StringComparison.Ordinal);
+        Assert.True(separateFiles.ExitCode == 0, separateFiles.ToString());
+        Assert.Equal(1, untrusted.ExitCode);
+        Assert.Contains("STATUS_SGX_PCK_CERT_CHAIN_UNTRUSTED", untrusted.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task QuoteTdx_FromWorkspacePlatform_Verifies()
+    {
+        using var cli = new CliHarness();
+
+        CliResult platform = await cli.RunAsync("attest", "sim-platform", "--home", cli.Home);
+        CliResult quote = await cli.RunAsync("attest", "quote", "--home", cli.Home, "--tee", "tdx", "--report-data", "01", "--out", "td.quote");
+        CliResult verify = await cli.RunAsync(
+            "attest", "verify", "td.quote", "--root", Path.Combine(cli.Home, "sim-platform", "root-ca.pem"),
+            "--collateral", Path.Combine(cli.Home, "sim-platform", "collateral-tdx.json"), "--json");
+
+        Assert.True(platform.ExitCode == 0, platform.ToString());
+        Assert.True(quote.ExitCode == 0, quote.ToString());
+        Assert.Contains("TDX quote v4", quote.Output, StringComparison.Ordinal);
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        Assert.Contains("\"mrTd\"", verify.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InputErrors_ExitTwoWithAMessage()
+    {
+        using var cli = new CliHarness();
+
+        CliResult missingQuote = await cli.RunAsync("attest", "verify", "nope.bin");
+        CliResult badTime = await cli.RunAsync("attest", "verify", Vector("phala-dcap-qvl/sgx_quote.bin"), "--at", "soon");
+        CliResult noPlatform = await cli.RunAsync("attest", "quote", "--platform", "nowhere", "--report-data", "00", "--out", "q.bin");
+        CliResult badTee = await cli.RunAsync("attest", "quote", "--report-data", "00", "--out", "q.bin", "--tee", "sev");
+
+        Assert.Equal(2, missingQuote.ExitCode);
+        Assert.Contains("nope.bin", missingQuote.Error, StringComparison.Ordinal);
+        Assert.Equal(2, badTime.ExitCode);
+        Assert.Contains("soon", badTime.Error, StringComparison.Ordinal);
+        Assert.Equal(2, noPlatform.ExitCode);
+        Assert.Contains("ppml attest sim-platform", noPlatform.Error, StringComparison.Ordinal);
+        Assert.Equal(2, badTee.ExitCode);
+    }
+}
