@@ -55,6 +55,11 @@ public sealed record QuoteCollateral
     public static QuoteCollateral ParseBundleJson(ReadOnlySpan<byte> json, string input = "collateral")
     {
         byte[] copy = json.ToArray();
+        return JsonReading.Guard(input, () => ParseBundle(copy, input));
+    }
+
+    private static QuoteCollateral ParseBundle(byte[] copy, string input)
+    {
         using JsonDocument document = JsonReading.Parse(copy, input);
         JsonElement root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)

@@ -15,10 +15,9 @@ internal static class SignedCollateral
     };
 
     /// <summary>Finds the signed object under one of <paramref name="keys"/> and the hex <c>signature</c>.</summary>
-    public static (byte[] Body, byte[] Signature) SplitPcsBody(ReadOnlySpan<byte> json, string[] keys, string input)
+    public static (byte[] Body, byte[] Signature) SplitPcsBody(byte[] json, string[] keys, string input)
     {
-        byte[] copy = json.ToArray();
-        using JsonDocument document = JsonReading.Parse(copy, input);
+        using JsonDocument document = JsonReading.Parse(json, input);
         JsonElement root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
         {

@@ -37,7 +37,8 @@ public sealed class SignedEnclaveIdentity
     /// <exception cref="AttestationFormatException">The JSON is not an Enclave Identity.</exception>
     public static SignedEnclaveIdentity ParsePcsJson(ReadOnlySpan<byte> json, string input = "QE Identity")
     {
-        (byte[] body, byte[] signature) = SignedCollateral.SplitPcsBody(json, s_keys, input);
+        byte[] copy = json.ToArray();
+        (byte[] body, byte[] signature) = JsonReading.Guard(input, () => SignedCollateral.SplitPcsBody(copy, s_keys, input));
         return Create(body, signature, input);
     }
 
@@ -55,8 +56,12 @@ public sealed class SignedEnclaveIdentity
         }
 
         byte[] bodyBytes = body.ToArray();
-        using JsonDocument document = JsonReading.Parse(bodyBytes, input);
-        EnclaveIdentity identity = EnclaveIdentity.Parse(document.RootElement, input);
-        return new SignedEnclaveIdentity(bodyBytes, SignedCollateral.Compact(document.RootElement), signature.ToArray(), identity);
+        byte[] signatureBytes = signature.ToArray();
+        return JsonReading.Guard(input, () =>
+        {
+            using JsonDocument document = JsonReading.Parse(bodyBytes, input);
+            EnclaveIdentity identity = EnclaveIdentity.Parse(document.RootElement, input);
+            return new SignedEnclaveIdentity(bodyBytes, SignedCollateral.Compact(document.RootElement), signatureBytes, identity);
+        });
     }
 }

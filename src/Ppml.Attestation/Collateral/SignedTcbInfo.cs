@@ -36,7 +36,8 @@ public sealed class SignedTcbInfo
     /// <exception cref="AttestationFormatException">The JSON is not TCB Info.</exception>
     public static SignedTcbInfo ParsePcsJson(ReadOnlySpan<byte> json, string input = "TCB Info")
     {
-        (byte[] body, byte[] signature) = SignedCollateral.SplitPcsBody(json, s_keys, input);
+        byte[] copy = json.ToArray();
+        (byte[] body, byte[] signature) = JsonReading.Guard(input, () => SignedCollateral.SplitPcsBody(copy, s_keys, input));
         return Create(body, signature, input);
     }
 
@@ -54,8 +55,12 @@ public sealed class SignedTcbInfo
         }
 
         byte[] bodyBytes = body.ToArray();
-        using JsonDocument document = JsonReading.Parse(bodyBytes, input);
-        TcbInfo tcbInfo = TcbInfo.Parse(document.RootElement, input);
-        return new SignedTcbInfo(bodyBytes, SignedCollateral.Compact(document.RootElement), signature.ToArray(), tcbInfo);
+        byte[] signatureBytes = signature.ToArray();
+        return JsonReading.Guard(input, () =>
+        {
+            using JsonDocument document = JsonReading.Parse(bodyBytes, input);
+            TcbInfo tcbInfo = TcbInfo.Parse(document.RootElement, input);
+            return new SignedTcbInfo(bodyBytes, SignedCollateral.Compact(document.RootElement), signatureBytes, tcbInfo);
+        });
     }
 }

@@ -14,6 +14,12 @@ internal static class JsonReading
 
     public static JsonDocument Parse(ReadOnlyMemory<byte> utf8, string input)
     {
+        // JsonDocument accepts invalid UTF-8 inside strings and only fails when a string is read; reject it here.
+        if (!System.Text.Unicode.Utf8.IsValid(utf8.Span))
+        {
+            throw new AttestationFormatException($"{input}: not valid UTF-8 text.", input, null);
+        }
+
         try
         {
             return JsonDocument.Parse(utf8, DocumentOptions);
@@ -132,6 +138,22 @@ internal static class JsonReading
         }
 
         return value;
+    }
+
+    /// <summary>
+    /// Runs a parser over a JSON document, turning the reader's transcoding failures (a string that is not valid
+    /// UTF-16 once unescaped, such as a lone surrogate escape) into <see cref="AttestationFormatException"/>.
+    /// </summary>
+    public static T Guard<T>(string input, Func<T> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new AttestationFormatException($"{input}: unreadable JSON text ({Asn.Describe(exception)}).", input, null, exception);
+        }
     }
 
     public static AttestationFormatException Error(string input, string field, string problem) =>

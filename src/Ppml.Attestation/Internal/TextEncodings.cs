@@ -102,7 +102,7 @@ internal static class TextEncodings
             }
 
             string body = RemoveWhitespace(text.AsSpan(bodyStart, stop - bodyStart));
-            byte[] decoded = new byte[(body.Length * 3 / 4) + 3];
+            byte[] decoded = new byte[(int)Math.Min(Array.MaxLength, ((long)body.Length * 3 / 4) + 3)];
             if (!Convert.TryFromBase64String(body, decoded, out int written) || written == 0)
             {
                 throw new AttestationFormatException(

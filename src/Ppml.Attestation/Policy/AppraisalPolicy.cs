@@ -44,7 +44,13 @@ public sealed record AppraisalPolicy
     /// <exception cref="AttestationFormatException">The JSON is not a valid policy; the message names the field.</exception>
     public static AppraisalPolicy Parse(ReadOnlySpan<byte> json, string input = "policy")
     {
-        using JsonDocument document = JsonReading.Parse(json.ToArray(), input);
+        byte[] copy = json.ToArray();
+        return JsonReading.Guard(input, () => ParseCore(copy, input));
+    }
+
+    private static AppraisalPolicy ParseCore(byte[] json, string input)
+    {
+        using JsonDocument document = JsonReading.Parse(json, input);
         JsonElement root = document.RootElement;
         Expect(root, JsonValueKind.Object, input, "$");
         OnlyKnown(root, input, "$", "sgx", "tdx", "allowedTcbStatuses", "allowedAdvisoryIds", "reportData", "allowExpiredCollateral", "requireRevocationCheck");

@@ -166,7 +166,9 @@ public sealed partial class SimulatedPlatform
         return buffer.ToArray();
     }
 
-    private static PlatformState ParseState(byte[] json)
+    private static PlatformState ParseState(byte[] json) => JsonReading.Guard(Platform, () => ParseStateCore(json));
+
+    private static PlatformState ParseStateCore(byte[] json)
     {
         using JsonDocument document = JsonReading.Parse(json, Platform);
         JsonElement root = document.RootElement;
