@@ -47,6 +47,10 @@ public static class TpchRunner
         TimeProvider timeProvider,
         CancellationToken cancellationToken)
     {
+        // DuckDB.NET drops the scale of wide decimals (a DECIMAL(38,2) sum of 7.00 reads as 7): take each
+        // column's declared type from DESCRIBE, which only plans the query, and print decimals with their scale.
+        int[] scales = await DescribeDecimalScalesAsync(connection, sql, cancellationToken).ConfigureAwait(false);
+
         long started = timeProvider.GetTimestamp();
         using DuckDBCommand command = connection.CreateCommand();
         command.CommandText = sql;
@@ -66,7 +70,7 @@ public static class TpchRunner
                 string[] row = new string[columns.Length];
                 for (int i = 0; i < row.Length; i++)
                 {
-                    row[i] = reader.IsDBNull(i) ? string.Empty : Format(reader.GetValue(i));
+                    row[i] = reader.IsDBNull(i) ? string.Empty : Format(reader.GetValue(i), i < scales.Length ? scales[i] : -1);
                 }
 
                 rows.Add(row);
@@ -77,9 +81,46 @@ public static class TpchRunner
         }
     }
 
-    /// <summary>Renders a value culture-independently: dates as yyyy-MM-dd, decimals with their scale, doubles round-trippable.</summary>
-    internal static string Format(object value) => value switch
+    /// <summary>The scale of each DECIMAL(p,s) column of <paramref name="sql"/>'s result, −1 for other types.</summary>
+    private static async Task<int[]> DescribeDecimalScalesAsync(DuckDBConnection connection, string sql, CancellationToken cancellationToken)
     {
+        using DuckDBCommand command = connection.CreateCommand();
+        command.CommandText = "DESCRIBE " + sql.TrimEnd().TrimEnd(';');
+        var scales = new List<int>();
+        var reader = (DuckDBDataReader)await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                scales.Add(DecimalScale(reader.GetString(1)));
+            }
+        }
+
+        return [.. scales];
+    }
+
+    /// <summary>The scale s of a DuckDB type name <c>DECIMAL(p,s)</c>, or −1.</summary>
+    internal static int DecimalScale(string typeName)
+    {
+        if (!typeName.StartsWith("DECIMAL(", StringComparison.OrdinalIgnoreCase) || !typeName.EndsWith(')'))
+        {
+            return -1;
+        }
+
+        int comma = typeName.IndexOf(',', StringComparison.Ordinal);
+        return comma > 0 && int.TryParse(typeName.AsSpan(comma + 1, typeName.Length - comma - 2), NumberStyles.None, CultureInfo.InvariantCulture, out int scale)
+            ? scale
+            : -1;
+    }
+
+    /// <summary>
+    /// Renders a value culture-independently: dates as yyyy-MM-dd, decimals with <paramref name="decimalScale"/>
+    /// fractional digits when known (otherwise as read), doubles round-trippable.
+    /// </summary>
+    internal static string Format(object value, int decimalScale = -1) => value switch
+    {
+        decimal number when decimalScale >= 0 =>
+            decimal.Round(number, decimalScale).ToString("F" + decimalScale.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
         string text => text,
         DateOnly date => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         DateTime dateTime when dateTime.TimeOfDay == TimeSpan.Zero => dateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),

@@ -53,6 +53,7 @@ public sealed class TpchRunnerTests(TpchSf001Fixture fixture) : IClassFixture<Tp
         Assert.Equal(["A|F", "N|F", "N|O", "R|F"], q1.Rows.Select(row => $"{row[0]}|{row[1]}"));
         long counted = q1.Rows.Sum(row => long.Parse(row[9], System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(await Sql.CountAsync(fixture.Connection, "select count(*) from lineitem where l_shipdate <= date '1998-09-02'", cancellationToken), counted);
+        Assert.Matches(@"^\d+\.00$", q1.Rows[0][2]);
         Assert.Matches(@"^\d+\.\d{2}$", q1.Rows[0][3]);
     }
 
@@ -101,6 +102,9 @@ public sealed class TpchRunnerTests(TpchSf001Fixture fixture) : IClassFixture<Tp
         Assert.Equal("1995-03-15", TpchRunner.Format(new DateOnly(1995, 3, 15)));
         Assert.Equal("1995-03-15", TpchRunner.Format(new DateTime(1995, 3, 15)));
         Assert.Equal("1234.50", TpchRunner.Format(1234.50m));
+        Assert.Equal("7.00", TpchRunner.Format(7m, 2));
+        Assert.Equal(2, TpchRunner.DecimalScale("DECIMAL(38,2)"));
+        Assert.Equal(-1, TpchRunner.DecimalScale("DOUBLE"));
         Assert.Equal("0.1", TpchRunner.Format(0.1));
         Assert.Equal("-7", TpchRunner.Format(-7L));
         Assert.Equal("BRAZIL", TpchRunner.Format("BRAZIL"));
