@@ -87,7 +87,7 @@ public static class TpchGenerator
                 options,
                 (part, _) =>
                 {
-                    string temporary = Path.Combine(directory, $"{part.FileName}.tmp-{Guid.NewGuid():N}"[..^24]);
+                    string temporary = Path.Combine(directory, $"{part.FileName}.tmp-{Guid.NewGuid().ToString("N")[..8]}");
                     pending[part] = temporary;
                     return ValueTask.FromResult<Stream>(new FileStream(temporary, new FileStreamOptions
                     {

@@ -25,7 +25,7 @@ public sealed partial class TpchQueriesTests
         string sql = TpchQueries.Get(query);
 
         Assert.Single(sql.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), part => part.Length > 0);
-        Assert.DoesNotContain("[", sql.Replace("-- ", string.Empty, StringComparison.Ordinal).Split('\n').Where(line => !line.TrimStart().StartsWith("--", StringComparison.Ordinal)).Aggregate(string.Empty, string.Concat), StringComparison.Ordinal);
+        Assert.DoesNotContain("[FRACTION]", sql, StringComparison.Ordinal);
 
         // Every query but the single-row aggregates (Q6, Q14, Q17, Q19) orders its answer (Clause 2.4).
         bool ordered = sql.Contains("order by", StringComparison.Ordinal);
