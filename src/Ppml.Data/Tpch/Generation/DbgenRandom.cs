@@ -91,28 +91,16 @@ internal struct DbgenRandom
         _seed = Advance(_seed, rows * _drawsPerRow);
     }
 
-    /// <summary>One step of the generator: 16807·x mod 2^31−1, using the Mersenne-prime reduction.</summary>
-    internal static long Next(long seed)
-    {
-        long product = seed * Multiplier;
-
-        // x mod (2^31 − 1) = (x & M) + (x >> 31), reduced once more; exact for x < 2^62.
-        long reduced = (product & Modulus) + (product >> 31);
-        return reduced >= Modulus ? reduced - Modulus : reduced;
-    }
+    /// <summary>One step of the generator: 16807·x mod 2^31−1.</summary>
+    internal static long Next(long seed) => MultiplyModulo(seed, Multiplier);
 
     /// <summary>The seed after <paramref name="steps"/> steps: 16807^steps·seed mod 2^31−1 (dbgen's <c>NthElement</c>).</summary>
     internal static long Advance(long seed, long steps)
     {
-        if (steps <= 16)
+        if (steps < SmallPowers.Length)
         {
-            // Short skips (the end of a row) are cheaper step by step than by exponentiation.
-            for (long i = 0; i < steps; i++)
-            {
-                seed = Next(seed);
-            }
-
-            return seed;
+            // Row ends skip a few draws: one multiplication by a precomputed power.
+            return MultiplyModulo(seed, SmallPowers[steps]);
         }
 
         long multiplier = Multiplier;
@@ -120,13 +108,38 @@ internal struct DbgenRandom
         {
             if ((steps & 1) != 0)
             {
-                seed = seed * multiplier % Modulus;
+                seed = MultiplyModulo(seed, multiplier);
             }
 
             steps >>= 1;
-            multiplier = multiplier * multiplier % Modulus;
+            multiplier = MultiplyModulo(multiplier, multiplier);
         }
 
         return seed;
+    }
+
+    /// <summary>a·b mod 2^31−1 for a, b below 2^31, using the Mersenne-prime reduction instead of a division.</summary>
+    private static long MultiplyModulo(long a, long b)
+    {
+        long product = a * b;
+
+        // x mod (2^31 − 1) = (x & M) + (x >> 31), reduced once more; exact for x < 2^62.
+        long reduced = (product & Modulus) + (product >> 31);
+        return reduced >= Modulus ? reduced - Modulus : reduced;
+    }
+
+    /// <summary>16807^k mod 2^31−1 for k = 0..31.</summary>
+    private static readonly long[] SmallPowers = ComputeSmallPowers(32);
+
+    private static long[] ComputeSmallPowers(int count)
+    {
+        long[] powers = new long[count];
+        powers[0] = 1;
+        for (int k = 1; k < count; k++)
+        {
+            powers[k] = powers[k - 1] * Multiplier % Modulus;
+        }
+
+        return powers;
     }
 }

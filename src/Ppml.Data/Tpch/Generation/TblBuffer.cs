@@ -43,8 +43,13 @@ internal sealed class TblBuffer
 
     public void Integer(long value)
     {
-        value.TryFormat(_buffer.AsSpan(_length), out int written, default, CultureInfo.InvariantCulture);
-        _length += written;
+        if (value < 0)
+        {
+            _buffer[_length++] = (byte)'-';
+            value = -value;
+        }
+
+        WriteDigits(value);
         Separator();
     }
 
@@ -83,8 +88,7 @@ internal sealed class TblBuffer
 
         long dollars = cents / 100;
         int remainder = (int)(cents % 100);
-        dollars.TryFormat(_buffer.AsSpan(_length), out int written, default, CultureInfo.InvariantCulture);
-        _length += written;
+        WriteDigits(dollars);
         _buffer[_length++] = (byte)'.';
         _buffer[_length++] = (byte)('0' + (remainder / 10));
         _buffer[_length++] = (byte)('0' + (remainder % 10));
@@ -128,6 +132,26 @@ internal sealed class TblBuffer
     }
 
     private void Separator() => _buffer[_length++] = (byte)'|';
+
+    /// <summary>Writes a non-negative number in decimal, without leading zeros.</summary>
+    private void WriteDigits(long value)
+    {
+        int digits = 1;
+        for (long rest = value / 10; rest != 0; rest /= 10)
+        {
+            digits++;
+        }
+
+        int end = _length + digits;
+        Span<byte> destination = _buffer.AsSpan(_length, digits);
+        for (int i = digits - 1; i >= 0; i--)
+        {
+            destination[i] = (byte)('0' + (value % 10));
+            value /= 10;
+        }
+
+        _length = end;
+    }
 
     private static void Digits(Span<byte> destination, int value)
     {
