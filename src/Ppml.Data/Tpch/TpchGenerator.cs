@@ -28,6 +28,10 @@ public static class TpchGenerator
     /// <param name="progress">Receives a <see cref="TpchProgress"/> after each buffer written and each part completed.</param>
     /// <param name="cancellationToken">Stops the run; parts not yet completed are disposed without completion.</param>
     /// <returns>Rows and bytes per table and the parts written.</returns>
+    /// <remarks>
+    /// Parts are committed one by one. When the run fails or is cancelled, the parts completed before that
+    /// stay committed and the exception tells the caller that the set is incomplete.
+    /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public static async Task<TpchGenerationResult> GenerateAsync(
         TpchGenerationOptions options,
