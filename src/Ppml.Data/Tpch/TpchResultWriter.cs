@@ -76,12 +76,28 @@ public static class TpchResultWriter
             {
                 if (!committed)
                 {
-                    File.Delete(temporary);
+                    TryDelete(temporary);
                 }
             }
         }
 
         return paths;
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Best effort: the exception that stopped the write is the one that matters.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Same as above.
+        }
     }
 
     private static async Task WriteLineAsync(StreamWriter writer, IReadOnlyList<string> fields, CancellationToken cancellationToken)
