@@ -200,7 +200,9 @@ internal static class AppenderLoader
         for (int i = 0; i < count; i++)
         {
             checks.Add($"bool_and(c{i} IS NULL OR lower(c{i}) IN ('true', 'false'))");
-            checks.AddRange(Candidates.Skip(1).Select(type => $"bool_and(c{i} IS NULL OR TRY_CAST(c{i} AS {type}) IS NOT NULL)"));
+            // TRY_CAST('0.25' AS BIGINT) rounds instead of failing, so integers must also look like integers.
+            checks.Add($"bool_and(c{i} IS NULL OR (regexp_full_match(c{i}, '\\s*[-+]?[0-9]+\\s*') AND TRY_CAST(c{i} AS BIGINT) IS NOT NULL))");
+            checks.AddRange(Candidates.Skip(2).Select(type => $"bool_and(c{i} IS NULL OR TRY_CAST(c{i} AS {type}) IS NOT NULL)"));
             checks.Add($"count(c{i}) > 0");
         }
 
