@@ -19,6 +19,8 @@ internal static class PpmlCommand
         root.Subcommands.Add(KeysCommands.Create(context));
         root.Subcommands.Add(KeysCommands.CreatePassword(context));
         root.Subcommands.Add(KmsCommands.Create(context));
+        root.Subcommands.Add(DataCommands.CreateSql(context));
+        root.Subcommands.Add(DataCommands.CreateExamples(context));
         root.Subcommands.Add(QuickstartCommands.Create(context));
         return root;
     }
