@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Ppml.Kms.Remote;
 
 /// <summary>An RFC 9457 problem-details body as the KMS server writes it (the client reads it back).</summary>
@@ -19,8 +17,4 @@ public sealed record ProblemResponse
 
     /// <summary>The <see cref="KmsErrorCode"/> name.</summary>
     public string? Code { get; init; }
-
-    /// <summary>Other members (e.g. <c>traceId</c>), ignored.</summary>
-    [JsonExtensionData]
-    public Dictionary<string, object?>? Extensions { get; init; }
 }
