@@ -24,12 +24,19 @@ internal sealed class ProblemMiddleware
         try
         {
             await _next(context);
-            if (context.Response.StatusCode is 404 or 405 && !context.Response.HasStarted && context.Response.ContentLength is null)
+            int status = context.Response.StatusCode;
+            if (status is >= 400 and < 600 && !context.Response.HasStarted && context.Response.ContentLength is null && context.Response.ContentType is null)
             {
-                string detail = context.Response.StatusCode == 404
-                    ? $"There is no resource at '{KmsService.Truncate(context.Request.Path.Value)}'; see /openapi/v1.json."
-                    : $"'{KmsService.Truncate(context.Request.Path.Value)}' does not accept {KmsService.Truncate(context.Request.Method)}; see /openapi/v1.json.";
-                await Problems.WriteAsync(context, context.Response.StatusCode, context.Response.StatusCode == 404 ? "NotFound" : "MethodNotAllowed", detail);
+                // Routing answered (no such resource, wrong method, wrong media type) without a body.
+                string path = KmsService.Truncate(context.Request.Path.Value);
+                (string code, string detail) = status switch
+                {
+                    404 => ("NotFound", $"There is no resource at '{path}'; see /openapi/v1.json."),
+                    405 => ("MethodNotAllowed", $"'{path}' does not accept {KmsService.Truncate(context.Request.Method)}; see /openapi/v1.json."),
+                    415 => ("InvalidRequest", $"'{path}' takes an application/json body; the request sent '{KmsService.Truncate(context.Request.ContentType ?? "none")}'."),
+                    _ => ("InvalidRequest", $"The request to '{path}' was refused ({status})."),
+                };
+                await Problems.WriteAsync(context, status, code, detail);
             }
         }
         catch (KmsException exception) when (!context.Response.HasStarted)

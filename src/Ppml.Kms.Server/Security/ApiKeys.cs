@@ -12,6 +12,8 @@ internal static class ApiKeys
     public const string Prefix = "ppmlk";
     private const int KeyIdBytes = 6;
     private const int SecretBytes = 32;
+    private static readonly System.Buffers.SearchValues<char> s_alphabet =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
 
     public static (string KeyId, byte[] Secret, string ApiKey) Generate()
     {
@@ -40,6 +42,11 @@ internal static class ApiKeys
 
         ReadOnlySpan<char> encoded = rest[(second + 1)..];
         byte[] decoded = new byte[SecretBytes];
+        if (encoded.Length != 43 || encoded.ContainsAnyExcept(s_alphabet))
+        {
+            return false;
+        }
+
         if (!System.Buffers.Text.Base64Url.TryDecodeFromChars(encoded, decoded, out int written) || written != SecretBytes)
         {
             return false;
