@@ -10,8 +10,8 @@ namespace Ppml.Kms.Server.Storage;
 /// <summary>Opening, first-start initialization and loading.</summary>
 internal sealed partial class KmsStore
 {
-    public const string SecretFileName = "operator.secret";
-    public const string AdminKeyFileName = "admin.apikey";
+    public const string SecretFileName = KmsServerFiles.SecretFileName;
+    public const string AdminKeyFileName = KmsServerFiles.AdminKeyFileName;
     public const string AdminApplicationId = "admin";
     private const int MinimumSecretLength = 16;
 

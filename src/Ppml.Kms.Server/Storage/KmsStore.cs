@@ -16,7 +16,7 @@ namespace Ppml.Kms.Server.Storage;
 /// </summary>
 internal sealed partial class KmsStore : IAsyncDisposable
 {
-    public const string DatabaseFileName = "kms.db";
+    public const string DatabaseFileName = KmsServerFiles.DatabaseFileName;
     public const string LockFileName = "kms-server.lock";
 
     // A batch bounds how long one transaction holds the write lock; 512 keeps a commit under a few ms here.
