@@ -225,7 +225,7 @@ public sealed class ContainerHeader
         if (version != ContainerFormat.Version1)
         {
             throw new InvalidContainerException(
-                $"{Describe(path)}: the format version at offset {ContainerFormat.VersionOffset} is {version}; this reader supports version {ContainerFormat.Version1}. " +
+                $"{Describe(path)}: format version {version} at offset {ContainerFormat.VersionOffset} is not supported; this reader supports version {ContainerFormat.Version1}. " +
                 "A newer writer produced it: upgrade PPML.",
                 ContainerFormat.VersionOffset,
                 path);
