@@ -280,7 +280,8 @@ public sealed class ContainerWriteStream : Stream
     {
         byte[] buffer = _buffer!;
         _buffer = null;
-        CryptographicOperations.ZeroMemory(buffer);
+        // Only the used prefix can hold plaintext (pooled arrays are often larger).
+        CryptographicOperations.ZeroMemory(buffer.AsSpan(0, _segmentSize + ContainerFormat.TagSize));
         ArrayPool<byte>.Shared.Return(buffer);
         _cipher.Dispose();
     }

@@ -178,7 +178,8 @@ public static partial class PpmlContainer
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(buffer);
+            // Only the used prefix can hold plaintext (pooled arrays are often larger).
+            CryptographicOperations.ZeroMemory(buffer.AsSpan(0, segmentSize + ContainerFormat.TagSize));
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }

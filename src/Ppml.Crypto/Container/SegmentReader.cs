@@ -76,7 +76,7 @@ internal sealed class SegmentReader : IDisposable
         if (_buffer is { } buffer)
         {
             _buffer = null;
-            CryptographicOperations.ZeroMemory(buffer);
+            CryptographicOperations.ZeroMemory(buffer.AsSpan(0, Layout.StoredSegmentSize));
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }

@@ -63,7 +63,7 @@ internal sealed class SequentialSegmentDecryptor : IDisposable
         if (_buffer is { } buffer)
         {
             _buffer = null;
-            CryptographicOperations.ZeroMemory(buffer);
+            CryptographicOperations.ZeroMemory(buffer.AsSpan(0, _storedSegmentSize + 1));
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
