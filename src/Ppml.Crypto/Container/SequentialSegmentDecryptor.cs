@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 
 namespace Ppml.Crypto.Container;
@@ -20,6 +21,7 @@ internal sealed class SequentialSegmentDecryptor : IDisposable
     private long _nextIndex;
     private bool _hasLookahead;
     private byte _lookahead;
+    private ExceptionDispatchInfo? _failure;
 
     public SequentialSegmentDecryptor(Stream input, SegmentCipher cipher, int segmentSize, string? path)
     {
@@ -44,8 +46,16 @@ internal sealed class SequentialSegmentDecryptor : IDisposable
         byte[] buffer = BeginNext();
         int have = _hasLookahead ? 1 : 0;
         int want = _storedSegmentSize + 1;
-        have += await _input.ReadAtLeastAsync(buffer.AsMemory(have, want - have), want - have, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-        return Finish(buffer, have);
+        try
+        {
+            have += await _input.ReadAtLeastAsync(buffer.AsMemory(have, want - have), want - have, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            return Finish(buffer, have);
+        }
+        catch (ContainerAuthenticationException exception)
+        {
+            _failure = ExceptionDispatchInfo.Capture(exception);
+            throw;
+        }
     }
 
     /// <summary>Synchronous twin of <see cref="NextAsync"/>.</summary>
@@ -54,8 +64,16 @@ internal sealed class SequentialSegmentDecryptor : IDisposable
         byte[] buffer = BeginNext();
         int have = _hasLookahead ? 1 : 0;
         int want = _storedSegmentSize + 1;
-        have += _input.ReadAtLeast(buffer.AsSpan(have, want - have), want - have, throwOnEndOfStream: false);
-        return Finish(buffer, have);
+        try
+        {
+            have += _input.ReadAtLeast(buffer.AsSpan(have, want - have), want - have, throwOnEndOfStream: false);
+            return Finish(buffer, have);
+        }
+        catch (ContainerAuthenticationException exception)
+        {
+            _failure = ExceptionDispatchInfo.Capture(exception);
+            throw;
+        }
     }
 
     public void Dispose()
@@ -71,6 +89,9 @@ internal sealed class SequentialSegmentDecryptor : IDisposable
     private byte[] BeginNext()
     {
         ObjectDisposedException.ThrowIf(_buffer is null, this);
+
+        // Once a segment has failed, the stream position is no longer on a segment boundary: keep failing.
+        _failure?.Throw();
         if (IsComplete)
         {
             throw new InvalidOperationException("The final segment has already been read.");

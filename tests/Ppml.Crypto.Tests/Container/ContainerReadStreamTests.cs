@@ -107,6 +107,23 @@ public sealed class ContainerReadStreamTests
     }
 
     [Fact]
+    public async Task ReadAsync_AgainAfterAuthenticationFailure_ThrowsAgain()
+    {
+        byte[] key = Key(11);
+        byte[] container = await EncryptAsync(Plaintext(4 * SmallSegment, 11), key);
+        container[HeaderLength(container) + 3] ^= 0x04;
+        await using var stream = await ContainerReadStream.OpenAsync(new NonSeekableStream(new MemoryStream(container)), key, cancellationToken: TestContext.Current.CancellationToken);
+        byte[] buffer = new byte[100];
+
+        var first = await Assert.ThrowsAsync<ContainerAuthenticationException>(() => stream.ReadAsync(buffer, TestContext.Current.CancellationToken).AsTask());
+        var second = await Assert.ThrowsAsync<ContainerAuthenticationException>(() => stream.ReadAsync(buffer, TestContext.Current.CancellationToken).AsTask());
+
+        Assert.Equal(0, first.SegmentIndex);
+        Assert.Same(first, second);
+        Assert.All(buffer, b => Assert.Equal(0, b));
+    }
+
+    [Fact]
     public async Task OpenAsync_WrongKey_Throws()
     {
         byte[] container = await EncryptAsync(Plaintext(10, 6), Key(6));
