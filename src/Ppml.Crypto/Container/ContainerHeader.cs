@@ -279,7 +279,7 @@ public sealed class ContainerHeader
         return ContainerFormat.HeaderOverhead + keyReferenceLength + wrappedKeyLength;
     }
 
-    internal static string Describe(string? path) => path is null ? "The container" : $"'{path}'";
+    internal static string Describe(string? path) => path is null ? "The input" : $"'{path}'";
 
     private static InvalidContainerException Truncated(int found, int expected, string? path) =>
         new(

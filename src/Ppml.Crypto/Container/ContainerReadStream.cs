@@ -5,7 +5,8 @@ namespace Ppml.Crypto.Container;
 /// is returned. Over a non-seekable input the segments are read in order, and a missing final segment throws
 /// <see cref="ContainerAuthenticationException"/> at the end — never a silent short read. Over a seekable input the
 /// stream is seekable too: opening derives the layout from the input length and authenticates the final segment,
-/// so <see cref="PlaintextLength"/> is authentic and truncation is detected at open.
+/// so <see cref="PlaintextLength"/> is authentic and truncation is detected at open. Over a non-seekable input, a
+/// read that failed (authentication, I/O or cancellation) leaves the stream unusable: later reads throw again.
 /// </summary>
 public sealed class ContainerReadStream : Stream
 {

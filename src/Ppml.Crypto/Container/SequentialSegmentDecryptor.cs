@@ -51,7 +51,7 @@ internal sealed class SequentialSegmentDecryptor : IDisposable
             have += await _input.ReadAtLeastAsync(buffer.AsMemory(have, want - have), want - have, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
             return Finish(buffer, have);
         }
-        catch (ContainerAuthenticationException exception)
+        catch (Exception exception)
         {
             _failure = ExceptionDispatchInfo.Capture(exception);
             throw;
@@ -69,7 +69,7 @@ internal sealed class SequentialSegmentDecryptor : IDisposable
             have += _input.ReadAtLeast(buffer.AsSpan(have, want - have), want - have, throwOnEndOfStream: false);
             return Finish(buffer, have);
         }
-        catch (ContainerAuthenticationException exception)
+        catch (Exception exception)
         {
             _failure = ExceptionDispatchInfo.Capture(exception);
             throw;
@@ -90,7 +90,7 @@ internal sealed class SequentialSegmentDecryptor : IDisposable
     {
         ObjectDisposedException.ThrowIf(_buffer is null, this);
 
-        // Once a segment has failed, the stream position is no longer on a segment boundary: keep failing.
+        // After any failure (authentication, I/O, cancellation) the input is no longer on a segment boundary: keep failing.
         _failure?.Throw();
         if (IsComplete)
         {
