@@ -22,6 +22,7 @@ internal sealed class SequentialSegmentDecryptor : IDisposable
     private bool _hasLookahead;
     private byte _lookahead;
     private ExceptionDispatchInfo? _failure;
+    private int _used;
 
     public SequentialSegmentDecryptor(Stream input, SegmentCipher cipher, int segmentSize, string? path)
     {
@@ -81,7 +82,8 @@ internal sealed class SequentialSegmentDecryptor : IDisposable
         if (_buffer is { } buffer)
         {
             _buffer = null;
-            CryptographicOperations.ZeroMemory(buffer.AsSpan(0, _storedSegmentSize + 1));
+            // Only the prefix that ever held data can hold plaintext; small files never touch the rest.
+            CryptographicOperations.ZeroMemory(buffer.AsSpan(0, _used));
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
@@ -107,6 +109,7 @@ internal sealed class SequentialSegmentDecryptor : IDisposable
 
     private ReadOnlyMemory<byte> Finish(byte[] buffer, int have)
     {
+        _used = Math.Max(_used, have);
         long index = _nextIndex;
         bool isFinal = have <= _storedSegmentSize;
         int stored = isFinal ? have : _storedSegmentSize;
