@@ -124,6 +124,27 @@ public sealed class ContainerReadStreamTests
     }
 
     [Fact]
+    public async Task Seek_BackAfterFailedSegment_ReturnsAuthenticBytesOnly()
+    {
+        byte[] key = Key(12);
+        byte[] plaintext = Plaintext(3 * SmallSegment, 12);
+        byte[] container = await EncryptAsync(plaintext, key);
+        container[HeaderLength(container) + SmallSegment + 16 + 100] ^= 0x10;
+        await using var stream = await ContainerReadStream.OpenAsync(new MemoryStream(container), key, cancellationToken: TestContext.Current.CancellationToken);
+        byte[] buffer = new byte[SmallSegment];
+        await stream.ReadExactlyAsync(buffer, TestContext.Current.CancellationToken);
+
+        // Segment 0 is exhausted, so this read loads segment 1 into the same buffer, and fails.
+        var exception = await Assert.ThrowsAsync<ContainerAuthenticationException>(() => stream.ReadAsync(buffer, TestContext.Current.CancellationToken).AsTask());
+        stream.Position = 20;
+        int read = await stream.ReadAsync(buffer, TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, exception.SegmentIndex);
+        Assert.Equal(plaintext.AsSpan(20, read).ToArray(), buffer.AsSpan(0, read).ToArray());
+        Assert.Equal(SmallSegment - 20, read);
+    }
+
+    [Fact]
     public async Task OpenAsync_WrongKey_Throws()
     {
         byte[] container = await EncryptAsync(Plaintext(10, 6), Key(6));
