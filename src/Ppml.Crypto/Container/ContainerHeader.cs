@@ -211,7 +211,7 @@ public sealed class ContainerHeader
                 throw new InvalidContainerException(
                     $"{Describe(path)} is not a PPML container: at offset 0 expected the magic {Convert.ToHexString(magic)}, " +
                     $"found {Convert.ToHexString(data[..magicAvailable])}.",
-                    i,
+                    ContainerFormat.MagicOffset,
                     path);
             }
         }
