@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Ppml.Data;
 using Ppml.Kms;
 
 namespace Ppml.Cli;
@@ -33,6 +34,7 @@ internal static class CommandRunner
     internal static (int Code, string Message) Describe(Exception exception) => exception switch
     {
         CliException cli => (cli.ExitCode, cli.Message),
+        DatasetException dataset => (ExitCodes.Failure, dataset.Message),
         KmsException { Code: KmsErrorCode.InvalidKeyName } kms => (ExitCodes.InvalidInput, kms.Message),
         KmsException kms => (ExitCodes.Failure, kms.Message),
         Ppml.Tee.TeeException tee => (ExitCodes.Failure, tee.Message),

@@ -21,6 +21,8 @@ internal static class PpmlCommand
         root.Subcommands.Add(KmsCommands.Create(context));
         root.Subcommands.Add(EnclaveCommands.Create(context));
         root.Subcommands.Add(AttestCommands.Create(context));
+        root.Subcommands.Add(DataCommands.CreateSql(context));
+        root.Subcommands.Add(DataCommands.CreateExamples(context));
         root.Subcommands.Add(QuickstartCommands.Create(context));
         return root;
     }

@@ -26,4 +26,19 @@ public enum KmsErrorCode
 
     /// <summary>The request was refused by policy or authentication.</summary>
     Forbidden,
+
+    /// <summary>The request is malformed: invalid JSON, a missing or invalid field, an oversized body.</summary>
+    InvalidRequest,
+
+    /// <summary>No valid credential (API key) was presented.</summary>
+    Unauthenticated,
+
+    /// <summary>The key is disabled: it no longer generates or unwraps data keys.</summary>
+    KeyDisabled,
+
+    /// <summary>The named resource (policy, application) does not exist.</summary>
+    NotFound,
+
+    /// <summary>The service is unreachable or cannot serve the request now (e.g. no evidence verifier is configured).</summary>
+    ServiceUnavailable,
 }

@@ -18,7 +18,17 @@ internal static class CommonOptions
 
     public static Option<string?> Kms() => new("--kms")
     {
-        Description = "KMS URI: file:PATH for a local store (default: the workspace KMS).",
+        Description = "KMS URI: file:PATH for a local store, or https://HOST:PORT of 'ppml kms serve' (default: the workspace KMS).",
+    };
+
+    public static Option<string?> ApiKeyFile() => new("--api-key-file")
+    {
+        Description = "File holding the API key for an https:// KMS (the first start writes an admin key to STORE/admin.apikey).",
+    };
+
+    public static Option<string?> CaFile() => new("--ca-file")
+    {
+        Description = "CA certificate (PEM) the https:// KMS server's certificate must chain to (default: the workspace's tls/ca.crt).",
     };
 
     public static Option<string?> KmsPasswordFile() => new("--kms-password-file")

@@ -26,7 +26,9 @@ internal static class CryptCommands
         Option<string?> passwordFile = CommonOptions.KmsPasswordFile();
         Option<bool> force = CommonOptions.Force("the output");
         Option<bool> json = CommonOptions.Json();
-        var command = new Command(name, description) { input, output, kms, passwordFile, force, json };
+        Option<string?> apiKeyFile = CommonOptions.ApiKeyFile();
+        Option<string?> caFile = CommonOptions.CaFile();
+        var command = new Command(name, description) { input, output, kms, passwordFile, apiKeyFile, caFile, force, json };
         Option<string?>? key = null;
         Option<int?>? segmentSize = null;
         if (encrypt)
@@ -48,7 +50,9 @@ internal static class CryptCommands
                 key is null ? null : parse.GetValue(key),
                 parse.GetValue(force),
                 segmentSize is null ? null : parse.GetValue(segmentSize),
-                parse.GetValue(json));
+                parse.GetValue(json),
+                parse.GetValue(apiKeyFile),
+                parse.GetValue(caFile));
             var handler = new CryptHandler(context);
             return encrypt ? handler.EncryptAsync(options, cancellationToken) : handler.DecryptAsync(options, cancellationToken);
         }));

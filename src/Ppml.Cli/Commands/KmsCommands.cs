@@ -3,7 +3,7 @@ using Ppml.Cli.Handlers;
 
 namespace Ppml.Cli.Commands;
 
-/// <summary><c>ppml kms key create|list|rotate</c>.</summary>
+/// <summary><c>ppml kms key create|list|rotate|disable</c>, plus the server commands of <see cref="KmsServerCommands"/>.</summary>
 internal static class KmsCommands
 {
     public static Command Create(CliContext context)
@@ -11,20 +11,37 @@ internal static class KmsCommands
         var kms = new Command("kms", "Manage keys in a KMS (the workspace's local store by default).");
         var key = new Command("key", "Primary keys: create, list, rotate.");
 
-        key.Subcommands.Add(CreateKeyCommand(context, "create", "Create a primary key.", (h, t, n, j, c) => h.CreateAsync(t, n, j, c)));
+        key.Subcommands.Add(CreateKeyCreateCommand(context));
         key.Subcommands.Add(CreateKeyCommand(context, "rotate", "Add a new version to a primary key; old versions still unwrap.", (h, t, n, j, c) => h.RotateAsync(t, n, j, c)));
 
-        Option<string?> kmsUri = CommonOptions.Kms();
-        Option<string?> passwordFile = CommonOptions.KmsPasswordFile();
+        key.Subcommands.Add(CreateKeyCommand(context, "disable", "Disable a primary key on a KMS server (admin): no more data keys or unwraps.", (h, t, n, j, c) => h.DisableAsync(t, n, j, c)));
+
+        TargetOptions target = new();
         Option<bool> json = CommonOptions.Json();
-        var list = new Command("list", "List primary keys.") { kmsUri, passwordFile, json };
+        var list = new Command("list", "List primary keys.") { json };
+        target.AddTo(list);
         list.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
-            new KmsKeyHandler(context).ListAsync(
-                new KmsTarget(parse.GetValue(CommonOptions.Home), parse.GetValue(kmsUri), parse.GetValue(passwordFile)), parse.GetValue(json), cancellationToken)));
+            new KmsKeyHandler(context).ListAsync(target.Read(parse), parse.GetValue(json), cancellationToken)));
         key.Subcommands.Add(list);
 
         kms.Subcommands.Add(key);
+        KmsServerCommands.AddTo(kms, context);
         return kms;
+    }
+
+    private static Command CreateKeyCreateCommand(CliContext context)
+    {
+        var name = new Argument<string>("name") { Description = "Key name: letters, digits, '.', '_' or '-'." };
+        var releasePolicy = new Option<string?>("--release-policy") { Description = "JSON release policy file (KMS server only): data keys are released only to attested TEEs." };
+        var allowApp = new Option<string[]>("--allow-app") { Description = "Application allowed to use the key (KMS server only); repeat for several." };
+        TargetOptions target = new();
+        Option<bool> json = CommonOptions.Json();
+        var command = new Command("create", "Create a primary key.") { name, releasePolicy, allowApp, json };
+        target.AddTo(command);
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
+            new KmsKeyHandler(context).CreateAsync(
+                target.Read(parse), parse.GetRequiredValue(name), parse.GetValue(json), cancellationToken, parse.GetValue(releasePolicy), parse.GetValue(allowApp))));
+        return command;
     }
 
     private static Command CreateKeyCommand(
@@ -34,17 +51,37 @@ internal static class KmsCommands
         Func<KmsKeyHandler, KmsTarget, string, bool, CancellationToken, Task<int>> run)
     {
         var name = new Argument<string>("name") { Description = "Key name: letters, digits, '.', '_' or '-'." };
-        Option<string?> kmsUri = CommonOptions.Kms();
-        Option<string?> passwordFile = CommonOptions.KmsPasswordFile();
+        TargetOptions target = new();
         Option<bool> json = CommonOptions.Json();
-        var command = new Command(verb, description) { name, kmsUri, passwordFile, json };
+        var command = new Command(verb, description) { name, json };
+        target.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
             run(
                 new KmsKeyHandler(context),
-                new KmsTarget(parse.GetValue(CommonOptions.Home), parse.GetValue(kmsUri), parse.GetValue(passwordFile)),
+                target.Read(parse),
                 parse.GetRequiredValue(name),
                 parse.GetValue(json),
                 cancellationToken)));
         return command;
+    }
+
+    /// <summary>--kms, --kms-password-file, --api-key-file, --ca-file.</summary>
+    internal sealed class TargetOptions
+    {
+        private readonly Option<string?> _kms = CommonOptions.Kms();
+        private readonly Option<string?> _passwordFile = CommonOptions.KmsPasswordFile();
+        private readonly Option<string?> _apiKeyFile = CommonOptions.ApiKeyFile();
+        private readonly Option<string?> _caFile = CommonOptions.CaFile();
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(_kms);
+            command.Options.Add(_passwordFile);
+            command.Options.Add(_apiKeyFile);
+            command.Options.Add(_caFile);
+        }
+
+        public KmsTarget Read(ParseResult parse) => new(
+            parse.GetValue(CommonOptions.Home), parse.GetValue(_kms), parse.GetValue(_passwordFile), parse.GetValue(_apiKeyFile), parse.GetValue(_caFile));
     }
 }

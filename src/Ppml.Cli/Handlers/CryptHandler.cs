@@ -32,7 +32,9 @@ internal sealed class CryptHandler
         string? KeyName,
         bool Force,
         int? SegmentSize,
-        bool Json);
+        bool Json,
+        string? ApiKeyFile = null,
+        string? CaFile = null);
 
     public Task<int> EncryptAsync(Options options, CancellationToken cancellationToken) =>
         RunAsync(options, encrypt: true, cancellationToken);
@@ -78,7 +80,8 @@ internal sealed class CryptHandler
             }
         }
 
-        using IKeyManagementService kms = await PpmlWorkspace.OpenKmsAsync(_context, options.Home, options.KmsUri, options.KmsPasswordFile, cancellationToken);
+        using IKeyManagementService kms = await PpmlWorkspace.OpenKmsAsync(
+            _context, options.Home, options.KmsUri, options.KmsPasswordFile, cancellationToken, options.ApiKeyFile, options.CaFile);
         string keyName = options.KeyName ?? await DefaultKeyAsync(options, cancellationToken);
         long totalBytes = files.Sum(f => new FileInfo(f.Source).Length);
         using var progress = new ProgressBar(_context, encrypt ? "encrypt" : "decrypt", totalBytes);

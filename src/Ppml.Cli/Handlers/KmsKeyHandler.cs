@@ -3,6 +3,7 @@ using System.Text.Json;
 using Ppml.Cli.Output;
 using Ppml.Cli.Workspace;
 using Ppml.Kms;
+using Ppml.Kms.Remote;
 
 namespace Ppml.Cli.Handlers;
 
@@ -16,10 +17,41 @@ internal sealed class KmsKeyHandler
         _context = context;
     }
 
-    public async Task<int> CreateAsync(KmsTarget target, string name, bool json, CancellationToken cancellationToken)
+    public async Task<int> CreateAsync(KmsTarget target, string name, bool json, CancellationToken cancellationToken, string? releasePolicyFile = null, string[]? allowApplications = null)
     {
         using IKeyManagementService kms = await target.OpenAsync(_context, cancellationToken);
-        PrimaryKeyInfo key = await kms.CreateKeyAsync(name, cancellationToken);
+        PrimaryKeyInfo key;
+        if (releasePolicyFile is not null || allowApplications is { Length: > 0 })
+        {
+            if (kms is not KmsClient remote)
+            {
+                throw CliException.Usage("--release-policy and --allow-app need a KMS server (--kms https://HOST:PORT).");
+            }
+
+            KeyReleasePolicy? policy = null;
+            if (releasePolicyFile is not null)
+            {
+                string path = _context.ResolvePath(releasePolicyFile);
+                try
+                {
+                    policy = JsonSerializer.Deserialize(await File.ReadAllBytesAsync(path, cancellationToken), KmsWireJsonContext.Default.KeyReleasePolicy)
+                        ?? throw CliException.Usage($"Release policy '{path}' is JSON null.");
+                }
+                catch (JsonException exception)
+                {
+                    throw CliException.Usage($"Release policy '{path}' is not valid JSON: {exception.Message}");
+                }
+            }
+
+            key = (await remote.CreateKeyAsync(
+                new CreateKeyRequest { Name = name, ReleasePolicy = policy, AllowedApplications = allowApplications is { Length: > 0 } ? allowApplications : null },
+                cancellationToken)).ToInfo();
+        }
+        else
+        {
+            key = await kms.CreateKeyAsync(name, cancellationToken);
+        }
+
         await WriteKeyAsync(key, json, "Created");
         return ExitCodes.Success;
     }
@@ -29,6 +61,14 @@ internal sealed class KmsKeyHandler
         using IKeyManagementService kms = await target.OpenAsync(_context, cancellationToken);
         PrimaryKeyInfo key = await kms.RotateKeyAsync(name, cancellationToken);
         await WriteKeyAsync(key, json, "Rotated");
+        return ExitCodes.Success;
+    }
+
+    public async Task<int> DisableAsync(KmsTarget target, string name, bool json, CancellationToken cancellationToken)
+    {
+        using KmsClient kms = await target.OpenRemoteAsync(_context, cancellationToken);
+        PrimaryKeyInfo key = (await kms.DisableKeyAsync(name, cancellationToken)).ToInfo();
+        await WriteKeyAsync(key, json, "Disabled");
         return ExitCodes.Success;
     }
 
@@ -60,8 +100,19 @@ internal sealed class KmsKeyHandler
 }
 
 /// <summary>Which KMS a command talks to.</summary>
-internal sealed record KmsTarget(string? Home, string? KmsUri, string? PasswordFile)
+internal sealed record KmsTarget(string? Home, string? KmsUri, string? PasswordFile, string? ApiKeyFile = null, string? CaFile = null)
 {
     public Task<IKeyManagementService> OpenAsync(CliContext context, CancellationToken cancellationToken) =>
-        PpmlWorkspace.OpenKmsAsync(context, Home, KmsUri, PasswordFile, cancellationToken);
+        PpmlWorkspace.OpenKmsAsync(context, Home, KmsUri, PasswordFile, cancellationToken, ApiKeyFile, CaFile);
+
+    /// <summary>The https:// client, for commands only a KMS server offers.</summary>
+    public async Task<KmsClient> OpenRemoteAsync(CliContext context, CancellationToken cancellationToken)
+    {
+        if (KmsUri is null || !KmsUri.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        {
+            throw CliException.Usage("This command talks to a KMS server: pass --kms https://HOST:PORT and --api-key-file FILE.");
+        }
+
+        return (KmsClient)await OpenAsync(context, cancellationToken);
+    }
 }

@@ -102,9 +102,23 @@ internal sealed class PpmlWorkspace
     /// <paramref name="passwordFile"/> when given, else from the workspace.
     /// </summary>
     public static async Task<IKeyManagementService> OpenKmsAsync(
-        CliContext context, string? home, string? kmsUri, string? passwordFile, CancellationToken cancellationToken)
+        CliContext context, string? home, string? kmsUri, string? passwordFile, CancellationToken cancellationToken, string? apiKeyFile = null, string? caFile = null)
     {
         string root = ResolveRoot(context, home);
+        if (kmsUri is not null && kmsUri.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        {
+            if (apiKeyFile is null)
+            {
+                throw CliException.Usage($"--kms {kmsUri} needs --api-key-file FILE (the server's first start wrote an admin key to STORE/{Ppml.Kms.Server.KmsServerFiles.AdminKeyFileName}).");
+            }
+
+            string apiKey = await PasswordFile.ReadAsync(context.ResolvePath(apiKeyFile), context.Input, cancellationToken);
+            string workspaceCa = Path.Combine(root, TlsDirectoryName, "ca.crt");
+            string? ca = caFile is not null ? context.ResolvePath(caFile) : File.Exists(workspaceCa) ? workspaceCa : null;
+            return await KmsProvider.OpenAsync(
+                kmsUri, new KmsConnectionOptions { ApiKey = apiKey, CaCertificatePath = ca, TimeProvider = context.TimeProvider }, cancellationToken);
+        }
+
         PpmlWorkspace? workspace = null;
         if (kmsUri is null || passwordFile is null)
         {

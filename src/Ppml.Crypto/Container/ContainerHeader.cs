@@ -211,7 +211,7 @@ public sealed class ContainerHeader
                 throw new InvalidContainerException(
                     $"{Describe(path)} is not a PPML container: at offset 0 expected the magic {Convert.ToHexString(magic)}, " +
                     $"found {Convert.ToHexString(data[..magicAvailable])}.",
-                    i,
+                    ContainerFormat.MagicOffset,
                     path);
             }
         }
@@ -225,7 +225,7 @@ public sealed class ContainerHeader
         if (version != ContainerFormat.Version1)
         {
             throw new InvalidContainerException(
-                $"{Describe(path)}: the format version at offset {ContainerFormat.VersionOffset} is {version}; this reader supports version {ContainerFormat.Version1}. " +
+                $"{Describe(path)}: format version {version} at offset {ContainerFormat.VersionOffset} is not supported; this reader supports version {ContainerFormat.Version1}. " +
                 "A newer writer produced it: upgrade PPML.",
                 ContainerFormat.VersionOffset,
                 path);
@@ -279,7 +279,7 @@ public sealed class ContainerHeader
         return ContainerFormat.HeaderOverhead + keyReferenceLength + wrappedKeyLength;
     }
 
-    internal static string Describe(string? path) => path is null ? "The container" : $"'{path}'";
+    internal static string Describe(string? path) => path is null ? "The input" : $"'{path}'";
 
     private static InvalidContainerException Truncated(int found, int expected, string? path) =>
         new(

@@ -5,7 +5,8 @@ namespace Ppml.Crypto.Container;
 /// is returned. Over a non-seekable input the segments are read in order, and a missing final segment throws
 /// <see cref="ContainerAuthenticationException"/> at the end — never a silent short read. Over a seekable input the
 /// stream is seekable too: opening derives the layout from the input length and authenticates the final segment,
-/// so <see cref="PlaintextLength"/> is authentic and truncation is detected at open.
+/// so <see cref="PlaintextLength"/> is authentic and truncation is detected at open. Over a non-seekable input, a
+/// read that failed (authentication, I/O or cancellation) leaves the stream unusable: later reads throw again.
 /// </summary>
 public sealed class ContainerReadStream : Stream
 {
@@ -124,7 +125,7 @@ public sealed class ContainerReadStream : Stream
                 }
 
                 long index = _position / Header.SegmentSize;
-
+                InvalidateCurrent();
                 _current = _random.Load(index);
                 _currentIndex = index;
                 _offsetInCurrent = (int)(_position - (index * Header.SegmentSize));
@@ -136,8 +137,10 @@ public sealed class ContainerReadStream : Stream
                     return 0;
                 }
 
-                _currentIndex = _sequential.NextIndex;
+                long index = _sequential.NextIndex;
+                InvalidateCurrent();
                 _current = _sequential.Next();
+                _currentIndex = index;
                 _offsetInCurrent = 0;
             }
         }
@@ -175,7 +178,7 @@ public sealed class ContainerReadStream : Stream
                 }
 
                 long index = _position / Header.SegmentSize;
-
+                InvalidateCurrent();
                 _current = await _random.LoadAsync(index, cancellationToken).ConfigureAwait(false);
                 _currentIndex = index;
                 _offsetInCurrent = (int)(_position - (index * Header.SegmentSize));
@@ -187,8 +190,10 @@ public sealed class ContainerReadStream : Stream
                     return 0;
                 }
 
-                _currentIndex = _sequential.NextIndex;
+                long index = _sequential.NextIndex;
+                InvalidateCurrent();
                 _current = await _sequential.NextAsync(cancellationToken).ConfigureAwait(false);
+                _currentIndex = index;
                 _offsetInCurrent = 0;
             }
         }
@@ -223,9 +228,7 @@ public sealed class ContainerReadStream : Stream
         }
         else
         {
-            _current = ReadOnlyMemory<byte>.Empty;
-            _currentIndex = -1;
-            _offsetInCurrent = 0;
+            InvalidateCurrent();
         }
 
         return target;
@@ -280,6 +283,17 @@ public sealed class ContainerReadStream : Stream
         _sequential?.Dispose();
         _random?.Dispose();
         _cipher.Dispose();
+    }
+
+    /// <summary>
+    /// Forgets the current segment before its buffer is reused: if the next load fails, nothing (not even a seek
+    /// back) can expose what the failed load left in the buffer.
+    /// </summary>
+    private void InvalidateCurrent()
+    {
+        _current = ReadOnlyMemory<byte>.Empty;
+        _currentIndex = -1;
+        _offsetInCurrent = 0;
     }
 
     /// <summary>Copies from the current decrypted segment; false when it is exhausted (or none is loaded).</summary>

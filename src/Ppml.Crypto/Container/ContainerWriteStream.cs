@@ -19,6 +19,7 @@ public sealed class ContainerWriteStream : Stream
     private readonly int _segmentSize;
     private byte[]? _buffer;
     private int _buffered;
+    private int _used;
     private long _index;
     private long _written;
     private bool _headerWritten;
@@ -280,7 +281,8 @@ public sealed class ContainerWriteStream : Stream
     {
         byte[] buffer = _buffer!;
         _buffer = null;
-        CryptographicOperations.ZeroMemory(buffer);
+        // Only the prefix that ever held data can hold plaintext (pooled arrays are often larger).
+        CryptographicOperations.ZeroMemory(buffer.AsSpan(0, Math.Max(_used, _buffered)));
         ArrayPool<byte>.Shared.Return(buffer);
         _cipher.Dispose();
     }
@@ -311,6 +313,7 @@ public sealed class ContainerWriteStream : Stream
         }
 
         int length = _buffered;
+        _used = Math.Max(_used, length + ContainerFormat.TagSize);
         _cipher.EncryptInPlace(_index, isFinal, segment, length);
         _index++;
         _buffered = 0;

@@ -131,6 +131,10 @@ public static partial class PpmlContainer
         using SegmentCipher cipher = SegmentCipher.Open(header, dataKey.Span, path: null);
         int segmentSize = header.SegmentSize;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(segmentSize + ContainerFormat.TagSize);
+
+        // On failure the whole buffer is zeroed (a read may have stopped midway); on success only what was touched.
+        int used = segmentSize + ContainerFormat.TagSize;
+        int touched = 0;
         try
         {
             await output.WriteAsync(header.Bytes.ToArray(), cancellationToken).ConfigureAwait(false);
@@ -162,6 +166,7 @@ public static partial class PpmlContainer
                         $"The plaintext exceeds the container limit of {ContainerFormat.MaxSegmentCount} segments of {segmentSize} bytes; use a larger segment size.");
                 }
 
+                touched = Math.Max(touched, Math.Max(have, length + ContainerFormat.TagSize));
                 cipher.EncryptInPlace(index, isFinal, buffer, length);
                 await output.WriteAsync(buffer.AsMemory(0, length + ContainerFormat.TagSize), cancellationToken).ConfigureAwait(false);
                 total += length;
@@ -175,10 +180,12 @@ public static partial class PpmlContainer
             }
 
             await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            used = touched;
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(buffer);
+            // Only the prefix that ever held data can hold plaintext (pooled arrays are often larger).
+            CryptographicOperations.ZeroMemory(buffer.AsSpan(0, used));
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }

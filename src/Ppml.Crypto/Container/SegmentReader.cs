@@ -15,6 +15,7 @@ internal sealed class SegmentReader : IDisposable
     private readonly SegmentCipher _cipher;
     private readonly string? _path;
     private byte[]? _buffer;
+    private int _used;
 
     private SegmentReader(Stream input, long start, ContainerLayout layout, SegmentCipher cipher, string? path)
     {
@@ -76,7 +77,7 @@ internal sealed class SegmentReader : IDisposable
         if (_buffer is { } buffer)
         {
             _buffer = null;
-            CryptographicOperations.ZeroMemory(buffer);
+            CryptographicOperations.ZeroMemory(buffer.AsSpan(0, _used));
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
@@ -106,7 +107,9 @@ internal sealed class SegmentReader : IDisposable
             _input.Position = offset;
         }
 
-        return _buffer.AsMemory(0, Layout.StoredLengthOf(index));
+        int length = Layout.StoredLengthOf(index);
+        _used = Math.Max(_used, length);
+        return _buffer.AsMemory(0, length);
     }
 
     private Memory<byte> Check(long index, Memory<byte> stored, int read)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 
 namespace Ppml.Crypto.Container;
@@ -20,6 +21,8 @@ internal sealed class SequentialSegmentDecryptor : IDisposable
     private long _nextIndex;
     private bool _hasLookahead;
     private byte _lookahead;
+    private ExceptionDispatchInfo? _failure;
+    private int _used;
 
     public SequentialSegmentDecryptor(Stream input, SegmentCipher cipher, int segmentSize, string? path)
     {
@@ -44,8 +47,16 @@ internal sealed class SequentialSegmentDecryptor : IDisposable
         byte[] buffer = BeginNext();
         int have = _hasLookahead ? 1 : 0;
         int want = _storedSegmentSize + 1;
-        have += await _input.ReadAtLeastAsync(buffer.AsMemory(have, want - have), want - have, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-        return Finish(buffer, have);
+        try
+        {
+            have += await _input.ReadAtLeastAsync(buffer.AsMemory(have, want - have), want - have, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            return Finish(buffer, have);
+        }
+        catch (Exception exception)
+        {
+            _failure = ExceptionDispatchInfo.Capture(exception);
+            throw;
+        }
     }
 
     /// <summary>Synchronous twin of <see cref="NextAsync"/>.</summary>
@@ -54,8 +65,16 @@ internal sealed class SequentialSegmentDecryptor : IDisposable
         byte[] buffer = BeginNext();
         int have = _hasLookahead ? 1 : 0;
         int want = _storedSegmentSize + 1;
-        have += _input.ReadAtLeast(buffer.AsSpan(have, want - have), want - have, throwOnEndOfStream: false);
-        return Finish(buffer, have);
+        try
+        {
+            have += _input.ReadAtLeast(buffer.AsSpan(have, want - have), want - have, throwOnEndOfStream: false);
+            return Finish(buffer, have);
+        }
+        catch (Exception exception)
+        {
+            _failure = ExceptionDispatchInfo.Capture(exception);
+            throw;
+        }
     }
 
     public void Dispose()
@@ -63,7 +82,8 @@ internal sealed class SequentialSegmentDecryptor : IDisposable
         if (_buffer is { } buffer)
         {
             _buffer = null;
-            CryptographicOperations.ZeroMemory(buffer);
+            // Only the prefix that ever held data can hold plaintext; small files never touch the rest.
+            CryptographicOperations.ZeroMemory(buffer.AsSpan(0, _used));
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
@@ -71,6 +91,9 @@ internal sealed class SequentialSegmentDecryptor : IDisposable
     private byte[] BeginNext()
     {
         ObjectDisposedException.ThrowIf(_buffer is null, this);
+
+        // After any failure (authentication, I/O, cancellation) the input is no longer on a segment boundary: keep failing.
+        _failure?.Throw();
         if (IsComplete)
         {
             throw new InvalidOperationException("The final segment has already been read.");
@@ -86,6 +109,7 @@ internal sealed class SequentialSegmentDecryptor : IDisposable
 
     private ReadOnlyMemory<byte> Finish(byte[] buffer, int have)
     {
+        _used = Math.Max(_used, have);
         long index = _nextIndex;
         bool isFinal = have <= _storedSegmentSize;
         int stored = isFinal ? have : _storedSegmentSize;

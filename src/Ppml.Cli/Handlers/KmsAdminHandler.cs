@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Ppml.Crypto.IO;
+using Ppml.Kms.Remote;
+
+namespace Ppml.Cli.Handlers;
+
+/// <summary><c>ppml kms app ...</c> and <c>ppml kms policy ...</c> against a KMS server.</summary>
+internal sealed class KmsAdminHandler
+{
+    private readonly CliContext _context;
+
+    public KmsAdminHandler(CliContext context)
+    {
+        _context = context;
+    }
+
+    public async Task<int> CreateApplicationAsync(KmsTarget target, string id, string role, string output, bool json, CancellationToken cancellationToken)
+    {
+        string path = _context.ResolvePath(output);
+        if (File.Exists(path))
+        {
+            throw CliException.Failure($"'{path}' already exists; choose another --out (an API key file is never overwritten).");
+        }
+
+        using KmsClient kms = await target.OpenRemoteAsync(_context, cancellationToken);
+        ApplicationDescription application = await kms.CreateApplicationAsync(new CreateApplicationRequest { Id = id, Role = role }, cancellationToken);
+        await AtomicFile.WriteAllBytesAsync(path, Encoding.ASCII.GetBytes(application.ApiKey + "\n"), overwrite: false, AtomicFile.OwnerOnly, cancellationToken);
+        if (json)
+        {
+            await _context.Output.WriteLineAsync(JsonSerializer.Serialize(application with { ApiKey = null }, KmsWireJsonContext.Default.ApplicationDescription));
+        }
+        else
+        {
+            await _context.Output.WriteLineAsync($"Created application '{application.Id}' (role {application.Role}); its API key is in {path}");
+        }
+
+        return ExitCodes.Success;
+    }
+
+    public async Task<int> ListApplicationsAsync(KmsTarget target, bool json, CancellationToken cancellationToken)
+    {
+        using KmsClient kms = await target.OpenRemoteAsync(_context, cancellationToken);
+        IReadOnlyList<ApplicationDescription> applications = await kms.ListApplicationsAsync(cancellationToken);
+        if (json)
+        {
+            await _context.Output.WriteLineAsync(JsonSerializer.Serialize(applications, KmsWireJsonContext.Default.IReadOnlyListApplicationDescription));
+            return ExitCodes.Success;
+        }
+
+        await _context.Output.WriteLineAsync($"{"ID",-24} {"ROLE",-6} CREATED");
+        foreach (ApplicationDescription application in applications)
+        {
+            await _context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{application.Id,-24} {application.Role,-6} {application.CreatedAt:yyyy-MM-dd HH:mm:ss}Z"));
+        }
+
+        return ExitCodes.Success;
+    }
+
+    public async Task<int> SetPolicyAsync(KmsTarget target, string id, string file, string? description, bool json, CancellationToken cancellationToken)
+    {
+        string path = _context.ResolvePath(file);
+        JsonElement policy;
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(await File.ReadAllBytesAsync(path, cancellationToken));
+            policy = document.RootElement.Clone();
+        }
+        catch (JsonException exception)
+        {
+            throw CliException.Usage($"Policy '{path}' is not valid JSON: {exception.Message}");
+        }
+
+        using KmsClient kms = await target.OpenRemoteAsync(_context, cancellationToken);
+        AttestationPolicyDocument stored = await kms.SetPolicyAsync(id, new SetPolicyRequest { Description = description, Policy = policy }, cancellationToken);
+        await (json
+            ? _context.Output.WriteLineAsync(JsonSerializer.Serialize(stored, KmsWireJsonContext.Default.AttestationPolicyDocument))
+            : _context.Output.WriteLineAsync($"Policy '{stored.Id}' set (version {stored.Version.ToString(CultureInfo.InvariantCulture)})"));
+        return ExitCodes.Success;
+    }
+
+    public async Task<int> ListPoliciesAsync(KmsTarget target, bool json, CancellationToken cancellationToken)
+    {
+        using KmsClient kms = await target.OpenRemoteAsync(_context, cancellationToken);
+        IReadOnlyList<AttestationPolicyDocument> policies = await kms.ListPoliciesAsync(cancellationToken);
+        if (json)
+        {
+            await _context.Output.WriteLineAsync(JsonSerializer.Serialize(policies, KmsWireJsonContext.Default.IReadOnlyListAttestationPolicyDocument));
+            return ExitCodes.Success;
+        }
+
+        await _context.Output.WriteLineAsync($"{"ID",-24} {"VERSION",7}  DESCRIPTION");
+        foreach (AttestationPolicyDocument policy in policies)
+        {
+            await _context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{policy.Id,-24} {policy.Version,7}  {policy.Description}"));
+        }
+
+        return ExitCodes.Success;
+    }
+}

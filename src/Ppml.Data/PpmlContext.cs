@@ -1,0 +1,319 @@
+using System.Diagnostics;
+using System.Globalization;
+using DuckDB.NET.Data;
+using Ppml.Data.IO;
+using Ppml.Data.Loading;
+using Ppml.Data.Writing;
+using Ppml.Kms;
+
+namespace Ppml.Data;
+
+/// <summary>
+/// The entry point of trusted analytics: registers datasets (CSV, JSON, text, Parquet, TPC-H .tbl; a file or a
+/// directory of independently decryptable parts; plain, PPML containers or Parquet modular encryption) as SQL tables
+/// in an embedded, in-memory DuckDB; runs SQL; and writes results encrypted with KMS data keys.
+/// </summary>
+/// <remarks>
+/// <para>No plaintext reaches a disk. Encrypted parts are decrypted into anonymous memory files that DuckDB reads
+/// through <c>/proc/self/fd/N</c> (or, without memory files, parsed in .NET and appended); DuckDB's spilling is off
+/// (<c>temp_directory = ''</c>), so a query that outgrows <see cref="PpmlContextOptions.MemoryLimit"/> fails instead of
+/// writing temporary files; SQL cannot read or write files itself (<c>enable_external_access = false</c>, only
+/// <c>/proc/self/fd/</c> allowed, configuration locked); and outputs are written by this class, encrypted, through a
+/// temporary file that is flushed and renamed (a directory of parts through a staging directory).</para>
+/// <para>Operations are serialized: one statement at a time per context. Use one context per job.</para>
+/// <example>
+/// <code>
+/// await using PpmlContext context = await PpmlContext.OpenAsync(kms, new PpmlContextOptions { DefaultKeyName = "primary" });
+/// await context.RegisterTableAsync("people", "people.json.ppml", DatasetFormat.Json);
+/// QueryResult adults = await context.QueryAsync("SELECT name FROM people WHERE age >= 21");
+/// await context.WriteAsync("SELECT * FROM people", "out/people.csv.ppml", DatasetFormat.Csv);
+/// </code>
+/// </example>
+/// </remarks>
+public sealed class PpmlContext : IAsyncDisposable, IDisposable
+{
+    private const string ReservedPrefix = "__ppml";
+
+    private readonly DuckDBConnection _connection;
+    private readonly IKeyManagementService _kms;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<string, TableInfo> _tables = new(StringComparer.OrdinalIgnoreCase);
+    private bool _disposed;
+
+    private PpmlContext(DuckDBConnection connection, IKeyManagementService kms, PpmlContextOptions options, DecryptedInputTransport transport)
+    {
+        _connection = connection;
+        _kms = kms;
+        Options = options;
+        Transport = transport;
+    }
+
+    /// <summary>The settings this context was opened with.</summary>
+    public PpmlContextOptions Options { get; }
+
+    /// <summary>The TEE mode (<see cref="PpmlContextOptions.TeeMode"/>).</summary>
+    public string TeeMode => Options.TeeMode;
+
+    /// <summary>How decrypted inputs reach DuckDB: <c>memfd</c> (anonymous memory files) or <c>appender</c>.</summary>
+    public string InputTransport => Transport == DecryptedInputTransport.MemoryFile ? "memfd" : "appender";
+
+    /// <summary>The tables registered so far, by name.</summary>
+    public IReadOnlyDictionary<string, TableInfo> Tables => _tables;
+
+    /// <summary>The KMS used for data keys.</summary>
+    internal IKeyManagementService Kms => _kms;
+
+    internal DecryptedInputTransport Transport { get; }
+
+    /// <summary>Opens a context: an in-memory DuckDB with spilling and file access from SQL disabled.</summary>
+    /// <param name="kms">Unwraps input data keys and generates output data keys; not disposed by the context.</param>
+    /// <param name="options">Settings; <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the open.</param>
+    /// <returns>The context; dispose it to free its memory.</returns>
+    /// <exception cref="ArgumentException">An option is invalid (for example, <see cref="PpmlContextOptions.MemoryLimit"/>).</exception>
+    public static async Task<PpmlContext> OpenAsync(IKeyManagementService kms, PpmlContextOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(kms);
+        options ??= new PpmlContextOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxDegreeOfParallelism, 1, nameof(options));
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.DefaultKeyName, nameof(options));
+        DecryptedInputTransport transport = options.Transport switch
+        {
+            DecryptedInputTransport.Auto => MemoryFile.IsSupported ? DecryptedInputTransport.MemoryFile : DecryptedInputTransport.Appender,
+            DecryptedInputTransport.MemoryFile when !MemoryFile.IsSupported => throw new PlatformNotSupportedException("Memory files (memfd_create and /proc/self/fd) are not available on this runtime."),
+            var chosen => chosen,
+        };
+
+        var connection = new DuckDBConnection("DataSource=:memory:");
+        try
+        {
+            await Task.Run(connection.Open, cancellationToken).ConfigureAwait(false);
+            var settings = new List<string>
+            {
+                // No spilling: DuckDB would otherwise write intermediate (plaintext) data to ./.tmp under memory pressure.
+                "SET temp_directory = ''",
+                "SET preserve_insertion_order = true",
+            };
+            if (options.MemoryLimit is { } limit)
+            {
+                settings.Add("SET memory_limit = " + Sql.Literal(limit));
+            }
+
+            if (options.Threads is { } threads)
+            {
+                ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1, nameof(options));
+                settings.Add(string.Create(CultureInfo.InvariantCulture, $"SET threads = {threads}"));
+            }
+
+            if (transport == DecryptedInputTransport.MemoryFile)
+            {
+                settings.Add("SET allowed_directories = ['/proc/self/fd/']");
+            }
+
+            // SQL may not open files (no COPY TO, no read_csv of a plaintext path); the locked configuration keeps
+            // it that way (and keeps spilling off) whatever the queries say.
+            settings.Add("SET enable_external_access = false");
+            settings.Add("SET lock_configuration = true");
+            foreach (string setting in settings)
+            {
+                try
+                {
+                    await DuckDb.ExecuteAsync(connection, setting, cancellationToken).ConfigureAwait(false);
+                }
+                catch (DuckDBException exception)
+                {
+                    throw new ArgumentException($"DuckDB refused '{setting}': {DuckDbErrors.Sanitize(exception.Message)}", nameof(options), exception);
+                }
+            }
+
+            return new PpmlContext(connection, kms, options, transport);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Loads a dataset into table <paramref name="name"/> (replacing a table of that name). All parts are read (and
+    /// authenticated) before the table exists; on any failure no table is created or replaced.
+    /// </summary>
+    /// <param name="name">The SQL table name.</param>
+    /// <param name="path">A file, or a directory whose files are the parts (natural order; names starting with '.' or '_' skipped).</param>
+    /// <param name="format">The format of every part.</param>
+    /// <param name="options">Header, delimiter, schema and encryption requirement; <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the load.</param>
+    /// <returns>What was loaded.</returns>
+    /// <exception cref="DatasetException">A part is missing, malformed, wrongly keyed, tampered with, or plain when encryption is required; the message names the part and line when known.</exception>
+    public async Task<TableInfo> RegisterTableAsync(
+        string name, string path, DatasetFormat format, DatasetReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (name.StartsWith(ReservedPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"Table names starting with '{ReservedPrefix}' are reserved.", nameof(name));
+        }
+
+        options ??= DatasetReadOptions.Default;
+        long started = Stopwatch.GetTimestamp();
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            string fullPath = Path.GetFullPath(path);
+            IReadOnlyList<DatasetPart> parts = await DatasetParts.ResolveAsync(fullPath, format, options, cancellationToken).ConfigureAwait(false);
+            if (Transport == DecryptedInputTransport.MemoryFile)
+            {
+                await MemoryFileLoader.LoadAsync(_connection, _kms, name, fullPath, parts, format, options, Options.MaxDegreeOfParallelism, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await AppenderLoader.LoadAsync(_connection, _kms, name, fullPath, parts, format, options, cancellationToken).ConfigureAwait(false);
+            }
+
+            object? count = await DuckDb.ScalarAsync(_connection, $"SELECT count(*) FROM {Sql.Identifier(name)}", cancellationToken).ConfigureAwait(false);
+            var info = new TableInfo(
+                name,
+                fullPath,
+                format,
+                parts.Count,
+                parts.Count(p => p.Protection != PartProtection.None),
+                Convert.ToInt64(count, CultureInfo.InvariantCulture),
+                parts.Sum(p => p.Length),
+                InputTransport,
+                Stopwatch.GetElapsedTime(started));
+            _tables[name] = info;
+            return info;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Runs <paramref name="sql"/> (DuckDB dialect) and returns all its rows.</summary>
+    /// <param name="sql">One statement; a query returns its rows, other statements an empty result.</param>
+    /// <param name="cancellationToken">Cancels before the statement runs.</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="DatasetException">The SQL is invalid or fails (the message is DuckDB's first line, with literals masked for data errors).</exception>
+    public async Task<QueryResult> QueryAsync(string sql, CancellationToken cancellationToken = default)
+    {
+        QueryReader reader = await ExecuteReaderAsync(sql, cancellationToken).ConfigureAwait(false);
+        using (reader)
+        {
+            var rows = new List<IReadOnlyList<object?>>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                object?[] values = new object?[reader.Columns.Count];
+                reader.GetValues(values);
+                rows.Add(values);
+            }
+
+            return new QueryResult(reader.Columns, rows);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="sql"/> and streams its rows. The context runs nothing else until the reader is disposed.
+    /// </summary>
+    /// <param name="sql">One statement.</param>
+    /// <param name="cancellationToken">Cancels before the statement runs.</param>
+    /// <returns>The reader; dispose it.</returns>
+    /// <exception cref="DatasetException">The SQL is invalid or fails.</exception>
+    public async Task<QueryReader> ExecuteReaderAsync(string sql, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sql);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        DuckDBCommand? command = null;
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            command = _connection.CreateCommand();
+            command.CommandText = sql;
+            command.UseStreamingMode = true;
+            DuckDBDataReader reader = await Task.Run(command.ExecuteReader, cancellationToken).ConfigureAwait(false);
+            return new QueryReader(command, reader, () => _gate.Release());
+        }
+        catch (DuckDBException exception)
+        {
+            command?.Dispose();
+            _gate.Release();
+            throw new DatasetException($"The query failed: {DuckDbErrors.QueryReason(exception)}", exception);
+        }
+        catch
+        {
+            command?.Dispose();
+            _gate.Release();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="sql"/> and writes its rows to <paramref name="path"/> — encrypted by default (see
+    /// <see cref="DatasetWriteOptions.Encrypt"/>) — atomically: a single file through a temporary file that is flushed
+    /// and renamed, a directory of parts (<see cref="DatasetWriteOptions.RowsPerPart"/>) through a staging directory.
+    /// On any failure nothing is left at <paramref name="path"/>.
+    /// </summary>
+    /// <param name="sql">A query.</param>
+    /// <param name="path">The output file (or directory of parts). Nothing is appended to the name.</param>
+    /// <param name="format">CSV, JSON (lines) or Parquet.</param>
+    /// <param name="options">Encryption, key, overwrite and layout; <see langword="null"/> for the defaults (encrypted).</param>
+    /// <param name="cancellationToken">Cancels the write; nothing is left behind.</param>
+    /// <returns>What was written.</returns>
+    /// <exception cref="DatasetException">The SQL fails, or the output exists and <see cref="DatasetWriteOptions.Overwrite"/> is off.</exception>
+    public async Task<WriteResult> WriteAsync(
+        string sql, string path, DatasetFormat format, DatasetWriteOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sql);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (format is not (DatasetFormat.Csv or DatasetFormat.Json or DatasetFormat.Parquet))
+        {
+            throw new ArgumentException($"Results are written as CSV, JSON or Parquet, not {format}.", nameof(format));
+        }
+
+        options ??= new DatasetWriteOptions();
+        if (options.RowsPerPart is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.RowsPerPart, "DatasetWriteOptions.RowsPerPart must be at least 1.");
+        }
+
+        string fullPath = Path.GetFullPath(path);
+        if (!options.Overwrite && (File.Exists(fullPath) || Directory.Exists(fullPath)))
+        {
+            throw new DatasetException($"Output '{fullPath}' already exists; set Overwrite (--force) to replace it.", fullPath, line: null);
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return await ResultWriter.WriteAsync(_connection, _kms, sql, fullPath, format, options, options.KeyName ?? Options.DefaultKeyName, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Frees DuckDB's memory (the tables).</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _connection.Dispose();
+        _gate.Dispose();
+    }
+
+    /// <inheritdoc cref="Dispose"/>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,30 @@
+-- TPC-H Q11, Important Stock Identification (Clause 2.4.11). Validation: NATION = GERMANY, FRACTION = 0.0001.
+-- FRACTION is 0.0001 / SF (Clause 2.4.11.3): TpchQueries.Get substitutes [FRACTION] for the scale factor.
+select
+    ps_partkey,
+    sum(ps_supplycost * ps_availqty) as value
+from
+    partsupp,
+    supplier,
+    nation
+where
+    ps_suppkey = s_suppkey
+    and s_nationkey = n_nationkey
+    and n_name = 'GERMANY'
+group by
+    ps_partkey
+having
+    sum(ps_supplycost * ps_availqty) > (
+        select
+            sum(ps_supplycost * ps_availqty) * [FRACTION]
+        from
+            partsupp,
+            supplier,
+            nation
+        where
+            ps_suppkey = s_suppkey
+            and s_nationkey = n_nationkey
+            and n_name = 'GERMANY'
+    )
+order by
+    value desc;

@@ -1,0 +1,14 @@
+namespace Ppml.Kms.Remote;
+
+/// <summary>Body of <c>POST /v1/keys</c>.</summary>
+public sealed record CreateKeyRequest
+{
+    /// <summary>The new key's name (<see cref="KeyNames.Rule"/>).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Applications allowed to use it; <see langword="null"/>: the creating application only (all applications when an admin creates it).</summary>
+    public IReadOnlyList<string>? AllowedApplications { get; init; }
+
+    /// <summary>Release policy; <see langword="null"/> for none (admin only).</summary>
+    public KeyReleasePolicy? ReleasePolicy { get; init; }
+}

@@ -1,0 +1,29 @@
+using System.Text.Json.Serialization;
+
+namespace Ppml.Kms.Remote;
+
+/// <summary>Source-generated JSON for the KMS server's HTTP API (camelCase; byte arrays as base64).</summary>
+[JsonSerializable(typeof(CreateKeyRequest))]
+[JsonSerializable(typeof(KeyDescription))]
+[JsonSerializable(typeof(IReadOnlyList<KeyDescription>))]
+[JsonSerializable(typeof(KeyReleasePolicy))]
+[JsonSerializable(typeof(GenerateDataKeyRequest))]
+[JsonSerializable(typeof(DataKeyResponse))]
+[JsonSerializable(typeof(UnwrapRequest))]
+[JsonSerializable(typeof(UnwrapResponse))]
+[JsonSerializable(typeof(AttestRequest))]
+[JsonSerializable(typeof(AttestResponse))]
+[JsonSerializable(typeof(AttestationPolicyDocument))]
+[JsonSerializable(typeof(IReadOnlyList<AttestationPolicyDocument>))]
+[JsonSerializable(typeof(SetPolicyRequest))]
+[JsonSerializable(typeof(CreateApplicationRequest))]
+[JsonSerializable(typeof(ApplicationDescription))]
+[JsonSerializable(typeof(IReadOnlyList<ApplicationDescription>))]
+[JsonSerializable(typeof(AuditRecord))]
+[JsonSerializable(typeof(IReadOnlyList<AuditRecord>))]
+[JsonSerializable(typeof(ProblemResponse))]
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    RespectNullableAnnotations = true)]
+public sealed partial class KmsWireJsonContext : JsonSerializerContext;

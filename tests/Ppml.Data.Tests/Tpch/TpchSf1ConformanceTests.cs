@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Globalization;
+using DuckDB.NET.Data;
+using Ppml.Data.Tpch;
+using Ppml.Testing;
+
+namespace Ppml.Data.Tests.Tpch;
+
+/// <summary>
+/// SF 1 end to end: dbgen's exact file sizes, and the specification's validation answers for queries
+/// with short answers. About a minute and 1.1 GB of disk, so explicit: run with
+/// <c>dotnet test --project tests/Ppml.Data.Tests -- --explicit only</c>.
+/// </summary>
+public sealed class TpchSf1ConformanceTests
+{
+    /// <summary>Sizes of dbgen's SF 1 files (<c>dbgen -s 1; ls -l *.tbl</c>), widely published.</summary>
+    private static readonly Dictionary<TpchTable, long> DbgenBytes = new()
+    {
+        [TpchTable.Customer] = 24_346_144,
+        [TpchTable.LineItem] = 759_863_287,
+        [TpchTable.Nation] = 2_224,
+        [TpchTable.Orders] = 171_952_161,
+        [TpchTable.Part] = 24_135_125,
+        [TpchTable.PartSupp] = 118_984_616,
+        [TpchTable.Region] = 389,
+        [TpchTable.Supplier] = 1_409_184,
+    };
+
+    /// <summary>The specification's answers at SF 1 (TPC-H 3.0.1 answers/qN.out), money to the cent.</summary>
+    private static readonly Dictionary<int, string[]> Answers = new()
+    {
+        [1] =
+        [
+            "A|F|37734107.00|56586554400.73|53758257134.87|55909065222.83|25.52|38273.13|0.05|1478493",
+            "N|F|991417.00|1487504710.38|1413082168.05|1469649223.19|25.52|38284.47|0.05|38854",
+            "N|O|74476040.00|111701729697.74|106118230307.61|110367043872.50|25.50|38249.12|0.05|2920374",
+            "R|F|37719753.00|56568041380.90|53741292684.60|55889619119.83|25.51|38250.85|0.05|1478870",
+        ],
+        [6] = ["123141078.23"],
+        [14] = ["16.38"],
+        [19] = ["3083843.06"],
+    };
+
+    [Fact(Explicit = true)]
+    [Trait("Category", "Slow")]
+    public async Task GenerateLoadAndQuery_Sf1_MatchesDbgenAndTheValidationAnswers()
+    {
+        CancellationToken cancellationToken = TestContext.Current.CancellationToken;
+        using var directory = new TempDirectory();
+        var clock = Stopwatch.StartNew();
+        TpchGenerationResult result = await TpchGenerator.GenerateToDirectoryAsync(
+            new TpchGenerationOptions { ScaleFactor = 1, Parts = 4 },
+            directory.Path,
+            cancellationToken: cancellationToken);
+        TimeSpan generation = clock.Elapsed;
+
+        foreach ((TpchTable table, long bytes) in DbgenBytes)
+        {
+            Assert.Equal(bytes, result.Bytes[table]);
+            Assert.Equal(bytes, TpchDuckDb.FindTableFiles(directory.Path, table).Sum(path => new FileInfo(path).Length));
+        }
+
+        Assert.Equal(8_661_245, result.TotalRows);
+
+        clock.Restart();
+        await using var connection = new DuckDBConnection("DataSource=:memory:");
+        await connection.OpenAsync(cancellationToken);
+        await TpchDuckDb.LoadDirectoryAsync(connection, directory.Path, cancellationToken: cancellationToken);
+        TimeSpan load = clock.Elapsed;
+
+        clock.Restart();
+        foreach (TpchQueryResult answer in await TpchRunner.RunAsync(connection, Answers.Keys, 1, cancellationToken: cancellationToken))
+        {
+            string[] actual = [.. answer.Rows.Select(row => string.Join('|', row.Select(RoundNumber)))];
+            Assert.Equal(Answers[answer.Query], actual);
+        }
+
+        TestContext.Current.SendDiagnosticMessage(
+            $"SF 1: generated {result.TotalRows:N0} rows, {result.TotalBytes / 1e6:N1} MB in {generation.TotalSeconds:F1} s "
+            + $"({result.TotalRows / generation.TotalSeconds / 1e6:F2} M rows/s, {result.TotalBytes / 1e6 / generation.TotalSeconds:F0} MB/s); "
+            + $"loaded in {load.TotalSeconds:F1} s; queries {string.Join(", ", Answers.Keys)} in {clock.Elapsed.TotalSeconds:F1} s.");
+    }
+
+    /// <summary>Numbers with a fraction are compared at two decimals, as the specification's answers print them.</summary>
+    private static string RoundNumber(string value) =>
+        value.Contains('.', StringComparison.Ordinal) && decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out decimal number)
+            ? Math.Round(number, 2, MidpointRounding.AwayFromZero).ToString("0.00", CultureInfo.InvariantCulture)
+            : value;
+}
