@@ -16,6 +16,14 @@ public sealed class InitializedWorkspace : IAsyncLifetime
         Assert.Equal(0, exit);
     }
 
+    /// <summary>A fresh harness whose workspace is a copy of this one.</summary>
+    internal CliHarness NewHarness()
+    {
+        var harness = new CliHarness();
+        CopyTo(harness.Home);
+        return harness;
+    }
+
     public void CopyTo(string destination)
     {
         foreach (string file in Directory.EnumerateFiles(Home, "*", SearchOption.AllDirectories))

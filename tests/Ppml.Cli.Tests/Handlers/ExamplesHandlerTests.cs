@@ -9,12 +9,7 @@ public class ExamplesHandlerTests : IClassFixture<InitializedWorkspace>
         _workspace = workspace;
     }
 
-    private CliHarness NewHarness()
-    {
-        var harness = new CliHarness();
-        _workspace.CopyTo(harness.Home);
-        return harness;
-    }
+    private CliHarness NewHarness() => _workspace.NewHarness();
 
     [Fact]
     public async Task Pi_PrintsSparksLine()

@@ -11,12 +11,7 @@ public class SqlHandlerTests : IClassFixture<InitializedWorkspace>
         _workspace = workspace;
     }
 
-    private CliHarness NewHarness()
-    {
-        var harness = new CliHarness();
-        _workspace.CopyTo(harness.Home);
-        return harness;
-    }
+    private CliHarness NewHarness() => _workspace.NewHarness();
 
     [Fact]
     public async Task Sql_OverEncryptedCsv_PrintsTable()
