@@ -20,6 +20,7 @@ public sealed class Sequential
     private float[][] _activations = [];
     private float[][] _activationGradients = [];
     private int _capacity;
+    private readonly int _firstTrainable;
 
     internal Sequential(int[] inputShape, IEnumerable<Layer> layers)
     {
@@ -70,6 +71,11 @@ public sealed class Sequential
         }
 
         Architecture = architecture.ToString();
+        _firstTrainable = Array.FindIndex(_layers, layer => layer.ParameterCount > 0);
+        if (_firstTrainable < 0)
+        {
+            _firstTrainable = _layers.Length;
+        }
     }
 
     /// <summary>
@@ -158,14 +164,16 @@ public sealed class Sequential
 
     /// <summary>
     /// Back-propagates <see cref="OutputGradientBuffer"/> and adds the parameter gradients into
-    /// <see cref="Gradients"/> (call <see cref="ZeroGradients"/> first for a fresh step).
+    /// <see cref="Gradients"/> (call <see cref="ZeroGradients"/> first for a fresh step). Layers before the
+    /// first trainable one are skipped and the first trainable layer computes no input gradient: nothing
+    /// upstream needs them (for LeNet this saves conv1's col2im and the normalization's backward pass).
     /// </summary>
     internal void Backward(int batch)
     {
         CheckBatch(batch);
-        for (int i = _layers.Length - 1; i >= 0; i--)
+        for (int i = _layers.Length - 1; i >= _firstTrainable; i--)
         {
-            float[]? inputGradient = i == 0 ? null : _activationGradients[i];
+            float[]? inputGradient = i == _firstTrainable ? null : _activationGradients[i];
             _layers[i].Backward(_activations[i], _activations[i + 1], _activationGradients[i + 1], inputGradient, batch);
         }
     }

@@ -123,13 +123,13 @@ internal static unsafe class Gemm
                     if (parallel)
                     {
                         Job captured = job;
-                        Parallel.For(0, tasks, task => Run(captured, task));
+                        Parallel.For(0, tasks, task => Run(in captured, task));
                     }
                     else
                     {
                         for (int task = 0; task < tasks; task++)
                         {
-                            Run(job, task);
+                            Run(in job, task);
                         }
                     }
                 }
@@ -267,7 +267,7 @@ internal static unsafe class Gemm
         }
     }
 
-    private static void Run(Job job, int task)
+    private static void Run(in Job job, int task)
     {
         int rowTask = task / job.ColumnTasks;
         int columnTask = task - (rowTask * job.ColumnTasks);
@@ -422,8 +422,11 @@ internal static unsafe class Gemm
         }
     }
 
-    /// <summary>The state one (k slice) pass shares between tasks; pointers stay valid while the caller pins.</summary>
-    private sealed class Job
+    /// <summary>
+    /// The state one (k slice) pass shares between tasks; pointers stay valid while the caller pins. A struct, so
+    /// the serial path (every GEMM inside a convolution) allocates nothing.
+    /// </summary>
+    private struct Job
     {
         public int M;
         public int N;

@@ -29,9 +29,14 @@ internal sealed class Normalize : Activation
 
     public override void Forward(float[] input, float[] output, int batch, bool training)
     {
-        int length = batch * InputSize;
-        TensorPrimitives.Subtract(input.AsSpan(0, length), Mean, output.AsSpan(0, length));
-        TensorPrimitives.Multiply(output.AsSpan(0, length), 1f / StandardDeviation, output.AsSpan(0, length));
+        float scale = 1f / StandardDeviation;
+        float shift = -Mean * scale;
+        ForEachRange(batch, (start, length) =>
+        {
+            Span<float> y = output.AsSpan(start, length);
+            TensorPrimitives.Multiply(input.AsSpan(start, length), scale, y);
+            TensorPrimitives.Add(y, shift, y);
+        });
     }
 
     public override void Backward(float[] input, float[] output, float[] outputGradient, float[]? inputGradient, int batch)

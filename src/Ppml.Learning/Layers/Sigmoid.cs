@@ -8,7 +8,7 @@ internal sealed class Sigmoid : Activation
     public override string Describe() => "Sigmoid";
 
     public override void Forward(float[] input, float[] output, int batch, bool training) =>
-        TensorPrimitives.Sigmoid(input.AsSpan(0, batch * InputSize), output.AsSpan(0, batch * OutputSize));
+        ForEachRange(batch, (start, length) => TensorPrimitives.Sigmoid(input.AsSpan(start, length), output.AsSpan(start, length)));
 
     public override void Backward(float[] input, float[] output, float[] outputGradient, float[]? inputGradient, int batch)
     {
@@ -17,12 +17,14 @@ internal sealed class Sigmoid : Activation
             return;
         }
 
-        int length = batch * InputSize;
-        ReadOnlySpan<float> y = output.AsSpan(0, length);
-        ReadOnlySpan<float> dy = outputGradient.AsSpan(0, length);
-        Span<float> dx = inputGradient.AsSpan(0, length);
-        TensorPrimitives.Multiply(y, y, dx);
-        TensorPrimitives.Subtract(y, dx, dx);
-        TensorPrimitives.Multiply(dx, dy, dx);
+        ForEachRange(batch, (start, length) =>
+        {
+            ReadOnlySpan<float> y = output.AsSpan(start, length);
+            ReadOnlySpan<float> dy = outputGradient.AsSpan(start, length);
+            Span<float> dx = inputGradient.AsSpan(start, length);
+            TensorPrimitives.Multiply(y, y, dx);
+            TensorPrimitives.Subtract(y, dx, dx);
+            TensorPrimitives.Multiply(dx, dy, dx);
+        });
     }
 }

@@ -8,7 +8,7 @@ internal sealed class Tanh : Activation
     public override string Describe() => "Tanh";
 
     public override void Forward(float[] input, float[] output, int batch, bool training) =>
-        TensorPrimitives.Tanh(input.AsSpan(0, batch * InputSize), output.AsSpan(0, batch * OutputSize));
+        ForEachRange(batch, (start, length) => TensorPrimitives.Tanh(input.AsSpan(start, length), output.AsSpan(start, length)));
 
     public override void Backward(float[] input, float[] output, float[] outputGradient, float[]? inputGradient, int batch)
     {
@@ -17,12 +17,14 @@ internal sealed class Tanh : Activation
             return;
         }
 
-        int length = batch * InputSize;
-        ReadOnlySpan<float> y = output.AsSpan(0, length);
-        Span<float> dx = inputGradient.AsSpan(0, length);
-        ReadOnlySpan<float> dy = outputGradient.AsSpan(0, length);
-        TensorPrimitives.Multiply(y, y, dx);
-        TensorPrimitives.Multiply(dx, dy, dx);
-        TensorPrimitives.Subtract(dy, dx, dx);
+        ForEachRange(batch, (start, length) =>
+        {
+            ReadOnlySpan<float> y = output.AsSpan(start, length);
+            Span<float> dx = inputGradient.AsSpan(start, length);
+            ReadOnlySpan<float> dy = outputGradient.AsSpan(start, length);
+            TensorPrimitives.Multiply(y, y, dx);
+            TensorPrimitives.Multiply(dx, dy, dx);
+            TensorPrimitives.Subtract(dy, dx, dx);
+        });
     }
 }
