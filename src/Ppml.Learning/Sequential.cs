@@ -117,6 +117,26 @@ public sealed class Sequential
     /// <summary>The buffer ∂loss/∂output goes to before <see cref="Backward"/>.</summary>
     internal float[] OutputGradientBuffer => _activationGradients[^1];
 
+    /// <summary>
+    /// Builds the shapes of <paramref name="layers"/> without allocating anything, and returns the parameter
+    /// count and the activation elements one sample needs (so a loader can refuse oversized models first).
+    /// </summary>
+    internal static (long Parameters, long ActivationsPerSample) Measure(int[] inputShape, IReadOnlyList<Layer> layers)
+    {
+        int[] shape = inputShape;
+        long activations = Layer.Product(shape);
+        long parameters = 0;
+        foreach (Layer layer in layers)
+        {
+            layer.Build(shape);
+            shape = layer.OutputShape;
+            activations += layer.OutputSize;
+            parameters += layer.ParameterCount + (long)layer.StateCount;
+        }
+
+        return (parameters, activations);
+    }
+
     /// <summary>Draws fresh parameters from <paramref name="seed"/>; the same seed gives the same model.</summary>
     internal void Initialize(ulong seed)
     {

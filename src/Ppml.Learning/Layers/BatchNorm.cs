@@ -21,6 +21,7 @@ internal sealed class BatchNorm : Layer
     public BatchNorm(int features, float epsilon = 1e-5f, float momentum = 0.1f)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(features);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(features, Array.MaxLength / 2);
         if (!(epsilon > 0f) || !(momentum is > 0f and <= 1f))
         {
             throw new ArgumentOutOfRangeException(nameof(epsilon), "BatchNorm needs epsilon > 0 and momentum in (0, 1].");

@@ -33,6 +33,11 @@ internal sealed class Conv2d : Layer
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(strideWidth);
         ArgumentOutOfRangeException.ThrowIfNegative(padHeight);
         ArgumentOutOfRangeException.ThrowIfNegative(padWidth);
+        if (((long)inputChannels * kernelHeight * kernelWidth * outputChannels) + outputChannels > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(outputChannels), "The convolution has more parameters than an array can hold.");
+        }
+
         InputChannels = inputChannels;
         OutputChannels = outputChannels;
         KernelHeight = kernelHeight;

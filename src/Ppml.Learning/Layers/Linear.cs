@@ -16,6 +16,11 @@ internal sealed class Linear : Layer
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputFeatures);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outputFeatures);
+        if (((long)inputFeatures * outputFeatures) + outputFeatures > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(outputFeatures), $"Linear({inputFeatures}, {outputFeatures}) has more parameters than an array can hold.");
+        }
+
         InputFeatures = inputFeatures;
         OutputFeatures = outputFeatures;
         _initializer = initializer;

@@ -84,8 +84,7 @@ internal sealed record IdxFile(int[] Dimensions, byte[] Data)
             }
         }
 
-        byte[] data = new byte[total];
-        await ReadExactAsync(stream, data, inputName, $"{total} data bytes for dimensions {string.Join('x', dimensions)}", 4 + (4 * expectedRank), cancellationToken).ConfigureAwait(false);
+        byte[] data = await ReadDataAsync(stream, (int)total, inputName, dimensions, 4 + (4 * expectedRank), cancellationToken).ConfigureAwait(false);
         byte[] probe = new byte[1];
         if (await stream.ReadAsync(probe, cancellationToken).ConfigureAwait(false) != 0)
         {
@@ -93,6 +92,36 @@ internal sealed record IdxFile(int[] Dimensions, byte[] Data)
         }
 
         return new IdxFile(dimensions, data);
+    }
+
+    /// <summary>
+    /// Reads <paramref name="total"/> bytes, growing the buffer as data arrives, so a header that merely claims
+    /// a huge size cannot make us allocate it before the bytes exist.
+    /// </summary>
+    private static async Task<byte[]> ReadDataAsync(Stream stream, int total, string inputName, int[] dimensions, long offset, CancellationToken cancellationToken)
+    {
+        const int InitialBytes = 1 << 24;
+        byte[] data = new byte[Math.Min(total, InitialBytes)];
+        int filled = 0;
+        while (filled < total)
+        {
+            if (filled == data.Length)
+            {
+                Array.Resize(ref data, (int)Math.Min(total, 2L * data.Length));
+            }
+
+            int read = await stream.ReadAsync(data.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                throw LearningFormatException.For(
+                    inputName,
+                    string.Create(CultureInfo.InvariantCulture, $"truncated at offset {offset + filled}: expected {total} data bytes for dimensions {string.Join('x', dimensions)} from offset {offset}, got {filled}"));
+            }
+
+            filled += read;
+        }
+
+        return data;
     }
 
     private static async Task ReadExactAsync(Stream stream, byte[] buffer, string inputName, string what, long offset, CancellationToken cancellationToken)

@@ -23,6 +23,12 @@ public static class ModelSerializer
     /// <summary>Longest architecture text accepted, in bytes.</summary>
     internal const int MaxArchitectureBytes = 1 << 16;
 
+    /// <summary>Most parameters plus state values a loaded model may declare (1 GiB of float32).</summary>
+    internal const long MaxParameters = 1L << 28;
+
+    /// <summary>Most activation values one sample may need (256 MiB of float32 per sample).</summary>
+    internal const long MaxActivationsPerSample = 1L << 26;
+
     private const int HeaderSize = 16;
     private const int ChunkFloats = 1 << 14;
 
@@ -192,6 +198,14 @@ public static class ModelSerializer
             }
 
             lineNumber = 0;
+            (long parameters, long activations) = Sequential.Measure(inputShape, layers);
+            if (parameters > MaxParameters || activations > MaxActivationsPerSample)
+            {
+                throw LearningFormatException.For(
+                    inputName,
+                    $"architecture needs {parameters} parameters and {activations} activations per sample; this build loads at most {MaxParameters} and {MaxActivationsPerSample}");
+            }
+
             return new Sequential(inputShape, layers);
         }
         catch (FormatException exception)

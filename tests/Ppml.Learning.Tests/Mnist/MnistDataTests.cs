@@ -110,6 +110,15 @@ public sealed class MnistDataTests
     }
 
     [Fact]
+    public async Task LoadAsync_HeaderClaimsMoreImagesThanPresent_ReportsTruncation()
+    {
+        byte[] images = IdxBuilder.Images(10);
+        images[5] = 0x10; // claims 1,048,586 images: 822 MB that are not there
+        var exception = await LoadFailsAsync(images, IdxBuilder.Labels(1));
+        Assert.Equal("images: truncated at offset 7856: expected 822091424 data bytes for dimensions 1048586x28x28 from offset 16, got 7840", exception.Message);
+    }
+
+    [Fact]
     public async Task LoadAsync_HugeDimensions_IsRefusedBeforeAllocating()
     {
         byte[] images = IdxBuilder.Images(1);

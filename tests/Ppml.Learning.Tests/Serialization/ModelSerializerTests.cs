@@ -135,6 +135,27 @@ public sealed class ModelSerializerTests
         Assert.Equal("model: architecture line 5: unknown layer 'Tanx'", exception.Message);
     }
 
+    [Theory]
+    [InlineData("Input(2)\nLinear(in=2, out=200000000)", "architecture needs 600000000 parameters")]
+    [InlineData("Input(20000x20000)\nTanh", "architecture needs 0 parameters and 800000000 activations per sample")]
+    [InlineData("Input(2)\nLinear(in=200000, out=200000)", "architecture line 2: layer Linear:")]
+    [InlineData("Input(2)", "architecture has no layers")]
+    [InlineData("Linear(in=2, out=3)", "architecture line 1 is not 'Input(shape)'")]
+    [InlineData("Input(3)\nLinear(in=2, out=3)", "architecture is inconsistent: Linear(in=2, out=3) expects 2 input features")]
+    public async Task Load_HostileArchitecture_IsRefusedBeforeAllocating(string architecture, string expected)
+    {
+        byte[] text = System.Text.Encoding.UTF8.GetBytes(architecture);
+        byte[] bytes = new byte[16 + text.Length + 8];
+        "PPMLMODL"u8.CopyTo(bytes);
+        bytes[8] = 1;
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(12), text.Length);
+        text.CopyTo(bytes, 16);
+        var exception = await Assert.ThrowsAsync<LearningFormatException>(
+            () => ModelSerializer.LoadAsync(new MemoryStream(bytes), cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Contains(expected, exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', exception.Message);
+    }
+
     private static async Task<byte[]> SaveAsync(Sequential model)
     {
         using var stream = new MemoryStream();
