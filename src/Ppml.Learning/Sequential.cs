@@ -79,6 +79,23 @@ public sealed class Sequential
     }
 
     /// <summary>
+    /// Creates a model from its architecture text (the format of <see cref="Architecture"/>: <c>Input(CxHxW)</c>
+    /// then one layer per line, for example <c>Linear(in=784, out=10)</c>) with parameters drawn from
+    /// <paramref name="seed"/>. This is the model-building API until a typed builder is needed.
+    /// </summary>
+    /// <param name="architecture">The architecture text; see docs/learning.md for every layer's syntax.</param>
+    /// <param name="seed">Seed of the initialization; the same seed gives the same parameters.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="LearningFormatException">The text names an unknown layer, has malformed arguments, or shapes that do not fit.</exception>
+    public static Sequential Create(string architecture, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        Sequential model = Serialization.ModelSerializer.Build(architecture, "architecture");
+        model.Initialize(unchecked((ulong)seed));
+        return model;
+    }
+
+    /// <summary>
     /// The canonical description: <c>Input(CxHxW)</c> then one line per layer, joined by <c>\n</c>. Two models
     /// with equal architectures accept each other's parameters.
     /// </summary>

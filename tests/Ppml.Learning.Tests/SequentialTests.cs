@@ -92,6 +92,21 @@ public sealed class SequentialTests
     }
 
     [Fact]
+    public void Create_FromArchitectureText_EqualsLeNet5()
+    {
+        Sequential model = Sequential.Create(LeNet5.Architecture, 11);
+        Assert.Equal(LeNet5.Architecture, model.Architecture);
+        Assert.Equal(LeNet5.Create(11).Parameters.ToArray(), model.Parameters.ToArray());
+    }
+
+    [Fact]
+    public void Create_BadText_ThrowsDomainException()
+    {
+        var exception = Assert.Throws<LearningFormatException>(() => Sequential.Create("Input(4)\nLinear(in=4, out=2)\nSoftmax", 1));
+        Assert.Equal("architecture: architecture line 3: unknown layer 'Softmax'", exception.Message);
+    }
+
+    [Fact]
     public void Predict_WrongSampleSize_Throws()
     {
         Assert.Throws<ArgumentException>(() => LeNet5.Create(1).Predict(new float[10]));
