@@ -106,6 +106,13 @@ internal static unsafe class Gemm
                     PackedA = pap,
                     PackedB = pbp,
                     Vectorized = vectorized,
+                    A = pa,
+                    B = pb,
+                    Lda = lda,
+                    Ldb = ldb,
+                    TransposeA = transposeA,
+                    TransposeB = transposeB,
+                    RowTasks = (m + MC - 1) / MC,
                 };
                 int rowTasks = (m + MC - 1) / MC;
                 int columnTasks = (n + NB - 1) / NB;
@@ -114,19 +121,25 @@ internal static unsafe class Gemm
                     && 2L * m * n * k >= ParallelThresholdFlops;
                 for (int p0 = 0; p0 < k; p0 += KC)
                 {
-                    int kc = Math.Min(KC, k - p0);
-                    PackA(transposeA, pa, lda, m, p0, kc, pap);
-                    PackB(transposeB, pb, ldb, n, p0, kc, pbp);
-                    job.Kc = kc;
+                    job.Kc = Math.Min(KC, k - p0);
+                    job.P0 = p0;
                     job.Accumulate = accumulate || p0 > 0;
                     job.ColumnTasks = columnTasks;
                     if (parallel)
                     {
+                        // Packing is O(k·(m+n)) against O(m·n·k) of compute, but left serial it would cap
+                        // the two-thread speed-up well below 2 on mid-size products.
                         Job captured = job;
+                        Parallel.For(0, rowTasks + columnTasks, task => Pack(in captured, task));
                         Parallel.For(0, tasks, task => Run(in captured, task));
                     }
                     else
                     {
+                        for (int task = 0; task < rowTasks + columnTasks; task++)
+                        {
+                            Pack(in job, task);
+                        }
+
                         for (int task = 0; task < tasks; task++)
                         {
                             Run(in job, task);
@@ -155,10 +168,25 @@ internal static unsafe class Gemm
         }
     }
 
-    /// <summary>Packs op(A)[0..m, p0..p0+kc] into panels of MR rows: panel[p*MR + r].</summary>
-    private static void PackA(bool transpose, float* a, int lda, int m, int p0, int kc, float* packed)
+    /// <summary>Pack task t &lt; RowTasks packs rows [t·MC, (t+1)·MC) of A; the others pack NB-column blocks of B.</summary>
+    private static void Pack(in Job job, int task)
     {
-        for (int i0 = 0; i0 < m; i0 += MR)
+        if (task < job.RowTasks)
+        {
+            int start = task * MC;
+            PackA(job.TransposeA, job.A, job.Lda, start, Math.Min(job.M, start + MC), job.M, job.P0, job.Kc, job.PackedA);
+        }
+        else
+        {
+            int start = (task - job.RowTasks) * NB;
+            PackB(job.TransposeB, job.B, job.Ldb, start, Math.Min(job.N, start + NB), job.N, job.P0, job.Kc, job.PackedB);
+        }
+    }
+
+    /// <summary>Packs op(A)[start..end, p0..p0+kc] into panels of MR rows: panel[p*MR + r].</summary>
+    private static void PackA(bool transpose, float* a, int lda, int start, int end, int m, int p0, int kc, float* packed)
+    {
+        for (int i0 = start; i0 < end; i0 += MR)
         {
             int rows = Math.Min(MR, m - i0);
             float* panel = packed + ((long)i0 * kc);
@@ -206,10 +234,10 @@ internal static unsafe class Gemm
         }
     }
 
-    /// <summary>Packs op(B)[p0..p0+kc, 0..n] into panels of NR columns: panel[p*NR + c].</summary>
-    private static void PackB(bool transpose, float* b, int ldb, int n, int p0, int kc, float* packed)
+    /// <summary>Packs op(B)[p0..p0+kc, start..end] into panels of NR columns: panel[p*NR + c].</summary>
+    private static void PackB(bool transpose, float* b, int ldb, int start, int end, int n, int p0, int kc, float* packed)
     {
-        for (int j0 = 0; j0 < n; j0 += NR)
+        for (int j0 = start; j0 < end; j0 += NR)
         {
             int columns = Math.Min(NR, n - j0);
             float* panel = packed + ((long)j0 * kc);
@@ -438,5 +466,13 @@ internal static unsafe class Gemm
         public float* C;
         public float* PackedA;
         public float* PackedB;
+        public float* A;
+        public float* B;
+        public int Lda;
+        public int Ldb;
+        public int P0;
+        public int RowTasks;
+        public bool TransposeA;
+        public bool TransposeB;
     }
 }
