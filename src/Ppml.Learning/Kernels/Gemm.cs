@@ -20,9 +20,10 @@ internal enum GemmKernel
 /// The BLIS/GotoBLAS structure: for each K slice of <see cref="KC"/> the slice of A is packed into row panels of
 /// <see cref="MR"/> and the slice of B into column panels of <see cref="NR"/> (zero padded, so the micro-kernel
 /// never branches on edges), then a 6×16 micro-kernel holds the C tile in twelve Vector256 accumulators and
-/// performs one broadcast and two FMAs per row per k. Tiles of C are distributed over threads by rows and
-/// columns only; K is never split, so every element of C is summed in the same order whatever the thread count,
-/// and results are bit-identical between 1 and N threads.
+/// performs one broadcast and two FMAs per row per k. In parallel, C is cut into independent tiles (about four
+/// per thread) that each run the whole loop nest with their own packing buffers, so threads never wait at a
+/// barrier. K is never split, so every element of C is summed in the same order whatever the thread count, and
+/// results are bit-identical between 1 and N threads.
 /// </remarks>
 internal static unsafe class Gemm
 {
@@ -35,11 +36,8 @@ internal static unsafe class Gemm
     /// <summary>K slice: a 16-column B micro-panel of 256 rows is 16 KiB and stays in L1.</summary>
     internal const int KC = 256;
 
-    /// <summary>Rows per task: a 96×256 A block is 96 KiB and stays in L2 while the task walks its columns.</summary>
+    /// <summary>Rows per packed A block: a 96×256 block is 96 KiB and stays in L2 while the tile walks its columns.</summary>
     internal const int MC = 96;
-
-    /// <summary>Columns per task.</summary>
-    internal const int NB = 128;
 
     /// <summary>Below this many FLOPs the fork/join costs more than it saves.</summary>
     internal const long ParallelThresholdFlops = 1L << 21;
@@ -85,75 +83,83 @@ internal static unsafe class Gemm
         }
 
         bool vectorized = kernel == GemmKernel.Auto && Vector256.IsHardwareAccelerated;
-        int rowPanels = (m + MR - 1) / MR;
-        int maxKc = Math.Min(k, KC);
-        float[] packedA = ArrayPool<float>.Shared.Rent(rowPanels * MR * maxKc);
-        float[] packedB = ArrayPool<float>.Shared.Rent(((n + NR - 1) / NR) * NR * maxKc);
-        try
+        fixed (float* pa = a)
+        fixed (float* pb = b)
+        fixed (float* pc = c)
         {
-            fixed (float* pa = a)
-            fixed (float* pb = b)
-            fixed (float* pc = c)
-            fixed (float* pap = packedA)
-            fixed (float* pbp = packedB)
+            var job = new Job
             {
-                var job = new Job
-                {
-                    M = m,
-                    N = n,
-                    Ldc = ldc,
-                    C = pc,
-                    PackedA = pap,
-                    PackedB = pbp,
-                    Vectorized = vectorized,
-                    A = pa,
-                    B = pb,
-                    Lda = lda,
-                    Ldb = ldb,
-                    TransposeA = transposeA,
-                    TransposeB = transposeB,
-                    RowTasks = (m + MC - 1) / MC,
-                };
-                int rowTasks = (m + MC - 1) / MC;
-                int columnTasks = (n + NB - 1) / NB;
-                int tasks = rowTasks * columnTasks;
-                bool parallel = allowParallel && tasks > 1 && Environment.ProcessorCount > 1
-                    && 2L * m * n * k >= ParallelThresholdFlops;
-                for (int p0 = 0; p0 < k; p0 += KC)
-                {
-                    job.Kc = Math.Min(KC, k - p0);
-                    job.P0 = p0;
-                    job.Accumulate = accumulate || p0 > 0;
-                    job.ColumnTasks = columnTasks;
-                    if (parallel)
-                    {
-                        // Packing is O(k·(m+n)) against O(m·n·k) of compute, but left serial it would cap
-                        // the two-thread speed-up well below 2 on mid-size products.
-                        Job captured = job;
-                        Parallel.For(0, rowTasks + columnTasks, task => Pack(in captured, task));
-                        Parallel.For(0, tasks, task => Run(in captured, task));
-                    }
-                    else
-                    {
-                        for (int task = 0; task < rowTasks + columnTasks; task++)
-                        {
-                            Pack(in job, task);
-                        }
-
-                        for (int task = 0; task < tasks; task++)
-                        {
-                            Run(in job, task);
-                        }
-                    }
-                }
+                A = pa,
+                B = pb,
+                C = pc,
+                Lda = lda,
+                Ldb = ldb,
+                Ldc = ldc,
+                M = m,
+                N = n,
+                K = k,
+                TransposeA = transposeA,
+                TransposeB = transposeB,
+                Accumulate = accumulate,
+                Vectorized = vectorized,
+            };
+            bool parallel = allowParallel && Environment.ProcessorCount > 1 && 2L * m * n * k >= ParallelThresholdFlops;
+            if (!parallel)
+            {
+                RunTile(in job, 0, m, 0, n);
+                return;
             }
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(packedA);
-            ArrayPool<float>.Shared.Return(packedB);
+
+            Plan(m, n, Environment.ProcessorCount, out job.RowTile, out job.ColumnTile);
+            job.ColumnTiles = (n + job.ColumnTile - 1) / job.ColumnTile;
+            int tiles = ((m + job.RowTile - 1) / job.RowTile) * job.ColumnTiles;
+            if (tiles == 1)
+            {
+                RunTile(in job, 0, m, 0, n);
+                return;
+            }
+
+            Job captured = job;
+            Parallel.For(0, tiles, tile => RunTask(in captured, tile));
         }
     }
+
+    /// <summary>
+    /// Splits C into tiles for the thread pool: about four per thread, none thinner than 48 rows or 64
+    /// columns, so the packing each tile repeats (its A rows once per tile, its B columns once per tile)
+    /// stays a few percent of its arithmetic.
+    /// </summary>
+    internal static void Plan(int m, int n, int threads, out int rowTile, out int columnTile)
+    {
+        int target = 4 * threads;
+        int rowPanels = (m + MR - 1) / MR;
+        int columnPanels = (n + NR - 1) / NR;
+        int rowSplits = Math.Clamp((m + 191) / 192, 1, rowPanels);
+        int columnSplits = Math.Clamp((n + 255) / 256, 1, columnPanels);
+        while (rowSplits * columnSplits < target)
+        {
+            bool canSplitRows = rowSplits < rowPanels && CeilingDivide(rowPanels, rowSplits + 1) * MR >= 48;
+            bool canSplitColumns = columnSplits < columnPanels && CeilingDivide(columnPanels, columnSplits + 1) * NR >= 64;
+            if (!canSplitRows && !canSplitColumns)
+            {
+                break;
+            }
+
+            if (canSplitRows && (!canSplitColumns || (double)m / rowSplits / 48 >= (double)n / columnSplits / 64))
+            {
+                rowSplits++;
+            }
+            else
+            {
+                columnSplits++;
+            }
+        }
+
+        rowTile = CeilingDivide(rowPanels, rowSplits) * MR;
+        columnTile = CeilingDivide(columnPanels, columnSplits) * NR;
+    }
+
+    private static int CeilingDivide(int value, int divisor) => (value + divisor - 1) / divisor;
 
     private static void CheckOperand(ReadOnlySpan<float> span, int rows, int columns, int leadingDimension, string name)
     {
@@ -168,28 +174,60 @@ internal static unsafe class Gemm
         }
     }
 
-    /// <summary>Pack task t &lt; RowTasks packs rows [t·MC, (t+1)·MC) of A; the others pack NB-column blocks of B.</summary>
-    private static void Pack(in Job job, int task)
+    private static void RunTask(in Job job, int tile)
     {
-        if (task < job.RowTasks)
+        int rowTile = tile / job.ColumnTiles;
+        int columnTile = tile - (rowTile * job.ColumnTiles);
+        int rowStart = rowTile * job.RowTile;
+        int columnStart = columnTile * job.ColumnTile;
+        RunTile(in job, rowStart, Math.Min(job.M, rowStart + job.RowTile), columnStart, Math.Min(job.N, columnStart + job.ColumnTile));
+    }
+
+    /// <summary>
+    /// Computes C[rowStart..rowEnd, columnStart..columnEnd] over the whole K range with its own packing buffers:
+    /// for each K slice, pack B's columns once, then for each MC block of rows pack A and sweep the micro-tiles.
+    /// Tiles share nothing, so threads never wait for each other.
+    /// </summary>
+    private static void RunTile(in Job job, int rowStart, int rowEnd, int columnStart, int columnEnd)
+    {
+        int maxKc = Math.Min(job.K, KC);
+        int width = columnEnd - columnStart;
+        int blockRows = Math.Min(CeilingDivide(rowEnd - rowStart, MR) * MR, MC);
+        float[] packedA = ArrayPool<float>.Shared.Rent(blockRows * maxKc);
+        float[] packedB = ArrayPool<float>.Shared.Rent(CeilingDivide(width, NR) * NR * maxKc);
+        try
         {
-            int start = task * MC;
-            PackA(job.TransposeA, job.A, job.Lda, start, Math.Min(job.M, start + MC), job.M, job.P0, job.Kc, job.PackedA);
+            fixed (float* pap = packedA)
+            fixed (float* pbp = packedB)
+            {
+                for (int p0 = 0; p0 < job.K; p0 += KC)
+                {
+                    int kc = Math.Min(KC, job.K - p0);
+                    bool accumulate = job.Accumulate || p0 > 0;
+                    PackB(job.TransposeB, job.B, job.Ldb, columnStart, columnEnd, p0, kc, pbp);
+                    for (int i0 = rowStart; i0 < rowEnd; i0 += MC)
+                    {
+                        int i1 = Math.Min(rowEnd, i0 + MC);
+                        PackA(job.TransposeA, job.A, job.Lda, i0, i1, p0, kc, pap);
+                        Sweep(in job, kc, pap, pbp, i0, i1, columnStart, columnEnd, accumulate);
+                    }
+                }
+            }
         }
-        else
+        finally
         {
-            int start = (task - job.RowTasks) * NB;
-            PackB(job.TransposeB, job.B, job.Ldb, start, Math.Min(job.N, start + NB), job.N, job.P0, job.Kc, job.PackedB);
+            ArrayPool<float>.Shared.Return(packedA);
+            ArrayPool<float>.Shared.Return(packedB);
         }
     }
 
-    /// <summary>Packs op(A)[start..end, p0..p0+kc] into panels of MR rows: panel[p*MR + r].</summary>
-    private static void PackA(bool transpose, float* a, int lda, int start, int end, int m, int p0, int kc, float* packed)
+    /// <summary>Packs op(A)[start..end, p0..p0+kc] into panels of MR rows (panel[p*MR + r], zero padded).</summary>
+    private static void PackA(bool transpose, float* a, int lda, int start, int end, int p0, int kc, float* packed)
     {
         for (int i0 = start; i0 < end; i0 += MR)
         {
-            int rows = Math.Min(MR, m - i0);
-            float* panel = packed + ((long)i0 * kc);
+            int rows = Math.Min(MR, end - i0);
+            float* panel = packed + ((long)(i0 - start) * kc);
             if (transpose)
             {
                 // op(A)(i,p) = A[p*lda + i]: each k row of the panel is contiguous in A.
@@ -234,13 +272,13 @@ internal static unsafe class Gemm
         }
     }
 
-    /// <summary>Packs op(B)[p0..p0+kc, start..end] into panels of NR columns: panel[p*NR + c].</summary>
-    private static void PackB(bool transpose, float* b, int ldb, int start, int end, int n, int p0, int kc, float* packed)
+    /// <summary>Packs op(B)[p0..p0+kc, start..end] into panels of NR columns (panel[p*NR + c], zero padded).</summary>
+    private static void PackB(bool transpose, float* b, int ldb, int start, int end, int p0, int kc, float* packed)
     {
         for (int j0 = start; j0 < end; j0 += NR)
         {
-            int columns = Math.Min(NR, n - j0);
-            float* panel = packed + ((long)j0 * kc);
+            int columns = Math.Min(NR, end - j0);
+            float* panel = packed + ((long)(j0 - start) * kc);
             if (transpose)
             {
                 // op(B)(p,j) = B[j*ldb + p]: each column of the panel is contiguous in B.
@@ -295,66 +333,50 @@ internal static unsafe class Gemm
         }
     }
 
-    private static void Run(in Job job, int task)
+    /// <summary>Runs the micro-kernel over every MR×NR tile of C[i0..i1, j0..j1] from packed panels.</summary>
+    private static void Sweep(in Job job, int kc, float* packedA, float* packedB, int i0, int i1, int j0, int j1, bool accumulate)
     {
-        int rowTask = task / job.ColumnTasks;
-        int columnTask = task - (rowTask * job.ColumnTasks);
-        int iStart = rowTask * MC;
-        int iEnd = Math.Min(job.M, iStart + MC);
-        int jStart = columnTask * NB;
-        int jEnd = Math.Min(job.N, jStart + NB);
-        int kc = job.Kc;
         float* tile = stackalloc float[MR * NR];
-        for (int j = jStart; j < jEnd; j += NR)
+        for (int j = j0; j < j1; j += NR)
         {
-            float* bPanel = job.PackedB + ((long)j * kc);
-            int columns = Math.Min(NR, jEnd - j);
-            for (int i = iStart; i < iEnd; i += MR)
+            float* bPanel = packedB + ((long)(j - j0) * kc);
+            int columns = Math.Min(NR, j1 - j);
+            for (int i = i0; i < i1; i += MR)
             {
-                float* aPanel = job.PackedA + ((long)i * kc);
-                int rows = Math.Min(MR, iEnd - i);
+                float* aPanel = packedA + ((long)(i - i0) * kc);
+                int rows = Math.Min(MR, i1 - i);
                 float* c = job.C + ((long)i * job.Ldc) + j;
                 if (rows == MR && columns == NR)
                 {
                     if (job.Vectorized)
                     {
-                        Kernel6x16(kc, aPanel, bPanel, c, job.Ldc, job.Accumulate);
+                        Kernel6x16(kc, aPanel, bPanel, c, job.Ldc, accumulate);
                     }
                     else
                     {
-                        KernelScalar(kc, aPanel, bPanel, c, job.Ldc, job.Accumulate, MR, NR);
+                        KernelScalar(kc, aPanel, bPanel, c, job.Ldc, accumulate, MR, NR);
                     }
+
+                    continue;
+                }
+
+                // Edge tile: compute the full (zero padded) tile aside, then copy its valid part.
+                if (job.Vectorized)
+                {
+                    Kernel6x16(kc, aPanel, bPanel, tile, NR, accumulate: false);
                 }
                 else
                 {
-                    // Edge tile: compute the full (zero padded) tile aside, then copy its valid part.
-                    if (job.Vectorized)
-                    {
-                        Kernel6x16(kc, aPanel, bPanel, tile, NR, accumulate: false);
-                    }
-                    else
-                    {
-                        KernelScalar(kc, aPanel, bPanel, tile, NR, accumulate: false, MR, NR);
-                    }
+                    KernelScalar(kc, aPanel, bPanel, tile, NR, accumulate: false, MR, NR);
+                }
 
-                    for (int r = 0; r < rows; r++)
+                for (int r = 0; r < rows; r++)
+                {
+                    float* target = c + ((long)r * job.Ldc);
+                    float* source = tile + (r * NR);
+                    for (int col = 0; col < columns; col++)
                     {
-                        float* target = c + ((long)r * job.Ldc);
-                        float* source = tile + (r * NR);
-                        if (job.Accumulate)
-                        {
-                            for (int col = 0; col < columns; col++)
-                            {
-                                target[col] += source[col];
-                            }
-                        }
-                        else
-                        {
-                            for (int col = 0; col < columns; col++)
-                            {
-                                target[col] = source[col];
-                            }
-                        }
+                        target[col] = accumulate ? target[col] + source[col] : source[col];
                     }
                 }
             }
@@ -451,28 +473,27 @@ internal static unsafe class Gemm
     }
 
     /// <summary>
-    /// The state one (k slice) pass shares between tasks; pointers stay valid while the caller pins. A struct, so
-    /// the serial path (every GEMM inside a convolution) allocates nothing.
+    /// What every tile of one multiplication shares (read-only once tiles start); pointers stay valid while
+    /// <see cref="Multiply(bool, bool, int, int, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, Span{float}, int, bool, bool, GemmKernel)"/>
+    /// pins the operands. A struct, so the serial path allocates nothing.
     /// </summary>
     private struct Job
     {
-        public int M;
-        public int N;
-        public int Kc;
-        public int Ldc;
-        public int ColumnTasks;
-        public bool Accumulate;
-        public bool Vectorized;
-        public float* C;
-        public float* PackedA;
-        public float* PackedB;
         public float* A;
         public float* B;
+        public float* C;
         public int Lda;
         public int Ldb;
-        public int P0;
-        public int RowTasks;
+        public int Ldc;
+        public int M;
+        public int N;
+        public int K;
+        public int RowTile;
+        public int ColumnTile;
+        public int ColumnTiles;
         public bool TransposeA;
         public bool TransposeB;
+        public bool Accumulate;
+        public bool Vectorized;
     }
 }

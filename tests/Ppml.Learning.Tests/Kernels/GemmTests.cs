@@ -55,6 +55,20 @@ public sealed class GemmTests
         AssertClose(expected, parallel, k);
     }
 
+    [Theory]
+    [InlineData(1024, 1024, 2, 174, 256)]
+    [InlineData(128, 100, 2, 48, 64)]
+    [InlineData(100, 192, 2, 54, 64)]
+    [InlineData(6, 576, 2, 6, 80)]
+    [InlineData(5000, 3, 8, 162, 16)]
+    public void Plan_SplitsIntoAlignedTilesOfUsefulSize(int m, int n, int threads, int expectedRows, int expectedColumns)
+    {
+        Gemm.Plan(m, n, threads, out int rowTile, out int columnTile);
+        Assert.Equal((expectedRows, expectedColumns), (rowTile, columnTile));
+        Assert.Equal(0, rowTile % Gemm.MR);
+        Assert.Equal(0, columnTile % Gemm.NR);
+    }
+
     [Fact]
     public void Multiply_ZeroK_ClearsOrKeepsOutput()
     {
