@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using Ppml.Learning.Kernels;
 
 namespace Ppml.Learning.Layers;
 
@@ -8,7 +8,7 @@ internal sealed class Tanh : Activation
     public override string Describe() => "Tanh";
 
     public override void Forward(float[] input, float[] output, int batch, bool training) =>
-        ForEachRange(batch, (start, length) => TensorPrimitives.Tanh(input.AsSpan(start, length), output.AsSpan(start, length)));
+        ForEachRange(batch, (start, length) => FastTanh.Compute(input.AsSpan(start, length), output.AsSpan(start, length)));
 
     public override void Backward(float[] input, float[] output, float[] outputGradient, float[]? inputGradient, int batch)
     {
@@ -18,13 +18,6 @@ internal sealed class Tanh : Activation
         }
 
         ForEachRange(batch, (start, length) =>
-        {
-            ReadOnlySpan<float> y = output.AsSpan(start, length);
-            Span<float> dx = inputGradient.AsSpan(start, length);
-            ReadOnlySpan<float> dy = outputGradient.AsSpan(start, length);
-            TensorPrimitives.Multiply(y, y, dx);
-            TensorPrimitives.Multiply(dx, dy, dx);
-            TensorPrimitives.Subtract(dy, dx, dx);
-        });
+            FastTanh.Backward(output.AsSpan(start, length), outputGradient.AsSpan(start, length), inputGradient.AsSpan(start, length)));
     }
 }
