@@ -1,0 +1,170 @@
+using System.Globalization;
+using Ppml.Learning.Kernels;
+
+namespace Ppml.Learning.Layers;
+
+/// <summary>Max pooling over each channel (BigDL's SpatialMaxPooling, floor mode, no padding).</summary>
+internal sealed class MaxPool2d : Layer
+{
+    private ConvolutionGeometry _geometry;
+    private int[] _argmax = [];
+
+    public MaxPool2d(int kernelHeight, int kernelWidth, int strideHeight, int strideWidth)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kernelHeight);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kernelWidth);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(strideHeight);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(strideWidth);
+        KernelHeight = kernelHeight;
+        KernelWidth = kernelWidth;
+        StrideHeight = strideHeight;
+        StrideWidth = strideWidth;
+    }
+
+    public int KernelHeight { get; }
+
+    public int KernelWidth { get; }
+
+    public int StrideHeight { get; }
+
+    public int StrideWidth { get; }
+
+    public override string Describe() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"MaxPool2d(kernel={KernelHeight}x{KernelWidth}, stride={StrideHeight}x{StrideWidth})");
+
+    public override void EnsureCapacity(int batch)
+    {
+        if (_argmax.Length < batch * OutputSize)
+        {
+            _argmax = new int[batch * OutputSize];
+        }
+    }
+
+    public override void Forward(float[] input, float[] output, int batch, bool training)
+    {
+        EnsureCapacity(batch);
+        BatchChunks.Run(batch, (_, first, count) => ForwardRange(input, output, first, count));
+    }
+
+    public override void Backward(float[] input, float[] output, float[] outputGradient, float[]? inputGradient, int batch)
+    {
+        if (inputGradient is null)
+        {
+            return;
+        }
+
+        int planes = _geometry.Channels;
+        int inArea = _geometry.InputArea;
+        int outArea = _geometry.OutputArea;
+        BatchChunks.Run(batch, (_, first, count) =>
+        {
+            Array.Clear(inputGradient, first * InputSize, count * InputSize);
+            for (int plane = first * planes; plane < (first + count) * planes; plane++)
+            {
+                int inBase = plane * inArea;
+                int outBase = plane * outArea;
+                for (int o = 0; o < outArea; o++)
+                {
+                    inputGradient[inBase + _argmax[outBase + o]] += outputGradient[outBase + o];
+                }
+            }
+        });
+    }
+
+    private void ForwardRange(float[] input, float[] output, int first, int count)
+    {
+        ConvolutionGeometry g = _geometry;
+        int oh = g.OutputHeight;
+        int ow = g.OutputWidth;
+        for (int plane = first * g.Channels; plane < (first + count) * g.Channels; plane++)
+        {
+            ReadOnlySpan<float> x = input.AsSpan(plane * g.InputArea, g.InputArea);
+            Span<float> y = output.AsSpan(plane * g.OutputArea, g.OutputArea);
+            Span<int> argmax = _argmax.AsSpan(plane * g.OutputArea, g.OutputArea);
+            if (g.KernelHeight == 2 && g.KernelWidth == 2 && g.StrideHeight == 2 && g.StrideWidth == 2)
+            {
+                Forward2x2(x, y, argmax, g.Width, oh, ow);
+                continue;
+            }
+
+            for (int i = 0; i < oh; i++)
+            {
+                for (int j = 0; j < ow; j++)
+                {
+                    int bestIndex = (i * g.StrideHeight * g.Width) + (j * g.StrideWidth);
+                    float best = x[bestIndex];
+                    for (int ki = 0; ki < g.KernelHeight; ki++)
+                    {
+                        int rowStart = (((i * g.StrideHeight) + ki) * g.Width) + (j * g.StrideWidth);
+                        for (int kj = 0; kj < g.KernelWidth; kj++)
+                        {
+                            float value = x[rowStart + kj];
+                            if (value > best || float.IsNaN(value))
+                            {
+                                best = value;
+                                bestIndex = rowStart + kj;
+                            }
+                        }
+                    }
+
+                    y[(i * ow) + j] = best;
+                    argmax[(i * ow) + j] = bestIndex;
+                }
+            }
+        }
+    }
+
+    /// <summary>The common 2×2, stride 2 window (LeNet): four loads and three compares per output, no inner loops.</summary>
+    private static void Forward2x2(ReadOnlySpan<float> x, Span<float> y, Span<int> argmax, int width, int outputHeight, int outputWidth)
+    {
+        for (int i = 0; i < outputHeight; i++)
+        {
+            int top = 2 * i * width;
+            int bottom = top + width;
+            int outRow = i * outputWidth;
+            for (int j = 0; j < outputWidth; j++)
+            {
+                int index = top + (2 * j);
+                float best = x[index];
+                int bestIndex = index;
+                float value = x[index + 1];
+                if (value > best || float.IsNaN(value))
+                {
+                    best = value;
+                    bestIndex = index + 1;
+                }
+
+                index = bottom + (2 * j);
+                value = x[index];
+                if (value > best || float.IsNaN(value))
+                {
+                    best = value;
+                    bestIndex = index;
+                }
+
+                value = x[index + 1];
+                if (value > best || float.IsNaN(value))
+                {
+                    best = value;
+                    bestIndex = index + 1;
+                }
+
+                y[outRow + j] = best;
+                argmax[outRow + j] = bestIndex;
+            }
+        }
+    }
+
+    protected override int[] ComputeOutputShape(int[] inputShape)
+    {
+        if (inputShape.Length != 3 || inputShape[1] < KernelHeight || inputShape[2] < KernelWidth)
+        {
+            throw new ArgumentException($"{Describe()} expects a CxHxW input at least as large as the kernel, got [{FormatShape(inputShape)}].", nameof(inputShape));
+        }
+
+        _geometry = new ConvolutionGeometry(inputShape[0], inputShape[1], inputShape[2], KernelHeight, KernelWidth, StrideHeight, StrideWidth, 0, 0);
+        _argmax = [];
+        return [inputShape[0], _geometry.OutputHeight, _geometry.OutputWidth];
+    }
+}

@@ -1,0 +1,6 @@
+namespace Ppml.Learning.Training;
+
+/// <summary>A trained model and its per-epoch history.</summary>
+/// <param name="Model">The trained model (save it with <see cref="Serialization.ModelSerializer.SaveAsync"/>).</param>
+/// <param name="Epochs">One entry per completed epoch.</param>
+public sealed record TrainingResult(Sequential Model, IReadOnlyList<EpochResult> Epochs);
