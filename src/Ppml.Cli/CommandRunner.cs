@@ -40,6 +40,7 @@ internal static class CommandRunner
         Ppml.Tee.TeeException tee => (ExitCodes.Failure, tee.Message),
         FileNotFoundException notFound => (ExitCodes.InvalidInput, notFound.Message),
         DirectoryNotFoundException notFound => (ExitCodes.InvalidInput, notFound.Message),
+        Ppml.Learning.LearningFormatException learning => (ExitCodes.InvalidInput, learning.Message),
         FormatException format => (ExitCodes.InvalidInput, format.Message),
         InvalidDataException invalid => (ExitCodes.InvalidInput, invalid.Message),
         CryptographicException crypto => (ExitCodes.Failure, crypto.Message),

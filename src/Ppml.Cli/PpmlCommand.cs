@@ -23,6 +23,10 @@ internal static class PpmlCommand
         root.Subcommands.Add(AttestCommands.Create(context));
         root.Subcommands.Add(DataCommands.CreateSql(context));
         root.Subcommands.Add(DataCommands.CreateExamples(context));
+        root.Subcommands.Add(LearningCommands.CreateTrain(context));
+        root.Subcommands.Add(LearningCommands.CreateEvaluate(context));
+        root.Subcommands.Add(LearningCommands.CreatePredict(context));
+        root.Subcommands.Add(LearningCommands.CreateDatasets(context));
         root.Subcommands.Add(QuickstartCommands.Create(context));
         return root;
     }
