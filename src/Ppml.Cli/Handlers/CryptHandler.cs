@@ -151,6 +151,8 @@ internal sealed class CryptHandler
         IProgress<long> progress,
         CancellationToken cancellationToken)
     {
+        // The container reports running totals per file; the shared bar adds deltas across files.
+        progress = new DeltaProgress(progress);
         try
         {
             if (encrypt)
@@ -223,3 +225,15 @@ internal sealed class CryptHandler
 }
 
 internal sealed record CryptReport(string Operation, string Input, string Output, int Files, long Bytes, string? Key);
+
+/// <summary>Turns one file's running totals into increments for a bar shared by many files.</summary>
+internal sealed class DeltaProgress(IProgress<long> inner) : IProgress<long>
+{
+    private long _last;
+
+    public void Report(long value)
+    {
+        inner.Report(value - _last);
+        _last = value;
+    }
+}

@@ -199,6 +199,13 @@ public static partial class PpmlContainer
         IProgress<long>? progress,
         CancellationToken cancellationToken)
     {
+        // A container already in memory is decrypted straight from its buffer: the same checks, one copy fewer.
+        if (container is MemoryStream memory && memory.TryGetBuffer(out ArraySegment<byte> source))
+        {
+            await DecryptInMemoryAsync(memory, source, header, cipher, plaintextOutput, path, progress, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         using var decryptor = new SequentialSegmentDecryptor(container, cipher, header.SegmentSize, path);
         long total = 0;
         while (!decryptor.IsComplete)
@@ -211,5 +218,68 @@ public static partial class PpmlContainer
         }
 
         await plaintextOutput.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task DecryptInMemoryAsync(
+        MemoryStream memory,
+        ArraySegment<byte> source,
+        ContainerHeader header,
+        SegmentCipher cipher,
+        Stream plaintextOutput,
+        string? path,
+        IProgress<long>? progress,
+        CancellationToken cancellationToken)
+    {
+        int stored = header.SegmentSize + ContainerFormat.TagSize;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(header.SegmentSize);
+        int touched = 0;
+        try
+        {
+            int position = checked((int)memory.Position);
+            int end = checked((int)memory.Length);
+            long index = 0;
+            long total = 0;
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int remaining = end - position;
+                bool isFinal = remaining <= stored;
+                int take = isFinal ? remaining : stored;
+                if (take < ContainerFormat.TagSize)
+                {
+                    throw SegmentCipher.Truncated(index, take, path);
+                }
+
+                if (isFinal && take == ContainerFormat.TagSize && index > 0)
+                {
+                    throw SegmentCipher.UnexpectedEmptyFinal(index, path);
+                }
+
+                if (!isFinal && index >= ContainerFormat.MaxSegmentCount - 1)
+                {
+                    throw SegmentCipher.TooManySegments(index + 1, path);
+                }
+
+                touched = Math.Max(touched, take - ContainerFormat.TagSize);
+                int length = cipher.Decrypt(index, isFinal, source.AsSpan(position, take), buffer);
+                position += take;
+                memory.Position = position;
+                await plaintextOutput.WriteAsync(buffer.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+                total += length;
+                progress?.Report(total);
+                index++;
+                if (isFinal)
+                {
+                    break;
+                }
+            }
+
+            await plaintextOutput.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(buffer.AsSpan(0, touched));
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }
