@@ -188,6 +188,7 @@ internal static unsafe class Gemm
     /// for each K slice, pack B's columns once, then for each MC block of rows pack A and sweep the micro-tiles.
     /// Tiles share nothing, so threads never wait for each other.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunTile(in Job job, int rowStart, int rowEnd, int columnStart, int columnEnd)
     {
         int maxKc = Math.Min(job.K, KC);
@@ -222,6 +223,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Packs op(A)[start..end, p0..p0+kc] into panels of MR rows (panel[p*MR + r], zero padded).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(bool transpose, float* a, int lda, int start, int end, int p0, int kc, float* packed)
     {
         for (int i0 = start; i0 < end; i0 += MR)
@@ -273,6 +275,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Packs op(B)[p0..p0+kc, start..end] into panels of NR columns (panel[p*NR + c], zero padded).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(bool transpose, float* b, int ldb, int start, int end, int p0, int kc, float* packed)
     {
         for (int j0 = start; j0 < end; j0 += NR)
@@ -342,6 +345,7 @@ internal static unsafe class Gemm
     /// Packs a full 16-column panel of a transposed B: <c>panel[p*16 + c] = source[c*ldb + p]</c>. Blocks of 8
     /// columns × 8 k are loaded as eight rows and transposed with the classic unpack/shuffle/permute sequence.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackTransposedFullPanel(float* source, int ldb, int kc, float* panel)
     {
         for (int group = 0; group < NR; group += 8)
@@ -400,6 +404,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Runs the micro-kernel over every MR×NR tile of C[i0..i1, j0..j1] from packed panels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Sweep(in Job job, int kc, float* packedA, float* packedB, int i0, int i1, int j0, int j1, bool accumulate)
     {
         float* tile = stackalloc float[MR * NR];
@@ -453,6 +458,7 @@ internal static unsafe class Gemm
     private static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
         Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : (a * b) + c;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel6x16(int kc, float* a, float* b, float* c, int ldc, bool accumulate)
     {
         Vector256<float> c00 = Vector256<float>.Zero, c01 = Vector256<float>.Zero;
@@ -508,6 +514,7 @@ internal static unsafe class Gemm
         Vector256.Store(high, c + 8);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void KernelScalar(int kc, float* a, float* b, float* c, int ldc, bool accumulate, int rows, int columns)
     {
         float* sums = stackalloc float[MR * NR];

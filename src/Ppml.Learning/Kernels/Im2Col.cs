@@ -11,6 +11,7 @@ namespace Ppml.Learning.Kernels;
 /// </summary>
 internal static class Im2Col
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Unfold(in ConvolutionGeometry g, ReadOnlySpan<float> image, Span<float> columns)
     {
         int oh = g.OutputHeight;
@@ -58,6 +59,7 @@ internal static class Im2Col
     }
 
     /// <summary>Adds the patch-matrix gradient back into the image gradient (which the caller cleared).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Fold(in ConvolutionGeometry g, ReadOnlySpan<float> columns, Span<float> image)
     {
         int oh = g.OutputHeight;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using Ppml.Learning.Kernels;
@@ -118,6 +119,7 @@ internal sealed class MaxPool2d : Layer
     }
 
     /// <summary>The common 2×2, stride 2 window (LeNet): four loads and three compares per output, no inner loops.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Forward2x2(ReadOnlySpan<float> x, Span<float> y, Span<int> argmax, int width, int outputHeight, int outputWidth)
     {
         for (int i = 0; i < outputHeight; i++)
