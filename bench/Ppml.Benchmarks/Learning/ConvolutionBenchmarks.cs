@@ -10,7 +10,6 @@ namespace Ppml.Benchmarks.Learning;
 /// LeNet's two convolutions (forward, batch 128): our im2col + packed GEMM layer against a direct kernel that
 /// accumulates weight × shifted input rows with Vector256 (the alternative the issue asks to measure).
 /// </summary>
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
 public class ConvolutionBenchmarks
 {
     private Conv2d _layer = null!;

@@ -7,7 +7,6 @@ namespace Ppml.Benchmarks.Learning;
 /// Square single-precision GEMM, C = A·B. GFLOP/s = 2·N³ / mean time. The machine's peak is in docs/learning.md
 /// (cores × GHz × 32 FLOP/cycle for AVX2 with two FMA pipes).
 /// </summary>
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
 public class GemmBenchmarks
 {
     private float[] _a = [];

@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using Ppml.Learning;
 using Ppml.Learning.Losses;
 using Ppml.Learning.Mnist;
@@ -11,8 +10,9 @@ namespace Ppml.Benchmarks.Learning;
 /// <summary>
 /// One LeNet-5 training epoch over the 60,000 MNIST training images (batch 128, SGD momentum 0.9), and one
 /// evaluation pass over the 10,000 test images. The goal is at most 15 s per epoch on the 2-core machine.
+/// An invocation takes seconds, so run it with few iterations:
+/// <c>--filter '*LeNetEpochBenchmarks*' --strategy Monitoring --launchCount 1 --warmupCount 1 --iterationCount 3</c>.
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
 public class LeNetEpochBenchmarks
 {
     private MnistData _train = null!;

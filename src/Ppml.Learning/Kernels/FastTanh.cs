@@ -26,6 +26,7 @@ internal static class FastTanh
     private const float Beta4 = 1.18534705686654e-04f;
     private const float Beta6 = 1.19825839466702e-06f;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute(ReadOnlySpan<float> input, Span<float> output)
     {
         if (output.Length < input.Length)
@@ -52,6 +53,7 @@ internal static class FastTanh
     }
 
     /// <summary>∂x = ∂y·(1 − y²) in one pass (y is the forward output).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(ReadOnlySpan<float> output, ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
     {
         if (outputGradient.Length < output.Length || inputGradient.Length < output.Length)

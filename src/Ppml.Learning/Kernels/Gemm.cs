@@ -188,6 +188,7 @@ internal static unsafe class Gemm
     /// for each K slice, pack B's columns once, then for each MC block of rows pack A and sweep the micro-tiles.
     /// Tiles share nothing, so threads never wait for each other.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunTile(in Job job, int rowStart, int rowEnd, int columnStart, int columnEnd)
     {
         int maxKc = Math.Min(job.K, KC);
@@ -222,6 +223,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Packs op(A)[start..end, p0..p0+kc] into panels of MR rows (panel[p*MR + r], zero padded).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(bool transpose, float* a, int lda, int start, int end, int p0, int kc, float* packed)
     {
         for (int i0 = start; i0 < end; i0 += MR)
@@ -273,13 +275,19 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Packs op(B)[p0..p0+kc, start..end] into panels of NR columns (panel[p*NR + c], zero padded).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(bool transpose, float* b, int ldb, int start, int end, int p0, int kc, float* packed)
     {
         for (int j0 = start; j0 < end; j0 += NR)
         {
             int columns = Math.Min(NR, end - j0);
             float* panel = packed + ((long)(j0 - start) * kc);
-            if (transpose)
+            if (transpose && columns == NR && Avx.IsSupported)
+            {
+                // op(B)(p,j) = B[j*ldb + p]: transpose 8×8 blocks in registers instead of 64 strided stores.
+                PackTransposedFullPanel(b + ((long)j0 * ldb) + p0, ldb, kc, panel);
+            }
+            else if (transpose)
             {
                 // op(B)(p,j) = B[j*ldb + p]: each column of the panel is contiguous in B.
                 for (int col = 0; col < NR; col++)
@@ -333,7 +341,70 @@ internal static unsafe class Gemm
         }
     }
 
+    /// <summary>
+    /// Packs a full 16-column panel of a transposed B: <c>panel[p*16 + c] = source[c*ldb + p]</c>. Blocks of 8
+    /// columns × 8 k are loaded as eight rows and transposed with the classic unpack/shuffle/permute sequence.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackTransposedFullPanel(float* source, int ldb, int kc, float* panel)
+    {
+        for (int group = 0; group < NR; group += 8)
+        {
+            float* rows = source + ((long)group * ldb);
+            int p = 0;
+            for (; p <= kc - 8; p += 8)
+            {
+                Vector256<float> r0 = Avx.LoadVector256(rows + p);
+                Vector256<float> r1 = Avx.LoadVector256(rows + ldb + p);
+                Vector256<float> r2 = Avx.LoadVector256(rows + (2L * ldb) + p);
+                Vector256<float> r3 = Avx.LoadVector256(rows + (3L * ldb) + p);
+                Vector256<float> r4 = Avx.LoadVector256(rows + (4L * ldb) + p);
+                Vector256<float> r5 = Avx.LoadVector256(rows + (5L * ldb) + p);
+                Vector256<float> r6 = Avx.LoadVector256(rows + (6L * ldb) + p);
+                Vector256<float> r7 = Avx.LoadVector256(rows + (7L * ldb) + p);
+
+                Vector256<float> t0 = Avx.UnpackLow(r0, r1);
+                Vector256<float> t1 = Avx.UnpackHigh(r0, r1);
+                Vector256<float> t2 = Avx.UnpackLow(r2, r3);
+                Vector256<float> t3 = Avx.UnpackHigh(r2, r3);
+                Vector256<float> t4 = Avx.UnpackLow(r4, r5);
+                Vector256<float> t5 = Avx.UnpackHigh(r4, r5);
+                Vector256<float> t6 = Avx.UnpackLow(r6, r7);
+                Vector256<float> t7 = Avx.UnpackHigh(r6, r7);
+
+                Vector256<float> s0 = Avx.Shuffle(t0, t2, 0x44);
+                Vector256<float> s1 = Avx.Shuffle(t0, t2, 0xEE);
+                Vector256<float> s2 = Avx.Shuffle(t1, t3, 0x44);
+                Vector256<float> s3 = Avx.Shuffle(t1, t3, 0xEE);
+                Vector256<float> s4 = Avx.Shuffle(t4, t6, 0x44);
+                Vector256<float> s5 = Avx.Shuffle(t4, t6, 0xEE);
+                Vector256<float> s6 = Avx.Shuffle(t5, t7, 0x44);
+                Vector256<float> s7 = Avx.Shuffle(t5, t7, 0xEE);
+
+                float* target = panel + (p * NR) + group;
+                Avx.Store(target, Avx.Permute2x128(s0, s4, 0x20));
+                Avx.Store(target + NR, Avx.Permute2x128(s1, s5, 0x20));
+                Avx.Store(target + (2 * NR), Avx.Permute2x128(s2, s6, 0x20));
+                Avx.Store(target + (3 * NR), Avx.Permute2x128(s3, s7, 0x20));
+                Avx.Store(target + (4 * NR), Avx.Permute2x128(s0, s4, 0x31));
+                Avx.Store(target + (5 * NR), Avx.Permute2x128(s1, s5, 0x31));
+                Avx.Store(target + (6 * NR), Avx.Permute2x128(s2, s6, 0x31));
+                Avx.Store(target + (7 * NR), Avx.Permute2x128(s3, s7, 0x31));
+            }
+
+            for (; p < kc; p++)
+            {
+                float* target = panel + (p * NR) + group;
+                for (int col = 0; col < 8; col++)
+                {
+                    target[col] = rows[((long)col * ldb) + p];
+                }
+            }
+        }
+    }
+
     /// <summary>Runs the micro-kernel over every MR×NR tile of C[i0..i1, j0..j1] from packed panels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Sweep(in Job job, int kc, float* packedA, float* packedB, int i0, int i1, int j0, int j1, bool accumulate)
     {
         float* tile = stackalloc float[MR * NR];
@@ -387,6 +458,7 @@ internal static unsafe class Gemm
     private static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
         Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : (a * b) + c;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel6x16(int kc, float* a, float* b, float* c, int ldc, bool accumulate)
     {
         Vector256<float> c00 = Vector256<float>.Zero, c01 = Vector256<float>.Zero;
@@ -442,6 +514,7 @@ internal static unsafe class Gemm
         Vector256.Store(high, c + 8);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void KernelScalar(int kc, float* a, float* b, float* c, int ldc, bool accumulate, int rows, int columns)
     {
         float* sums = stackalloc float[MR * NR];

@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Ppml.Learning.Kernels;
 
 namespace Ppml.Learning.Layers;
@@ -116,6 +119,7 @@ internal sealed class MaxPool2d : Layer
     }
 
     /// <summary>The common 2×2, stride 2 window (LeNet): four loads and three compares per output, no inner loops.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Forward2x2(ReadOnlySpan<float> x, Span<float> y, Span<int> argmax, int width, int outputHeight, int outputWidth)
     {
         for (int i = 0; i < outputHeight; i++)
@@ -123,7 +127,16 @@ internal sealed class MaxPool2d : Layer
             int top = 2 * i * width;
             int bottom = top + width;
             int outRow = i * outputWidth;
-            for (int j = 0; j < outputWidth; j++)
+            int j = 0;
+            if (Avx2.IsSupported)
+            {
+                for (; j <= outputWidth - 8; j += 8)
+                {
+                    Forward2x2Vector(x, y, argmax, top + (2 * j), width, outRow + j);
+                }
+            }
+
+            for (; j < outputWidth; j++)
             {
                 int index = top + (2 * j);
                 float best = x[index];
@@ -154,6 +167,41 @@ internal sealed class MaxPool2d : Layer
                 argmax[outRow + j] = bestIndex;
             }
         }
+    }
+
+    /// <summary>
+    /// Eight 2×2 windows at once: 16 floats of the top and bottom rows are split into even and odd columns
+    /// (shuffle + cross-lane permute), then the four candidates are compared in the scalar path's order, with
+    /// the same "strictly greater or NaN" rule, so both paths pick the same element.
+    /// </summary>
+    private static void Forward2x2Vector(ReadOnlySpan<float> x, Span<float> y, Span<int> argmax, int topStart, int width, int outStart)
+    {
+        Vector256<int> index = Vector256.Create(topStart) + Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
+        Vector256<float> best = Even(x, topStart, out Vector256<float> topOdd);
+        Vector256<int> bestIndex = index;
+        Select(ref best, ref bestIndex, topOdd, index + Vector256<int>.One);
+        Vector256<float> bottomEven = Even(x, topStart + width, out Vector256<float> bottomOdd);
+        Vector256<int> bottomIndex = index + Vector256.Create(width);
+        Select(ref best, ref bestIndex, bottomEven, bottomIndex);
+        Select(ref best, ref bestIndex, bottomOdd, bottomIndex + Vector256<int>.One);
+        best.CopyTo(y.Slice(outStart, 8));
+        bestIndex.CopyTo(argmax.Slice(outStart, 8));
+    }
+
+    private static Vector256<float> Even(ReadOnlySpan<float> x, int start, out Vector256<float> odd)
+    {
+        Vector256<float> low = Vector256.Create(x.Slice(start, 8));
+        Vector256<float> high = Vector256.Create(x.Slice(start + 8, 8));
+        // Per 128-bit lane the shuffles give [l0 l2 h0 h2 | l4 l6 h4 h6]; the permute restores column order.
+        odd = Avx2.Permute4x64(Avx.Shuffle(low, high, 0xDD).AsDouble(), 0xD8).AsSingle();
+        return Avx2.Permute4x64(Avx.Shuffle(low, high, 0x88).AsDouble(), 0xD8).AsSingle();
+    }
+
+    private static void Select(ref Vector256<float> best, ref Vector256<int> bestIndex, Vector256<float> candidate, Vector256<int> candidateIndex)
+    {
+        Vector256<float> take = Vector256.GreaterThan(candidate, best) | ~Vector256.Equals(candidate, candidate);
+        best = Vector256.ConditionalSelect(take, candidate, best);
+        bestIndex = Vector256.ConditionalSelect(take.AsInt32(), candidateIndex, bestIndex);
     }
 
     protected override int[] ComputeOutputShape(int[] inputShape)

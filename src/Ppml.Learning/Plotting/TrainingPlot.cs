@@ -55,8 +55,10 @@ public static class TrainingPlot
         int plotBottom = Height - Margin;
         canvas.DrawText(left + ((PanelWidth - Canvas.TextWidth(title, 2)) / 2), 12, title, s_axis, 2);
 
-        double min = values.Min();
-        double max = values.Max();
+        // A diverged run has NaN or infinite losses: plot the finite points only.
+        double[] finite = values.Where(double.IsFinite).DefaultIfEmpty(0.0).ToArray();
+        double min = finite.Min();
+        double max = finite.Max();
         if (max - min < 1e-9)
         {
             min -= 0.5 * Math.Max(Math.Abs(min), 1e-3);
@@ -83,7 +85,7 @@ public static class TrainingPlot
         int X(int index) => count == 1
             ? (plotLeft + plotRight) / 2
             : plotLeft + 12 + (int)Math.Round((double)index / (count - 1) * (plotRight - plotLeft - 24));
-        int Y(double value) => plotBottom - (int)Math.Round((value - min) / (max - min) * (plotBottom - plotTop));
+        int Y(double value) => plotBottom - (int)Math.Round(Math.Clamp((value - min) / (max - min), 0.0, 1.0) * (plotBottom - plotTop));
 
         int labelEvery = Math.Max(1, count / 10);
         for (int i = 0; i < count; i++)
@@ -100,12 +102,18 @@ public static class TrainingPlot
         canvas.DrawText(((plotLeft + plotRight) / 2) - (Canvas.TextWidth("EPOCH") / 2), plotBottom + 24, "EPOCH", s_axis);
         for (int i = 1; i < count; i++)
         {
-            canvas.DrawLine(X(i - 1), Y(values[i - 1]), X(i), Y(values[i]), color, thickness: 3);
+            if (double.IsFinite(values[i - 1]) && double.IsFinite(values[i]))
+            {
+                canvas.DrawLine(X(i - 1), Y(values[i - 1]), X(i), Y(values[i]), color, thickness: 3);
+            }
         }
 
         for (int i = 0; i < count; i++)
         {
-            canvas.FillRectangle(X(i) - 4, Y(values[i]) - 4, 9, 9, color);
+            if (double.IsFinite(values[i]))
+            {
+                canvas.FillRectangle(X(i) - 4, Y(values[i]) - 4, 9, 9, color);
+            }
         }
     }
 }

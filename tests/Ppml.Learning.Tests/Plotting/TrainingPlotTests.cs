@@ -69,6 +69,18 @@ public sealed class TrainingPlotTests
     }
 
     [Fact]
+    public void RenderPng_DivergedLoss_StillRenders()
+    {
+        byte[] png = TrainingPlot.RenderPng(
+        [
+            new(1, 2.3, new Accuracy(1000, 10000), TimeSpan.Zero, TimeSpan.Zero, 60000),
+            new(2, double.NaN, new Accuracy(980, 10000), TimeSpan.Zero, TimeSpan.Zero, 60000),
+            new(3, double.PositiveInfinity, new Accuracy(980, 10000), TimeSpan.Zero, TimeSpan.Zero, 60000),
+        ]);
+        Assert.Equal(0x89, png[0]);
+    }
+
+    [Fact]
     public async Task WritePngAsync_SingleEpoch_Writes()
     {
         using var stream = new MemoryStream();
