@@ -147,6 +147,35 @@ public sealed class DcapEvidenceVerifierTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ClientAttest_WithEvidenceProvider_SendsItsCollateral_AndUnwrapReleasesToTheEphemeralKey()
+    {
+        byte[] root = await System.IO.File.ReadAllBytesAsync(Path.Combine(PlatformDirectory, SimulatedPlatformFiles.RootCertificate), Token);
+        var verifier = new DcapEvidenceVerifier(new DcapEvidenceVerifierOptions { SimulatedRootCertificate = root });
+        await using ServerHarness harness = await ServerHarness.StartAsync(evidenceVerifier: verifier);
+        using KmsClient owner = harness.Client();
+        await SetPolicyAsync(owner, EnclavePolicy);
+        await owner.CreateKeyAsync(new CreateKeyRequest
+        {
+            Name = "guarded",
+            ReleasePolicy = new KeyReleasePolicy { PolicyId = "p", AllowSimulation = true, MrEnclave = [Convert.ToHexStringLower(s_mrEnclave)] },
+        }, Token);
+        using DataKey dataKey = await owner.GenerateDataKeyAsync("guarded", Token);
+        var provider = new Ppml.Tee.Simulation.SimulatedEvidenceProvider(_platform, new Ppml.Tee.Measurement.EnclaveIdentity(s_mrEnclave, s_mrSigner, 1, 2, false));
+
+        using KmsClient tee = harness.Client();
+        AttestResponse response = await tee.AttestAsync(provider, "p", Token);
+        byte[] released = await tee.UnwrapDataKeyAsync("guarded", dataKey.KeyVersion, dataKey.WrappedKey, Token);
+        UnwrapResponse raw = await owner.UnwrapAsync(
+            "guarded", new UnwrapRequest { KeyVersion = dataKey.KeyVersion, WrappedKey = dataKey.WrappedKey.ToArray(), AttestationToken = response.Token }, Token);
+
+        Assert.Equal(dataKey.Plaintext.ToArray(), released);
+        Assert.Equal(1, verifier.CachedCollateralCount);
+        Assert.Null(raw.Plaintext);
+        using ECDiffieHellman stranger = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+        Assert.Throws<KmsException>(() => KeyRelease.Open(stranger, raw.Released!, "guarded", dataKey.KeyVersion));
+    }
+
+    [Fact]
     public async Task Verify_CollateralOfAFailedVerification_IsNotCached()
     {
         byte[] root = await System.IO.File.ReadAllBytesAsync(Path.Combine(PlatformDirectory, SimulatedPlatformFiles.RootCertificate), Token);
