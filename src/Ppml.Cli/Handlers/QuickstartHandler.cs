@@ -14,7 +14,7 @@ namespace Ppml.Cli.Handlers;
 /// <c>ppml quickstart</c>: the whole tour in a fresh temporary workspace, on embedded sample data, with no network.
 /// Each step prints one line; the report ends with a verdict. Later capabilities add their steps here.
 /// </summary>
-internal sealed class QuickstartHandler
+internal sealed partial class QuickstartHandler
 {
     private readonly CliContext _context;
     private readonly List<QuickstartStep> _steps = [];
@@ -126,6 +126,8 @@ internal sealed class QuickstartHandler
             {
                 await RunDataStepsAsync(session, root, encryptedDirectory, json, cancellationToken);
             }
+
+            await RunTrustChainStepsAsync(home, root, Path.Combine(plainDirectory, "people", "people.csv"), json, cancellationToken);
 
             passed = true;
         }

@@ -73,11 +73,13 @@ public sealed class DcapEvidenceVerifier : IEvidenceVerifier
     /// </summary>
     /// <param name="directory">The saved simulated platform.</param>
     /// <param name="timeProvider">The clock; the system clock by default.</param>
+    /// <param name="collateral">More collateral bundles to seed the cache with (e.g. Intel's, for real platforms).</param>
     /// <param name="cancellationToken">Cancels the reads.</param>
     /// <returns>The verifier.</returns>
     /// <exception cref="FileNotFoundException">A platform file is missing.</exception>
-    /// <exception cref="AttestationFormatException">A platform file is malformed.</exception>
-    public static async Task<DcapEvidenceVerifier> ForSimulatedPlatformAsync(string directory, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    /// <exception cref="AttestationFormatException">A platform file or bundle is malformed.</exception>
+    public static async Task<DcapEvidenceVerifier> ForSimulatedPlatformAsync(
+        string directory, TimeProvider? timeProvider = null, IReadOnlyList<ReadOnlyMemory<byte>>? collateral = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         async Task<byte[]> Read(string name)
@@ -96,7 +98,12 @@ public sealed class DcapEvidenceVerifier : IEvidenceVerifier
             {
                 SimulatedRootCertificate = await Read(SimulatedPlatformFiles.RootCertificate).ConfigureAwait(false),
                 SimulatedPlatformSource = Path.GetFullPath(directory),
-                Collateral = [await Read(SimulatedPlatformFiles.SgxCollateral).ConfigureAwait(false), await Read(SimulatedPlatformFiles.TdxCollateral).ConfigureAwait(false)],
+                Collateral =
+                [
+                    await Read(SimulatedPlatformFiles.SgxCollateral).ConfigureAwait(false),
+                    await Read(SimulatedPlatformFiles.TdxCollateral).ConfigureAwait(false),
+                    .. collateral ?? [],
+                ],
             },
             timeProvider);
     }
