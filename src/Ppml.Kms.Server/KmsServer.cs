@@ -130,6 +130,14 @@ public sealed class KmsServer : IAsyncDisposable
             {
                 logger.VerifierUnavailable();
             }
+            else if (verifier is DcapEvidenceVerifier dcap)
+            {
+                logger.DcapVerifierReady(dcap.CachedCollateralCount);
+                if (dcap.AcceptsSimulatedEvidence)
+                {
+                    logger.SimulatedEvidenceAccepted(dcap.SimulatedPlatformSource!);
+                }
+            }
 
             tokens = new TokenService(store, options.Issuer, options.TokenLifetime, clock);
             var service = new KmsService(store, tokens, verifier ?? new UnavailableEvidenceVerifier(), logger);

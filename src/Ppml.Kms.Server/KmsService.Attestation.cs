@@ -32,7 +32,7 @@ internal sealed partial class KmsService
             }
             catch (Exception exception) when (exception is FormatException or ArgumentException or CryptographicException or InvalidDataException)
             {
-                throw new KmsException(KmsErrorCode.InvalidRequest, $"Field 'evidence' could not be verified: {exception.Message}", exception);
+                throw new KmsException(KmsErrorCode.InvalidRequest, $"Field 'evidence' or 'collateral' is malformed: {exception.Message}", exception);
             }
 
             if (!TeeKinds.IsKnown(verdict.Tee))

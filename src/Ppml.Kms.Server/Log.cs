@@ -29,6 +29,14 @@ internal static partial class Log
         Message = "No evidence verifier is configured: POST /v1/attest answers 503 and keys with a release policy cannot be unwrapped")]
     public static partial void VerifierUnavailable(this ILogger logger);
 
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Information,
+        Message = "Evidence verifier: Intel DCAP (trust anchor: Intel SGX Root CA), {CollateralSets} collateral sets cached")]
+    public static partial void DcapVerifierReady(this ILogger logger, int collateralSets);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Warning,
+        Message = "SIMULATED EVIDENCE IS ACCEPTED: quotes of the simulated platform {Platform} verify, with tee 'simulation' in their tokens. Simulation gives NO memory protection; keys are released to it only when their release policy says allowSimulation. Never configure this in production")]
+    public static partial void SimulatedEvidenceAccepted(this ILogger logger, string platform);
+
     [LoggerMessage(EventId = 1010, Level = LogLevel.Debug, Message = "{Application} {Action} {Target}: {Result}")]
     public static partial void Operation(this ILogger logger, string application, string action, string target, string result);
 

@@ -56,7 +56,7 @@ internal static class AttestCommands
 
     private static Command CreateSimPlatform(CliContext context)
     {
-        var output = new Option<string?>("--out") { Description = "Directory to write the simulated platform to (default: <workspace>/sim-platform)." };
+        var output = new Option<string?>("--out") { Description = "Directory to write the simulated platform to (default: <workspace>/attestation/platform, which ppml init creates)." };
         Option<bool> force = CommonOptions.Force("an existing simulated platform (its keys are overwritten)");
         var command = new Command("sim-platform", "Create a simulated SGX/TDX platform: Intel-shaped test PKI, signed TCB Info and QE Identity, quoting key. Never trusted by default.")
         {
@@ -71,16 +71,17 @@ internal static class AttestCommands
     {
         var reportData = new Option<string>("--report-data") { Description = "REPORTDATA as hex, up to 64 bytes.", Required = true };
         var output = new Option<string>("--out") { Description = "File to write the binary quote to.", Required = true };
-        var platform = new Option<string?>("--platform") { Description = "Simulated platform directory (default: <workspace>/sim-platform)." };
-        var tee = new Option<string>("--tee") { Description = "sgx (quote v3) or tdx (quote v4).", DefaultValueFactory = _ => "sgx" };
+        var platform = new Option<string?>("--platform") { Description = "Simulated platform directory (default: <workspace>/attestation/platform)." };
+        var enclave = new Option<string?>("--enclave") { Description = "Signed enclave whose trusted files are verified and whose measurement is quoted (default: <workspace>/enclave/ppml.sig.json)." };
+        var tee = new Option<string>("--tee") { Description = "Simulated quote layout: sgx (quote v3) or tdx (quote v4). In a real TEE the hardware decides.", DefaultValueFactory = _ => "sgx" };
         tee.AcceptOnlyFromAmong("sgx", "tdx");
-        var mrEnclave = new Option<string?>("--mr-enclave") { Description = "MRENCLAVE hex (SGX; default: a fixed simulated value)." };
-        var mrSigner = new Option<string?>("--mr-signer") { Description = "MRSIGNER hex (SGX; default: a fixed simulated value)." };
-        var mrTd = new Option<string?>("--mr-td") { Description = "MRTD hex (TDX; default: a fixed simulated value)." };
+        var mrEnclave = new Option<string?>("--mr-enclave") { Description = "Test quote for an ASSERTED MRENCLAVE (hex; SGX) instead of the measured enclave." };
+        var mrSigner = new Option<string?>("--mr-signer") { Description = "Test quote for an ASSERTED MRSIGNER (hex; SGX) instead of the measured enclave." };
+        var mrTd = new Option<string?>("--mr-td") { Description = "Test quote for an ASSERTED MRTD (hex; TDX) instead of the measured enclave." };
         Option<bool> force = CommonOptions.Force("the output");
-        var command = new Command("quote", "Sign a simulated quote with the simulated platform's quoting enclave.")
+        var command = new Command("quote", "Produce this workload's quote: the TEE runtime verifies the signed enclave, then quotes its measurement (simulated in simulation mode).")
         {
-            reportData, output, platform, tee, mrEnclave, mrSigner, mrTd, force,
+            reportData, output, platform, enclave, tee, mrEnclave, mrSigner, mrTd, force,
         };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
             new AttestQuoteHandler(context).RunAsync(
@@ -93,7 +94,8 @@ internal static class AttestCommands
                     parse.GetValue(mrEnclave),
                     parse.GetValue(mrSigner),
                     parse.GetValue(mrTd),
-                    parse.GetValue(force)),
+                    parse.GetValue(force),
+                    parse.GetValue(enclave)),
                 cancellationToken)));
         return command;
     }

@@ -31,12 +31,24 @@ internal static class CryptCommands
         var command = new Command(name, description) { input, output, kms, passwordFile, apiKeyFile, caFile, force, json };
         Option<string?>? key = null;
         Option<int?>? segmentSize = null;
+        Option<bool>? attest = null;
+        Option<string?>? policy = null;
         if (encrypt)
         {
             key = CommonOptions.Key();
             segmentSize = new Option<int?>("--segment-size") { Description = "Plaintext bytes per authenticated segment (default 1 MiB)." };
             command.Options.Add(key);
             command.Options.Add(segmentSize);
+        }
+        else
+        {
+            attest = new Option<bool>("--attest")
+            {
+                Description = "Attest this TEE to the KMS server first (keys with a release policy are released only to attested code, encrypted to an ephemeral key).",
+            };
+            policy = new Option<string?>("--policy") { Description = "Attestation policy id for --attest (default: the one the key's release policy names)." };
+            command.Options.Add(attest);
+            command.Options.Add(policy);
         }
 
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
@@ -52,7 +64,9 @@ internal static class CryptCommands
                 segmentSize is null ? null : parse.GetValue(segmentSize),
                 parse.GetValue(json),
                 parse.GetValue(apiKeyFile),
-                parse.GetValue(caFile));
+                parse.GetValue(caFile),
+                attest is not null && parse.GetValue(attest),
+                policy is null ? null : parse.GetValue(policy));
             var handler = new CryptHandler(context);
             return encrypt ? handler.EncryptAsync(options, cancellationToken) : handler.DecryptAsync(options, cancellationToken);
         }));

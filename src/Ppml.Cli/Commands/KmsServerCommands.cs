@@ -19,10 +19,26 @@ internal static class KmsServerCommands
         var urls = new Option<string[]>("--urls") { Description = "https://IP:PORT to listen on; repeat for several (default https://127.0.0.1:9876; port 0 picks one). http:// is refused." };
         var store = new Option<string?>("--store") { Description = "Store directory (default: HOME/kms-server)." };
         var secretFile = new Option<string?>("--secret-file") { Description = "Operator secret the root key is sealed under (default: STORE/operator.secret, generated on first start)." };
-        var serve = new Command("serve", "Run the KMS + attestation service over HTTPS with the workspace certificate (Ctrl+C stops it).") { urls, store, secretFile };
+        var simulatedPlatform = new Option<string?>("--simulated-platform")
+        {
+            Description = "Also accept quotes of this simulated platform (tokens say tee 'simulation'). Default: the workspace's attestation/platform when the workspace is in simulation mode.",
+        };
+        var intelOnly = new Option<bool>("--intel-only") { Description = "Trust only the Intel SGX Root CA, even in a simulation workspace." };
+        var collateral = new Option<string[]>("--collateral") { Description = "Collateral bundle (sgx_ql_qve_collateral_t JSON) to seed the verifier's cache with; repeat for several." };
+        var serve = new Command("serve", "Run the KMS + attestation service (Intel DCAP verifier) over HTTPS with the workspace certificate (Ctrl+C stops it).")
+        {
+            urls, store, secretFile, simulatedPlatform, intelOnly, collateral,
+        };
         serve.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
             new KmsServeHandler(context).RunAsync(
-                parse.GetValue(CommonOptions.Home), parse.GetValue(urls) ?? [], parse.GetValue(store), parse.GetValue(secretFile), cancellationToken)));
+                parse.GetValue(CommonOptions.Home),
+                parse.GetValue(urls) ?? [],
+                parse.GetValue(store),
+                parse.GetValue(secretFile),
+                cancellationToken,
+                parse.GetValue(simulatedPlatform),
+                parse.GetValue(intelOnly),
+                parse.GetValue(collateral))));
         return serve;
     }
 

@@ -19,7 +19,7 @@ internal static class WorkspaceCommands
         Option<bool> json = CommonOptions.Json();
         var init = new Command(
             "init",
-            "Create a workspace: enclave signing key, TLS CA and server certificate, encrypted workspace password, local KMS with key 'primary'.")
+            "Create a workspace: enclave signing key and the signed ppml measurement, TLS CA and server certificate, encrypted workspace password, local KMS with key 'primary', simulated platform.")
         {
             force, passwordFile, json,
         };
@@ -42,6 +42,8 @@ internal static class WorkspaceCommands
                 await context.Output.WriteLineAsync($"  TEE:  {result.Tee} (no SGX/TDX here: memory is NOT hardware-protected)");
                 await context.Output.WriteLineAsync($"  KMS:  {result.Kms} with primary key '{result.DefaultKey}'");
                 await context.Output.WriteLineAsync($"  keys: {PpmlWorkspace.EnclaveKeyFileName}, {PpmlWorkspace.TlsDirectoryName}/, {PpmlWorkspace.PasswordDirectoryName}/");
+                await context.Output.WriteLineAsync($"  enclave: {PpmlWorkspace.SignedEnclaveFileName} mrenclave {result.MrEnclave} mrsigner {result.MrSigner}");
+                await context.Output.WriteLineAsync($"  simulated platform: {PpmlWorkspace.SimulatedPlatformDirectoryName}/ (its root CA is trusted only where configured)");
             }
 
             return ExitCodes.Success;

@@ -7,8 +7,8 @@ namespace Ppml.Cli.Handlers;
 /// <summary><c>ppml attest sim-platform</c>: create and save a simulated SGX/TDX platform.</summary>
 internal sealed class AttestSimPlatformHandler
 {
-    /// <summary>Where the simulated platform lives inside a workspace when no directory is given.</summary>
-    public const string DefaultDirectoryName = "sim-platform";
+    /// <summary>Where the simulated platform lives inside a workspace when no directory is given (<c>ppml init</c> creates it).</summary>
+    public const string DefaultDirectoryName = PpmlWorkspace.SimulatedPlatformDirectoryName;
 
     private readonly CliContext _context;
 

@@ -4,6 +4,8 @@ using Ppml.Cli.Workspace;
 using Ppml.Crypto.Container;
 using Ppml.Kms;
 using Ppml.Kms.Envelope;
+using Ppml.Kms.Remote;
+using Ppml.Tee;
 
 namespace Ppml.Cli.Handlers;
 
@@ -34,7 +36,9 @@ internal sealed class CryptHandler
         int? SegmentSize,
         bool Json,
         string? ApiKeyFile = null,
-        string? CaFile = null);
+        string? CaFile = null,
+        bool Attest = false,
+        string? AttestationPolicy = null);
 
     public Task<int> EncryptAsync(Options options, CancellationToken cancellationToken) =>
         RunAsync(options, encrypt: true, cancellationToken);
@@ -82,6 +86,11 @@ internal sealed class CryptHandler
 
         using IKeyManagementService kms = await PpmlWorkspace.OpenKmsAsync(
             _context, options.Home, options.KmsUri, options.KmsPasswordFile, cancellationToken, options.ApiKeyFile, options.CaFile);
+        if (options.Attest)
+        {
+            await AttestAsync(kms, options, files[0].Source, cancellationToken);
+        }
+
         string keyName = options.KeyName ?? await DefaultKeyAsync(options, cancellationToken);
         long totalBytes = files.Sum(f => new FileInfo(f.Source).Length);
         using var progress = new ProgressBar(_context, encrypt ? "encrypt" : "decrypt", totalBytes);
@@ -127,6 +136,38 @@ internal sealed class CryptHandler
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// <c>--attest</c>: this process proves what it runs (the workspace's TEE runtime: in simulation, the verified
+    /// signed ppml enclave) to the KMS server, which releases data keys encrypted to an ephemeral key only it holds.
+    /// </summary>
+    private async Task AttestAsync(IKeyManagementService kms, Options options, string firstInput, CancellationToken cancellationToken)
+    {
+        if (kms is not KmsClient client)
+        {
+            throw CliException.Usage("--attest needs a KMS server: pass --kms https://HOST:PORT and --api-key-file FILE.");
+        }
+
+        string policy = options.AttestationPolicy ?? await ReleasePolicyIdAsync(client, firstInput, cancellationToken);
+        PpmlWorkspace workspace = await PpmlWorkspace.OpenAsync(PpmlWorkspace.ResolveRoot(_context, options.Home), cancellationToken);
+        using TeeRuntime runtime = await WorkspaceTee.CreateAsync(_context, workspace, cancellationToken);
+        AttestResponse attested = await client.AttestAsync(runtime.Evidence, policy, cancellationToken);
+        await _context.Error.WriteLineAsync(
+            $"Attested ({runtime.Kind.ToString().ToLowerInvariant()}) under policy '{policy}'; data keys are released to this process only, until {attested.ExpiresAt:u}.");
+    }
+
+    private static async Task<string> ReleasePolicyIdAsync(KmsClient client, string container, CancellationToken cancellationToken)
+    {
+        ContainerHeader header;
+        await using (FileStream stream = File.OpenRead(container))
+        {
+            header = await PpmlContainer.ReadHeaderAsync(stream, cancellationToken);
+        }
+
+        KeyDescription key = await client.DescribeKeyAsync(header.KeyReference, cancellationToken);
+        return key.ReleasePolicy?.PolicyId
+            ?? throw CliException.Usage($"Key '{key.Name}' has no release policy naming an attestation policy; pass --policy ID.");
     }
 
     private async Task<string> DefaultKeyAsync(Options options, CancellationToken cancellationToken)

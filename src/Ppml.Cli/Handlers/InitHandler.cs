@@ -2,10 +2,13 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Ppml.Attestation.Simulation;
 using Ppml.Cli.Workspace;
 using Ppml.Crypto.IO;
 using Ppml.Crypto.Keys;
 using Ppml.Kms.File;
+using Ppml.Tee.Measurement;
+using Ppml.Tee.Sealing;
 
 namespace Ppml.Cli.Handlers;
 
@@ -42,9 +45,16 @@ internal sealed class InitHandler
 
         await PasswordEncryption.EncryptToDirectoryAsync(password, Path.Combine(root, PpmlWorkspace.PasswordDirectoryName), overwrite: false, cancellationToken);
 
+        SignedEnclave enclave;
         using (var enclaveKey = RsaKeyGenerator.Generate(3072, 3))
         {
             await WritePemAsync(Path.Combine(root, PpmlWorkspace.EnclaveKeyFileName), enclaveKey.ExportRSAPrivateKeyPem(), cancellationToken);
+
+            // `ppml enclave sign` of ppml itself: the measurement simulation mode quotes, and KMS release policies name.
+            enclave = await EnclaveSigner.SignAsync(EnclaveManifest.ForApplication(AppContext.BaseDirectory), enclaveKey, cancellationToken);
+            string signed = Path.Combine(root, PpmlWorkspace.SignedEnclaveFileName);
+            Directory.CreateDirectory(Path.GetDirectoryName(signed)!);
+            await AtomicFile.WriteAllBytesAsync(signed, EnclaveSigner.Serialize(enclave), overwrite: false, cancellationToken: cancellationToken);
         }
 
         await TlsMaterialGenerator.WriteAsync(
@@ -56,9 +66,19 @@ internal sealed class InitHandler
             await kms.CreateKeyAsync(DefaultKeyName, cancellationToken);
         }
 
+        // Inside an enclave or TD, PPML_TEE=sgx|tdx at init records that mode; everywhere else the workspace is explicitly simulated.
+        string tee = ConfiguredTee(_context.GetEnvironmentVariable(Ppml.Tee.TeeDetector.EnvironmentVariable));
+        if (tee == "simulation")
+        {
+            // No TEE here: a simulated platform (Intel-shaped PKI, collateral, quoting enclave) and its seal secret.
+            using SimulatedPlatform platform = await SimulatedPlatform.CreateAsync(null, _context.TimeProvider, cancellationToken);
+            await platform.SaveAsync(Path.Combine(root, PpmlWorkspace.SimulatedPlatformDirectoryName), cancellationToken);
+            await DerivedSealingKeySource.WriteNewSecretAsync(Path.Combine(root, PpmlWorkspace.SealSecretFileName), cancellationToken);
+        }
+
         var config = new WorkspaceConfig
         {
-            Tee = "simulation",
+            Tee = tee,
             Kms = "file:" + PpmlWorkspace.KmsDirectoryName,
             DefaultKey = DefaultKeyName,
             CreatedAt = _context.TimeProvider.GetUtcNow(),
@@ -69,8 +89,11 @@ internal sealed class InitHandler
             overwrite: false,
             cancellationToken: cancellationToken);
 
-        return new InitResult(root, config.Tee, config.Kms, DefaultKeyName, backup);
+        return new InitResult(root, config.Tee, config.Kms, DefaultKeyName, backup, enclave.MrEnclave, enclave.MrSigner);
     }
+
+    private static string ConfiguredTee(string? requested) =>
+        requested?.Trim().ToLowerInvariant() is "sgx" or "tdx" ? requested.Trim().ToLowerInvariant() : "simulation";
 
     public static Task WritePemAsync(string path, string pem, CancellationToken cancellationToken) =>
         AtomicFile.WriteAllBytesAsync(path, Encoding.ASCII.GetBytes(pem + "\n"), overwrite: false, AtomicFile.OwnerOnly, cancellationToken);
@@ -109,4 +132,4 @@ internal sealed class InitHandler
     }
 }
 
-internal sealed record InitResult(string Root, string Tee, string Kms, string DefaultKey, string? Backup);
+internal sealed record InitResult(string Root, string Tee, string Kms, string DefaultKey, string? Backup, string MrEnclave, string MrSigner);

@@ -14,7 +14,7 @@ namespace Ppml.Cli.Handlers;
 /// <c>ppml quickstart</c>: the whole tour in a fresh temporary workspace, on embedded sample data, with no network.
 /// Each step prints one line; the report ends with a verdict. Later capabilities add their steps here.
 /// </summary>
-internal sealed class QuickstartHandler
+internal sealed partial class QuickstartHandler
 {
     private static readonly string[] s_mnistSampleFiles =
         ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"];
@@ -131,6 +131,7 @@ internal sealed class QuickstartHandler
             }
 
             await RunLeNetStepAsync(silent, root, home, json, cancellationToken);
+            await RunTrustChainStepsAsync(home, root, Path.Combine(plainDirectory, "people", "people.csv"), json, cancellationToken);
 
             passed = true;
         }

@@ -17,6 +17,9 @@ internal sealed class PpmlWorkspace
     public const string PasswordDirectoryName = "password";
     public const string KmsDirectoryName = "kms";
     public const string BackupsDirectoryName = "backups";
+    public const string SimulatedPlatformDirectoryName = "attestation/platform";
+    public const string SealSecretFileName = "attestation/seal.secret";
+    public const string SignedEnclaveFileName = "enclave/ppml.sig.json";
 
     private PpmlWorkspace(string root, WorkspaceConfig config)
     {
@@ -33,6 +36,18 @@ internal sealed class PpmlWorkspace
     public string PasswordDirectory => Path.Combine(Root, PasswordDirectoryName);
 
     public string EnclaveKeyPath => Path.Combine(Root, EnclaveKeyFileName);
+
+    /// <summary>The simulated SGX/TDX platform <c>ppml init</c> creates in simulation mode.</summary>
+    public string SimulatedPlatformDirectory => Path.Combine(Root, SimulatedPlatformDirectoryName);
+
+    /// <summary>The simulated platform's seal secret (mode 0600).</summary>
+    public string SealSecretPath => Path.Combine(Root, SealSecretFileName);
+
+    /// <summary>The signed measurement of the ppml application (<c>ppml enclave sign</c> at init).</summary>
+    public string SignedEnclavePath => Path.Combine(Root, SignedEnclaveFileName);
+
+    /// <summary>Whether the workspace runs in simulation mode (its configuration; <c>PPML_TEE</c> may still override at run time).</summary>
+    public bool IsSimulation => string.Equals(Config.Tee, "simulation", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The default KMS URI with a relative <c>file:</c> path made absolute.</summary>
     public string KmsUri => ResolveKmsUri(Config.Kms);

@@ -6,6 +6,8 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Ppml.Kms.Release;
+using Ppml.Tee;
+using Ppml.Tee.Evidence;
 
 namespace Ppml.Kms.Remote;
 
@@ -22,6 +24,7 @@ public sealed class KmsClient : IKeyManagementService
     private readonly Uri _baseAddress;
     private string? _attestationToken;
     private ECDiffieHellman? _runtimeKey;
+    private readonly List<ECDiffieHellman> _ownedRuntimeKeys = [];
     private string? _lastCertificateError;
     private bool _disposed;
 
@@ -101,7 +104,7 @@ public sealed class KmsClient : IKeyManagementService
     /// Makes <see cref="UnwrapDataKeyAsync"/> work for keys with a release policy: it sends <paramref name="attestationToken"/>
     /// and opens the released key with <paramref name="runtimeKey"/> (the private key bound in the token).
     /// </summary>
-    /// <param name="attestationToken">From <see cref="AttestAsync"/>.</param>
+    /// <param name="attestationToken">From <see cref="AttestAsync(IEvidenceProvider, string, CancellationToken)"/> (or <see cref="AttestAsync(AttestRequest, CancellationToken)"/>).</param>
     /// <param name="runtimeKey">The TEE's ephemeral P-256 key; the client does not take ownership.</param>
     public void UseAttestation(string attestationToken, ECDiffieHellman runtimeKey)
     {
@@ -225,6 +228,52 @@ public sealed class KmsClient : IKeyManagementService
     public Task<AttestResponse> AttestAsync(AttestRequest request, CancellationToken cancellationToken = default) =>
         CallAsync(HttpMethod.Post, "v1/attest", request, Wire.AttestRequest, Wire.AttestResponse, cancellationToken);
 
+    /// <summary>
+    /// Attests this TEE and arms the client for secure key release, in one call: generates an ephemeral P-256 runtime
+    /// key, asks <paramref name="evidence"/> for a quote whose report data is SHA-256(runtime key SPKI) || 32 zero bytes
+    /// (the server's binding rule), sends it (with the provider's collateral when it can supply it) to
+    /// <c>POST /v1/attest</c>, and calls <see cref="UseAttestation"/> with the token and the key. Afterwards
+    /// <see cref="UnwrapDataKeyAsync"/> (and so <c>EnvelopeEncryption</c>) returns data keys released to that key only.
+    /// The private runtime key never leaves this client, which disposes it.
+    /// </summary>
+    /// <param name="evidence">The TEE's evidence provider (e.g. <c>TeeRuntime.Evidence</c>).</param>
+    /// <param name="policyId">The attestation policy registered on the server.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>The token and its expiry (attest again before it expires).</returns>
+    /// <exception cref="TeeException">The TEE would not produce evidence.</exception>
+    /// <exception cref="KmsException">The server refused the evidence (<see cref="KmsErrorCode.Forbidden"/> with the reason) or is unreachable.</exception>
+    public async Task<AttestResponse> AttestAsync(IEvidenceProvider evidence, string policyId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(evidence);
+        ArgumentException.ThrowIfNullOrEmpty(policyId);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ECDiffieHellman? runtimeKey = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+        try
+        {
+            RuntimeKey publicKey = RuntimeKey.FromKey(runtimeKey);
+            byte[] quote = await evidence.GetQuoteAsync(publicKey.ToReportData(), cancellationToken).ConfigureAwait(false);
+            byte[]? collateral = evidence is IEvidenceCollateralSource source
+                ? await source.GetCollateralAsync(quote, cancellationToken).ConfigureAwait(false)
+                : null;
+            AttestResponse response = await AttestAsync(
+                new AttestRequest { PolicyId = policyId, Evidence = quote, Collateral = collateral, RuntimeKey = publicKey.SubjectPublicKeyInfo.ToArray() },
+                cancellationToken).ConfigureAwait(false);
+            lock (_ownedRuntimeKeys)
+            {
+                // Earlier keys stay alive until Dispose: an unwrap still in flight may be using one.
+                _ownedRuntimeKeys.Add(runtimeKey);
+            }
+
+            UseAttestation(response.Token, runtimeKey);
+            runtimeKey = null;
+            return response;
+        }
+        finally
+        {
+            runtimeKey?.Dispose();
+        }
+    }
+
     /// <summary><c>PUT /v1/policies/{id}</c> (admin).</summary>
     /// <param name="id">The policy id.</param>
     /// <param name="request">The policy.</param>
@@ -272,6 +321,16 @@ public sealed class KmsClient : IKeyManagementService
         if (!_disposed)
         {
             _http.Dispose();
+            lock (_ownedRuntimeKeys)
+            {
+                foreach (ECDiffieHellman key in _ownedRuntimeKeys)
+                {
+                    key.Dispose();
+                }
+
+                _ownedRuntimeKeys.Clear();
+            }
+
             _disposed = true;
         }
     }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Ppml.Crypto.IO;
 using Ppml.Tee.Measurement;
 
 namespace Ppml.Tee.Sealing;
@@ -26,6 +27,55 @@ public sealed class DerivedSealingKeySource : ISealingKeySource, IDisposable
 
         _platformSecret = platformSecret.ToArray();
         _identity = identity;
+    }
+
+    /// <summary>The length of a secret written by <see cref="WriteNewSecretAsync"/>.</summary>
+    public const int SecretLength = 32;
+
+    /// <summary>Writes a fresh random platform secret (the simulated fuse key) to <paramref name="path"/>, mode 0600, atomically.</summary>
+    /// <param name="path">The file to create; an existing file is not replaced.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the secret is on disk.</returns>
+    public static async Task WriteNewSecretAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        byte[] secret = RandomNumberGenerator.GetBytes(SecretLength);
+        try
+        {
+            await AtomicFile.WriteAllBytesAsync(path, secret, overwrite: false, AtomicFile.OwnerOnly, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secret);
+        }
+    }
+
+    /// <summary>Reads a platform secret written by <see cref="WriteNewSecretAsync"/>; refuses one others can read.</summary>
+    /// <param name="path">The secret file.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The secret; the caller zeroes it.</returns>
+    /// <exception cref="TeeException">The file is missing, readable by group or others, or shorter than 32 bytes.</exception>
+    public static async Task<byte[]> ReadSecretAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw new TeeException($"Simulation seal secret '{path}' is missing; 'ppml init' creates it (or restore it: sealed data needs it).");
+        }
+
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
+        {
+            throw new TeeException($"Simulation seal secret '{path}' is readable or writable by group or others; run 'chmod 600 {path}'.");
+        }
+
+        byte[] secret = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        if (secret.Length < SecretLength)
+        {
+            CryptographicOperations.ZeroMemory(secret);
+            throw new TeeException($"Simulation seal secret '{path}' is {secret.Length} bytes; at least {SecretLength} are required.");
+        }
+
+        return secret;
     }
 
     /// <inheritdoc />

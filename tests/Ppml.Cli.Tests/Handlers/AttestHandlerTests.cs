@@ -69,21 +69,70 @@ public class AttestHandlerTests
     }
 
     [Fact]
-    public async Task QuoteTdx_FromWorkspacePlatform_Verifies()
+    public async Task QuoteTdx_FromWorkspace_QuotesTheSignedEnclaveAndVerifies()
     {
         using var cli = new CliHarness();
+        Assert.Equal(0, (await cli.RunAsync("init")).ExitCode);
 
-        CliResult platform = await cli.RunAsync("attest", "sim-platform", "--home", cli.Home);
-        CliResult quote = await cli.RunAsync("attest", "quote", "--home", cli.Home, "--tee", "tdx", "--report-data", "01", "--out", "td.quote");
+        CliResult quote = await cli.RunAsync("attest", "quote", "--tee", "tdx", "--report-data", "01", "--out", "td.quote");
         CliResult verify = await cli.RunAsync(
-            "attest", "verify", "td.quote", "--root", Path.Combine(cli.Home, "sim-platform", "root-ca.pem"),
-            "--collateral", Path.Combine(cli.Home, "sim-platform", "collateral-tdx.json"), "--json");
+            "attest", "verify", "td.quote", "--root", Path.Combine(cli.Home, "attestation", "platform", "root-ca.pem"),
+            "--collateral", Path.Combine(cli.Home, "attestation", "platform", "collateral-tdx.json"), "--json");
 
-        Assert.True(platform.ExitCode == 0, platform.ToString());
         Assert.True(quote.ExitCode == 0, quote.ToString());
-        Assert.Contains("TDX quote v4", quote.Output, StringComparison.Ordinal);
+        Assert.Contains("simulated TDX quote v4", quote.Output, StringComparison.Ordinal);
+        Assert.Contains("SIMULATION", quote.Error, StringComparison.Ordinal);
         Assert.True(verify.ExitCode == 0, verify.ToString());
-        Assert.Contains("\"mrTd\"", verify.Output, StringComparison.Ordinal);
+        Tee.Measurement.SignedEnclave signed = await Tee.Measurement.EnclaveSigner.LoadAsync(Path.Combine(cli.Home, "enclave", "ppml.sig.json"), TestContext.Current.CancellationToken);
+        Tee.Measurement.EnclaveIdentity identity = await Tee.Measurement.EnclaveSigner.VerifyAsync(signed, cancellationToken: TestContext.Current.CancellationToken);
+        using var document = JsonDocument.Parse(verify.Output);
+        Assert.Equal(Convert.ToHexStringLower(Tee.Simulation.SimulatedEvidenceProvider.SimulatedMrTd(identity)), document.RootElement.GetProperty("mrTd").GetString());
+    }
+
+    [Fact]
+    public async Task QuoteSgx_FromWorkspace_CarriesTheMeasuredPpmlEnclave_AndSimPlatformKeepsWorking()
+    {
+        using var cli = new CliHarness();
+        Assert.Equal(0, (await cli.RunAsync("init")).ExitCode);
+        string signed = File.ReadAllText(Path.Combine(cli.Home, "enclave", "ppml.sig.json"));
+        using var enclave = JsonDocument.Parse(signed);
+
+        CliResult quote = await cli.RunAsync("attest", "quote", "--report-data", "c0ffee", "--out", "q.bin");
+        CliResult verify = await cli.RunAsync(
+            "attest", "verify", "q.bin", "--root", Path.Combine(cli.Home, "attestation", "platform", "root-ca.pem"),
+            "--collateral", Path.Combine(cli.Home, "attestation", "platform", "collateral-sgx.json"), "--json");
+        CliResult existing = await cli.RunAsync("attest", "sim-platform");
+        CliResult another = await cli.RunAsync("attest", "sim-platform", "--out", "other-platform");
+
+        Assert.True(quote.ExitCode == 0, quote.ToString());
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        using var result = JsonDocument.Parse(verify.Output);
+        Assert.Equal(enclave.RootElement.GetProperty("mrEnclave").GetString(), result.RootElement.GetProperty("mrEnclave").GetString());
+        Assert.Equal(enclave.RootElement.GetProperty("mrSigner").GetString(), result.RootElement.GetProperty("mrSigner").GetString());
+        Assert.StartsWith("c0ffee00", result.RootElement.GetProperty("reportData").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, existing.ExitCode);
+        Assert.Contains("--force", existing.Error, StringComparison.Ordinal);
+        Assert.True(another.ExitCode == 0, another.ToString());
+    }
+
+    [Fact]
+    public async Task Quote_TamperedSignedEnclaveFile_RefusesNamingTheFile()
+    {
+        using var cli = new CliHarness();
+        Assert.Equal(0, (await cli.RunAsync("init")).ExitCode);
+        string app = cli.Temp.Combine("app");
+        Directory.CreateDirectory(app);
+        File.WriteAllText(Path.Combine(app, "work.dll"), "the workload");
+        cli.Write("app.manifest.json", """{"name": "work", "isvProdId": 2, "isvSvn": 1, "baseDirectory": "app", "trustedFiles": ["*.dll"]}""");
+        Assert.Equal(0, (await cli.RunAsync("enclave", "sign", "--manifest", "app.manifest.json", "--out", "work.sig.json")).ExitCode);
+        File.AppendAllText(Path.Combine(app, "work.dll"), " changed");
+
+        CliResult refused = await cli.RunAsync("attest", "quote", "--enclave", "work.sig.json", "--report-data", "00", "--out", "q.bin");
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("work.dll", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("refusing to produce evidence", refused.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(cli.Temp.Combine("q.bin")));
     }
 
     [Fact]
@@ -103,5 +152,8 @@ public class AttestHandlerTests
         Assert.Equal(2, noPlatform.ExitCode);
         Assert.Contains("ppml attest sim-platform", noPlatform.Error, StringComparison.Ordinal);
         Assert.Equal(2, badTee.ExitCode);
+        CliResult noWorkspace = await cli.RunAsync("attest", "quote", "--report-data", "00", "--out", "q.bin");
+        Assert.Equal(2, noWorkspace.ExitCode);
+        Assert.Contains("ppml init", noWorkspace.Error, StringComparison.Ordinal);
     }
 }

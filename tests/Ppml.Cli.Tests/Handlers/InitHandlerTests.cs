@@ -15,10 +15,25 @@ public class InitHandlerTests
         Assert.True(result.ExitCode == 0, result.ToString());
         using JsonDocument json = JsonDocument.Parse(result.Output);
         Assert.Equal("simulation", json.RootElement.GetProperty("tee").GetString());
-        foreach (string file in new[] { "config.json", "enclave-key.pem", "tls/ca.crt", "tls/server.crt", "tls/keystore.pkcs12", "password/key.txt", "password/output.bin", "kms/kms.json" })
+        foreach (string file in new[]
+        {
+            "config.json", "enclave-key.pem", "tls/ca.crt", "tls/server.crt", "tls/keystore.pkcs12", "password/key.txt", "password/output.bin", "kms/kms.json",
+            "enclave/ppml.sig.json", "attestation/seal.secret", "attestation/platform/platform.json", "attestation/platform/root-ca.pem", "attestation/platform/collateral-sgx.json",
+        })
         {
             Assert.True(File.Exists(Path.Combine(cli.Home, file)), file);
         }
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(cli.Home, "attestation", "seal.secret")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(cli.Home, "attestation", "platform", "attestation-key.pem")));
+        Assert.Equal(32, new FileInfo(Path.Combine(cli.Home, "attestation", "seal.secret")).Length);
+
+        // The signed enclave is ppml itself, signed with the workspace key, and it verifies here.
+        CliResult verified = await cli.RunAsync("enclave", "verify", Path.Combine(cli.Home, "enclave", "ppml.sig.json"));
+        Assert.True(verified.ExitCode == 0, verified.ToString());
+        Assert.Contains(json.RootElement.GetProperty("mrEnclave").GetString()!, verified.Output, StringComparison.Ordinal);
+        using JsonDocument signed = JsonDocument.Parse(File.ReadAllText(Path.Combine(cli.Home, "enclave", "ppml.sig.json")));
+        Assert.Contains(signed.RootElement.GetProperty("files").EnumerateArray(), f => f.GetProperty("path").GetString() == "ppml.dll");
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(cli.Home, "enclave-key.pem")));
         ProcessRunner.Result rsa = await ProcessRunner.OpenSslAsync("rsa", "-in", Path.Combine(cli.Home, "enclave-key.pem"), "-noout", "-text");

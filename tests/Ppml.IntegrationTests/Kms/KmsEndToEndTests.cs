@@ -17,8 +17,10 @@ namespace Ppml.IntegrationTests.Kms;
 
 /// <summary>
 /// The secure key release journey against a real server on 127.0.0.1:0 (HTTPS, certificate validated against the CA):
-/// the data owner encrypts under a guarded key; a TEE attests with (fake, until the DCAP verifier is merged) evidence
-/// binding its runtime key, gets a token, and decrypts; other measurements and simulation are refused with 403.
+/// the data owner encrypts under a guarded key; a TEE attests with evidence binding its runtime key, gets a token, and
+/// decrypts; other measurements and simulation are refused with 403. The evidence here is the fake verifier's, to pin the
+/// server's protocol independently of quote verification; <see cref="TrustChainEndToEndTests"/> runs the same journey
+/// with real (simulated-platform) quotes and the DCAP verifier.
 /// </summary>
 public sealed class KmsEndToEndTests
 {

@@ -2,6 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using Ppml.Crypto.Keys;
 using Ppml.Kms.Remote;
+using Ppml.Kms.Server.Attestation;
 using Ppml.Testing;
 
 namespace Ppml.Kms.Server.Tests.Fakes;
@@ -11,12 +12,13 @@ public sealed class ServerHarness : IAsyncDisposable
 {
     private const string Password = "harness-keystore-password";
 
-    private ServerHarness(TempDirectory temp, KmsServer server, X509Certificate2 ca, FakeEvidenceVerifier verifier, KmsServerOptions options)
+    private ServerHarness(TempDirectory temp, KmsServer server, X509Certificate2 ca, FakeEvidenceVerifier verifier, IEvidenceVerifier evidenceVerifier, KmsServerOptions options)
     {
         Temp = temp;
         Server = server;
         Ca = ca;
         Verifier = verifier;
+        EvidenceVerifier = evidenceVerifier;
         Options = options;
     }
 
@@ -28,13 +30,16 @@ public sealed class ServerHarness : IAsyncDisposable
 
     public FakeEvidenceVerifier Verifier { get; }
 
+    /// <summary>The verifier the server uses: <see cref="Verifier"/> unless the test passed another.</summary>
+    public IEvidenceVerifier EvidenceVerifier { get; }
+
     public KmsServerOptions Options { get; }
 
     public string CaPath => Temp.Combine("tls", "ca.crt");
 
     public string AdminKey => System.IO.File.ReadAllText(Server.AdminKeyPath).Trim();
 
-    public static async Task<ServerHarness> StartAsync(TimeProvider? timeProvider = null)
+    public static async Task<ServerHarness> StartAsync(TimeProvider? timeProvider = null, IEvidenceVerifier? evidenceVerifier = null)
     {
         var temp = new TempDirectory();
         await TlsMaterialGenerator.WriteAsync(temp.Combine("tls"), Password, [], TimeProvider.System, overwrite: false, TestContext.Current.CancellationToken);
@@ -48,8 +53,8 @@ public sealed class ServerHarness : IAsyncDisposable
             KdfIterations = 1000,
         };
         var verifier = new FakeEvidenceVerifier();
-        KmsServer server = await KmsServer.StartAsync(options, verifier, ConfigureLogging, timeProvider, TestContext.Current.CancellationToken);
-        return new ServerHarness(temp, server, ca, verifier, options);
+        KmsServer server = await KmsServer.StartAsync(options, evidenceVerifier ?? verifier, ConfigureLogging, timeProvider, TestContext.Current.CancellationToken);
+        return new ServerHarness(temp, server, ca, verifier, evidenceVerifier ?? verifier, options);
     }
 
     /// <summary>PPML_TEST_LOG=1 shows the server's log on the console (for debugging a failing test).</summary>
@@ -86,7 +91,7 @@ public sealed class ServerHarness : IAsyncDisposable
     public async Task RestartAsync()
     {
         await Server.DisposeAsync();
-        Server = await KmsServer.StartAsync(Options, Verifier, ConfigureLogging, cancellationToken: TestContext.Current.CancellationToken);
+        Server = await KmsServer.StartAsync(Options, EvidenceVerifier, ConfigureLogging, cancellationToken: TestContext.Current.CancellationToken);
     }
 
     public async ValueTask DisposeAsync()

@@ -12,6 +12,21 @@ public sealed class KmsEndpointsTests
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Fact]
+    public async Task CreateKey_ReleasePolicyOmittingLists_GetsTheDefaultsNotA500()
+    {
+        await using ServerHarness harness = await ServerHarness.StartAsync();
+        using HttpClient http = harness.RawHttp();
+
+        using HttpResponseMessage response = await SendAsync(
+            http, harness.AdminKey, HttpMethod.Post, "/v1/keys", """{"name": "k", "releasePolicy": {"policyId": "p", "allowSimulation": true}}""");
+        string body = await response.Content.ReadAsStringAsync(Token);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Contains("\"allowedTee\":[\"sgx\",\"tdx\"]", body, StringComparison.Ordinal);
+        Assert.Contains("\"allowedTcbStatus\":[\"UpToDate\"]", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GenerateAndUnwrap_PlainKey_RoundTripsAndRotationKeepsOldVersions()
     {
         await using ServerHarness harness = await ServerHarness.StartAsync();

@@ -1,0 +1,150 @@
+using System.Security.Cryptography;
+using Ppml.Attestation;
+using Ppml.Attestation.Quotes;
+using Ppml.Attestation.Simulation;
+using Ppml.Tee.Evidence;
+using Ppml.Tee.Measurement;
+using Ppml.Tee.Sealing;
+using Ppml.Tee.Simulation;
+
+namespace Ppml.Tee;
+
+/// <summary>
+/// The TEE this process runs in, composed once at start: which TEE (<see cref="TeeDetector"/>), how to get evidence
+/// and how to seal. In SGX it speaks Gramine's <c>/dev/attestation</c>; in TDX, configfs-tsm (no sealing); in the
+/// explicit simulation mode it loads the simulated platform and the signed enclave and verifies every trusted file
+/// before it will produce any evidence — a changed file stops the start with a <see cref="TeeException"/> naming it.
+/// </summary>
+public sealed class TeeRuntime : IDisposable
+{
+    private readonly IDisposable[] _owned;
+
+    private TeeRuntime(TeeKind kind, IEvidenceProvider evidence, ISealingKeySource sealing, EnclaveIdentity? identity, string description, params IDisposable[] owned)
+    {
+        Kind = kind;
+        Evidence = evidence;
+        Sealing = sealing;
+        Identity = identity;
+        Description = description;
+        _owned = owned;
+    }
+
+    /// <summary>The TEE kind.</summary>
+    public TeeKind Kind { get; }
+
+    /// <summary>Whether this is simulation mode (no hardware memory protection).</summary>
+    public bool IsSimulation => Kind == TeeKind.Simulation;
+
+    /// <summary>Produces quotes binding 64 bytes of report data.</summary>
+    public IEvidenceProvider Evidence { get; }
+
+    /// <summary>
+    /// The sealing keys. In TDX every request throws a <see cref="TeeException"/> (a TD has no sealing key; keep secrets
+    /// in the KMS and obtain them by attestation).
+    /// </summary>
+    public ISealingKeySource Sealing { get; }
+
+    /// <summary>
+    /// Simulation: the verified identity of the signed enclave. <see langword="null"/> in SGX and TDX, where the
+    /// hardware measures the code and reports it in the quote.
+    /// </summary>
+    public EnclaveIdentity? Identity { get; }
+
+    /// <summary>One line for logs and the CLI (no secrets).</summary>
+    public string Description { get; }
+
+    /// <summary>Detects the TEE and composes evidence and sealing.</summary>
+    /// <param name="options">The request and, for simulation, the platform, signed enclave and seal secret.</param>
+    /// <param name="cancellationToken">Cancels detection and verification.</param>
+    /// <returns>The runtime; dispose it to release the simulated platform's keys and the seal secret.</returns>
+    /// <exception cref="TeeException">
+    /// The requested TEE is absent, simulation is refused (production) or misconfigured, or a trusted file is missing or
+    /// differs from the signed measurement.
+    /// </exception>
+    public static async Task<TeeRuntime> CreateAsync(TeeRuntimeOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        TeeKind kind = await TeeDetector.DetectAsync(
+            options.ConfiguredMode, options.IsProduction, options.FileSystem, options.GetEnvironmentVariable, cancellationToken).ConfigureAwait(false);
+        switch (kind)
+        {
+            case TeeKind.Sgx:
+                var gramine = new GramineSgxEvidenceProvider(options.FileSystem);
+                return new TeeRuntime(kind, gramine, new GramineSealingKeySource(options.FileSystem), null, "SGX enclave (Gramine, DCAP)", gramine);
+            case TeeKind.Tdx:
+                return new TeeRuntime(
+                    kind,
+                    new TdxTsmEvidenceProvider(options.FileSystem),
+                    new UnavailableSealingKeySource(
+                        "A TDX trust domain has no sealing key (there is no EGETKEY); keep secrets in the KMS and obtain them by attestation (secure key release) instead."),
+                    null,
+                    "TDX trust domain (configfs-tsm)");
+            default:
+                return await CreateSimulationAsync(options, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (IDisposable owned in _owned)
+        {
+            owned.Dispose();
+        }
+    }
+
+    private static async Task<TeeRuntime> CreateSimulationAsync(TeeRuntimeOptions options, CancellationToken cancellationToken)
+    {
+        string platformDirectory = Require(options.SimulationPlatformDirectory, nameof(options.SimulationPlatformDirectory), "the simulated platform directory");
+        string signedEnclavePath = Require(options.SignedEnclavePath, nameof(options.SignedEnclavePath), "the signed enclave");
+        string secretPath = Require(options.SealingSecretPath, nameof(options.SealingSecretPath), "the seal secret");
+        if (!File.Exists(signedEnclavePath))
+        {
+            throw new TeeException($"Signed enclave '{signedEnclavePath}' is missing; sign the application with 'ppml enclave sign' ('ppml init' signs ppml itself).");
+        }
+
+        // Verify the trusted files first: nothing else happens for an enclave that is not the one that was signed.
+        SignedEnclave signed = await EnclaveSigner.LoadAsync(signedEnclavePath, cancellationToken).ConfigureAwait(false);
+        EnclaveIdentity identity = await EnclaveSigner.VerifyAsync(signed, options.ApplicationDirectory, cancellationToken).ConfigureAwait(false);
+
+        SimulatedPlatform platform;
+        try
+        {
+            platform = await SimulatedPlatform.LoadAsync(platformDirectory, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException or AttestationFormatException or IOException)
+        {
+            throw new TeeException($"The simulated platform in '{platformDirectory}' cannot be loaded: {exception.Message}", exception);
+        }
+
+        DerivedSealingKeySource sealing;
+        try
+        {
+            byte[] secret = await DerivedSealingKeySource.ReadSecretAsync(secretPath, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                sealing = new DerivedSealingKeySource(secret, identity);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(secret);
+            }
+        }
+        catch
+        {
+            platform.Dispose();
+            throw;
+        }
+
+        var evidence = new SimulatedEvidenceProvider(platform, identity, options.SimulatedQuoteType);
+        string description =
+            $"SIMULATION (memory is NOT hardware-protected): enclave '{signed.Name}' mrenclave {identity.MrEnclaveHex[..16]}... mrsigner {identity.MrSignerHex[..16]}..., " +
+            $"{signed.Files.Count} trusted files verified, simulated {(options.SimulatedQuoteType == TeeType.Tdx ? "TDX" : "SGX")} quotes";
+        return new TeeRuntime(TeeKind.Simulation, evidence, sealing, identity, description, platform, sealing);
+    }
+
+    private static string Require(string? value, string option, string what) =>
+        string.IsNullOrWhiteSpace(value)
+            ? throw new TeeException($"Simulation mode needs {what} ({nameof(TeeRuntimeOptions)}.{option}); 'ppml init' creates it in the workspace.")
+            : value;
+}

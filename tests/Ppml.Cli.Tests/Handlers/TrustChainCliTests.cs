@@ -1,0 +1,101 @@
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using Ppml.Cli.Handlers;
+using Ppml.Cli.Workspace;
+using Ppml.Kms.Server;
+using Ppml.Kms.Server.Attestation;
+
+namespace Ppml.Cli.Tests.Handlers;
+
+/// <summary>`ppml decrypt --attest` against a real KMS server on loopback, and the verifier `ppml kms serve` builds.</summary>
+public sealed class TrustChainCliTests : IClassFixture<InitializedWorkspace>
+{
+    private readonly InitializedWorkspace _workspace;
+
+    public TrustChainCliTests(InitializedWorkspace workspace)
+    {
+        _workspace = workspace;
+    }
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task DecryptAttest_KeyReleasedOnlyToTheAttestedPpmlEnclave()
+    {
+        using var cli = new CliHarness();
+        _workspace.CopyTo(cli.Home);
+        var context = new CliContext { Output = TextWriter.Null, Error = TextWriter.Null, WorkingDirectory = cli.Temp.Path, GetEnvironmentVariable = _ => null };
+        PpmlWorkspace workspace = await PpmlWorkspace.OpenAsync(cli.Home, Token);
+        using X509Certificate2 certificate = X509CertificateLoader.LoadPkcs12FromFile(
+            Path.Combine(workspace.TlsDirectory, "keystore.pkcs12"), await workspace.ReadPasswordAsync(Token), X509KeyStorageFlags.EphemeralKeySet);
+        DcapEvidenceVerifier verifier = await new KmsServeHandler(context).CreateVerifierAsync(workspace, null, intelOnly: false, [], Token);
+        await using KmsServer server = await KmsServer.StartAsync(
+            new KmsServerOptions { Urls = ["https://127.0.0.1:0"], StoreDirectory = cli.Temp.Combine("store"), Certificate = certificate }, verifier, cancellationToken: Token);
+        using JsonDocument signed = JsonDocument.Parse(File.ReadAllText(workspace.SignedEnclavePath));
+        string mrEnclave = signed.RootElement.GetProperty("mrEnclave").GetString()!;
+        string mrSigner = signed.RootElement.GetProperty("mrSigner").GetString()!;
+        cli.Write("appraisal.json", $$$"""{"sgx": {"mrEnclave": ["{{{mrEnclave}}}"]}}""");
+        cli.Write("release.json", $$$"""{"policyId": "ppml", "allowSimulation": true, "mrEnclave": ["{{{mrEnclave}}}"], "mrSigner": ["{{{mrSigner}}}"]}""");
+        cli.Write("data.csv", string.Concat(Enumerable.Range(0, 500).Select(i => $"{i},secret-{i}\n")));
+        string[] kms = ["--kms", server.BaseAddress.ToString(), "--api-key-file", server.AdminKeyPath];
+
+        CliResult policy = await cli.RunAsync(["kms", "policy", "set", "ppml", "--file", "appraisal.json", .. kms]);
+        CliResult key = await cli.RunAsync(["kms", "key", "create", "guarded", "--release-policy", "release.json", .. kms]);
+        CliResult encrypted = await cli.RunAsync(["encrypt", "--in", "data.csv", "--out", "data.csv.ppml", "--key", "guarded", .. kms]);
+        CliResult withoutAttestation = await cli.RunAsync(["decrypt", "--in", "data.csv.ppml", "--out", "plain.csv", .. kms]);
+        CliResult attested = await cli.RunAsync(["decrypt", "--in", "data.csv.ppml", "--out", "plain.csv", "--attest", .. kms]);
+        CliResult wrongPolicy = await cli.RunAsync(["decrypt", "--in", "data.csv.ppml", "--out", "again.csv", "--attest", "--policy", "nope", .. kms]);
+
+        Assert.True(policy.ExitCode == 0, policy.ToString());
+        Assert.True(key.ExitCode == 0, key.ToString());
+        Assert.True(encrypted.ExitCode == 0, encrypted.ToString());
+        Assert.Equal(1, withoutAttestation.ExitCode);
+        Assert.Contains("attestationToken", withoutAttestation.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(cli.Temp.Combine("plain.csv.tmp")));
+        Assert.True(attested.ExitCode == 0, attested.ToString());
+        Assert.Contains("Attested (simulation) under policy 'ppml'", attested.Error, StringComparison.Ordinal);
+        Assert.Contains("SIMULATION", attested.Error, StringComparison.Ordinal);
+        Assert.Equal(File.ReadAllBytes(cli.Temp.Combine("data.csv")), File.ReadAllBytes(cli.Temp.Combine("plain.csv")));
+        Assert.Equal(1, wrongPolicy.ExitCode);
+        Assert.Contains("'nope' does not exist", wrongPolicy.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DecryptAttest_FileKms_IsAUsageError()
+    {
+        using var cli = new CliHarness();
+        _workspace.CopyTo(cli.Home);
+        cli.Write("a.txt", "x");
+        Assert.Equal(0, (await cli.RunAsync("encrypt", "--in", "a.txt", "--out", "a.txt.ppml")).ExitCode);
+
+        CliResult result = await cli.RunAsync("decrypt", "--in", "a.txt.ppml", "--out", "a.out", "--attest");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--attest needs a KMS server", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task KmsServeVerifier_SimulationWorkspaceTrustsItsPlatform_UnlessIntelOnly()
+    {
+        using var cli = new CliHarness();
+        _workspace.CopyTo(cli.Home);
+        PpmlWorkspace workspace = await PpmlWorkspace.OpenAsync(cli.Home, Token);
+        var context = new CliContext { Output = TextWriter.Null, Error = TextWriter.Null, WorkingDirectory = cli.Temp.Path, GetEnvironmentVariable = _ => null };
+        var sgxContext = new CliContext { Output = TextWriter.Null, Error = TextWriter.Null, WorkingDirectory = cli.Temp.Path, GetEnvironmentVariable = n => n == "PPML_TEE" ? "sgx" : null };
+
+        DcapEvidenceVerifier byDefault = await new KmsServeHandler(context).CreateVerifierAsync(workspace, null, intelOnly: false, [], Token);
+        DcapEvidenceVerifier intelOnly = await new KmsServeHandler(context).CreateVerifierAsync(workspace, null, intelOnly: true, [], Token);
+        DcapEvidenceVerifier inSgx = await new KmsServeHandler(sgxContext).CreateVerifierAsync(workspace, null, intelOnly: false, [], Token);
+        DcapEvidenceVerifier explicitPlatform = await new KmsServeHandler(sgxContext).CreateVerifierAsync(workspace, workspace.SimulatedPlatformDirectory, intelOnly: false, [], Token);
+        CliException both = await Assert.ThrowsAsync<CliException>(() =>
+            new KmsServeHandler(context).CreateVerifierAsync(workspace, workspace.SimulatedPlatformDirectory, intelOnly: true, [], Token));
+
+        Assert.True(byDefault.AcceptsSimulatedEvidence);
+        Assert.Equal(2, byDefault.CachedCollateralCount);
+        Assert.Equal(workspace.SimulatedPlatformDirectory, byDefault.SimulatedPlatformSource);
+        Assert.False(intelOnly.AcceptsSimulatedEvidence);
+        Assert.False(inSgx.AcceptsSimulatedEvidence);
+        Assert.True(explicitPlatform.AcceptsSimulatedEvidence);
+        Assert.Equal(ExitCodes.InvalidInput, both.ExitCode);
+    }
+}
