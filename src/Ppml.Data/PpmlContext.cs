@@ -151,19 +151,78 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentException.ThrowIfNullOrEmpty(path);
+        string fullPath = Path.GetFullPath(path);
+        return await RegisterCoreAsync(
+            name,
+            fullPath,
+            format,
+            options ?? DatasetReadOptions.Default,
+            (readOptions, token) => DatasetParts.ResolveAsync(fullPath, format, readOptions, token),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Loads the files <paramref name="files"/> (in this order) as the parts of one table: for layouts that keep a
+    /// table's parts beside other files, such as dbgen's <c>lineitem.tbl.1</c>, <c>lineitem.tbl.2</c>, ….
+    /// </summary>
+    /// <param name="name">The SQL table name.</param>
+    /// <param name="datasetPath">Names the dataset in messages and in <see cref="TableInfo.Path"/>.</param>
+    /// <param name="files">The part files.</param>
+    /// <param name="format">The format of every part.</param>
+    /// <param name="options">Read options; <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the load.</param>
+    internal Task<TableInfo> RegisterTableFilesAsync(
+        string name, string datasetPath, IReadOnlyList<string> files, DatasetFormat format, DatasetReadOptions? options, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(files);
+        string[] fullPaths = [.. files.Select(Path.GetFullPath)];
+        return RegisterCoreAsync(
+            name,
+            Path.GetFullPath(datasetPath),
+            format,
+            options ?? DatasetReadOptions.Default,
+            (readOptions, token) => DatasetParts.ResolveFilesAsync(fullPaths, format, readOptions, token),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> on the DuckDB connection while holding the context's lock (for library code
+    /// that drives DuckDB directly, such as the TPC-H runner).
+    /// </summary>
+    internal async Task<T> WithConnectionAsync<T>(Func<DuckDBConnection, CancellationToken, Task<T>> action, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return await action(_connection, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<TableInfo> RegisterCoreAsync(
+        string name,
+        string fullPath,
+        DatasetFormat format,
+        DatasetReadOptions options,
+        Func<DatasetReadOptions, CancellationToken, Task<IReadOnlyList<DatasetPart>>> resolve,
+        CancellationToken cancellationToken)
+    {
         if (name.StartsWith(ReservedPrefix, StringComparison.OrdinalIgnoreCase))
         {
             throw new ArgumentException($"Table names starting with '{ReservedPrefix}' are reserved.", nameof(name));
         }
 
-        options ??= DatasetReadOptions.Default;
         long started = Stopwatch.GetTimestamp();
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            string fullPath = Path.GetFullPath(path);
-            IReadOnlyList<DatasetPart> parts = await DatasetParts.ResolveAsync(fullPath, format, options, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<DatasetPart> parts = await resolve(options, cancellationToken).ConfigureAwait(false);
             if (Transport == DecryptedInputTransport.MemoryFile)
             {
                 await MemoryFileLoader.LoadAsync(_connection, _kms, name, fullPath, parts, format, options, Options.MaxDegreeOfParallelism, cancellationToken).ConfigureAwait(false);
