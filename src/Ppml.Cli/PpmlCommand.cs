@@ -22,6 +22,7 @@ internal static class PpmlCommand
         root.Subcommands.Add(EnclaveCommands.Create(context));
         root.Subcommands.Add(DataCommands.CreateSql(context));
         root.Subcommands.Add(DataCommands.CreateExamples(context));
+        root.Subcommands.Add(TpchCommands.Create(context));
         root.Subcommands.Add(QuickstartCommands.Create(context));
         return root;
     }
