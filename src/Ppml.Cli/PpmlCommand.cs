@@ -27,6 +27,7 @@ internal static class PpmlCommand
         root.Subcommands.Add(LearningCommands.CreateEvaluate(context));
         root.Subcommands.Add(LearningCommands.CreatePredict(context));
         root.Subcommands.Add(LearningCommands.CreateDatasets(context));
+        root.Subcommands.Add(TpchCommands.Create(context));
         root.Subcommands.Add(QuickstartCommands.Create(context));
         return root;
     }

@@ -151,19 +151,177 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentException.ThrowIfNullOrEmpty(path);
+        string fullPath = Path.GetFullPath(path);
+        return await RegisterCoreAsync(
+            name,
+            fullPath,
+            format,
+            options ?? DatasetReadOptions.Default,
+            (readOptions, token) => DatasetParts.ResolveAsync(fullPath, format, readOptions, token),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Loads the files <paramref name="files"/> (in this order) as the parts of one table: for layouts that keep a
+    /// table's parts beside other files, such as dbgen's <c>lineitem.tbl.1</c>, <c>lineitem.tbl.2</c>, ….
+    /// </summary>
+    /// <param name="name">The SQL table name.</param>
+    /// <param name="datasetPath">Names the dataset in messages and in <see cref="TableInfo.Path"/>.</param>
+    /// <param name="files">The part files.</param>
+    /// <param name="format">The format of every part.</param>
+    /// <param name="options">Read options; <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the load.</param>
+    internal Task<TableInfo> RegisterTableFilesAsync(
+        string name, string datasetPath, IReadOnlyList<string> files, DatasetFormat format, DatasetReadOptions? options, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(files);
+        string[] fullPaths = [.. files.Select(Path.GetFullPath)];
+        return RegisterCoreAsync(
+            name,
+            Path.GetFullPath(datasetPath),
+            format,
+            options ?? DatasetReadOptions.Default,
+            (readOptions, token) => DatasetParts.ResolveFilesAsync(fullPaths, format, readOptions, token),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Registers several datasets, one table each, in the order given, overlapping the work: while DuckDB builds one
+    /// table, the parts of the next are already being decrypted (or copied) into memory files on other threads. At most
+    /// two datasets' plaintext is in memory files at once. Each table is all or nothing, as with
+    /// <see cref="RegisterTableAsync"/>; on a failure the tables registered before it stay registered.
+    /// </summary>
+    /// <param name="requests">The datasets; put small ones first so the first (unoverlapped) preparation is short.</param>
+    /// <param name="progress">Receives each table as soon as it is built.</param>
+    /// <param name="cancellationToken">Cancels the loads.</param>
+    /// <returns>What was loaded, in the order given. <see cref="TableInfo.Elapsed"/> is the table's own preparation plus
+    /// build time, part of which overlapped the previous table.</returns>
+    internal async Task<IReadOnlyList<TableInfo>> RegisterTablesAsync(
+        IReadOnlyList<TableRequest> requests, IProgress<TableInfo>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        foreach (TableRequest request in requests)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(request.Name);
+            if (request.Name.StartsWith(ReservedPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ArgumentException($"Table names starting with '{ReservedPrefix}' are reserved.", nameof(requests));
+            }
+        }
+
+        var loaded = new List<TableInfo>(requests.Count);
+        if (Transport != DecryptedInputTransport.MemoryFile)
+        {
+            // The appender path parses while it reads: nothing to overlap.
+            foreach (TableRequest request in requests)
+            {
+                TableInfo info = request.Files.Count > 0
+                    ? await RegisterTableFilesAsync(request.Name, request.Path, request.Files, request.Format, request.Options, cancellationToken).ConfigureAwait(false)
+                    : await RegisterTableAsync(request.Name, request.Path, request.Format, request.Options, cancellationToken).ConfigureAwait(false);
+                loaded.Add(info);
+                progress?.Report(info);
+            }
+
+            return loaded;
+        }
+
+        if (requests.Count == 0)
+        {
+            return loaded;
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        using var pending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task<(PreparedParts Prepared, TimeSpan Elapsed)>? next = null;
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            next = PrepareAsync(requests[0], pending.Token);
+            for (int i = 0; i < requests.Count; i++)
+            {
+                TableRequest request = requests[i];
+                // Set before the loop and at the end of every iteration but the last.
+                (PreparedParts prepared, TimeSpan preparation) = await next!.ConfigureAwait(false);
+                next = null;
+                using (prepared)
+                {
+                    if (i + 1 < requests.Count)
+                    {
+                        next = PrepareAsync(requests[i + 1], pending.Token);
+                    }
+
+                    long started = Stopwatch.GetTimestamp();
+                    string fullPath = Path.GetFullPath(request.Path);
+                    await MemoryFileLoader.CreateTableAsync(_connection, request.Name, fullPath, prepared, request.Format, request.Options, cancellationToken).ConfigureAwait(false);
+                    TableInfo info = await DescribeLoadAsync(request.Name, fullPath, request.Format, prepared.Parts, preparation + Stopwatch.GetElapsedTime(started), cancellationToken).ConfigureAwait(false);
+                    loaded.Add(info);
+                    progress?.Report(info);
+                }
+            }
+
+            return loaded;
+        }
+        finally
+        {
+            if (next is not null)
+            {
+                // A table failed while the next one was being prepared: stop that work and free its memory files. Its own
+                // outcome does not matter any more (the failure that got us here is the one reported).
+                await pending.CancelAsync().ConfigureAwait(false);
+                await Task.WhenAny(next).ConfigureAwait(false);
+                if (next.IsCompletedSuccessfully)
+                {
+                    (PreparedParts unused, _) = await next.ConfigureAwait(false);
+                    unused.Dispose();
+                }
+                else
+                {
+                    _ = next.Exception;
+                }
+            }
+
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> on the DuckDB connection while holding the context's lock (for library code
+    /// that drives DuckDB directly, such as the TPC-H runner).
+    /// </summary>
+    internal async Task<T> WithConnectionAsync<T>(Func<DuckDBConnection, CancellationToken, Task<T>> action, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return await action(_connection, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<TableInfo> RegisterCoreAsync(
+        string name,
+        string fullPath,
+        DatasetFormat format,
+        DatasetReadOptions options,
+        Func<DatasetReadOptions, CancellationToken, Task<IReadOnlyList<DatasetPart>>> resolve,
+        CancellationToken cancellationToken)
+    {
         if (name.StartsWith(ReservedPrefix, StringComparison.OrdinalIgnoreCase))
         {
             throw new ArgumentException($"Table names starting with '{ReservedPrefix}' are reserved.", nameof(name));
         }
 
-        options ??= DatasetReadOptions.Default;
         long started = Stopwatch.GetTimestamp();
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            string fullPath = Path.GetFullPath(path);
-            IReadOnlyList<DatasetPart> parts = await DatasetParts.ResolveAsync(fullPath, format, options, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<DatasetPart> parts = await resolve(options, cancellationToken).ConfigureAwait(false);
             if (Transport == DecryptedInputTransport.MemoryFile)
             {
                 await MemoryFileLoader.LoadAsync(_connection, _kms, name, fullPath, parts, format, options, Options.MaxDegreeOfParallelism, cancellationToken).ConfigureAwait(false);
@@ -173,25 +331,47 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
                 await AppenderLoader.LoadAsync(_connection, _kms, name, fullPath, parts, format, options, cancellationToken).ConfigureAwait(false);
             }
 
-            object? count = await DuckDb.ScalarAsync(_connection, $"SELECT count(*) FROM {Sql.Identifier(name)}", cancellationToken).ConfigureAwait(false);
-            var info = new TableInfo(
-                name,
-                fullPath,
-                format,
-                parts.Count,
-                parts.Count(p => p.Protection != PartProtection.None),
-                Convert.ToInt64(count, CultureInfo.InvariantCulture),
-                parts.Sum(p => p.Length),
-                InputTransport,
-                Stopwatch.GetElapsedTime(started));
-            _tables[name] = info;
-            return info;
+            return await DescribeLoadAsync(name, fullPath, format, parts, Stopwatch.GetElapsedTime(started), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _gate.Release();
         }
     }
+
+    /// <summary>Counts the new table's rows and records it (the caller holds the lock).</summary>
+    private async Task<TableInfo> DescribeLoadAsync(
+        string name, string fullPath, DatasetFormat format, IReadOnlyList<DatasetPart> parts, TimeSpan elapsed, CancellationToken cancellationToken)
+    {
+        object? count = await DuckDb.ScalarAsync(_connection, $"SELECT count(*) FROM {Sql.Identifier(name)}", cancellationToken).ConfigureAwait(false);
+        var info = new TableInfo(
+            name,
+            fullPath,
+            format,
+            parts.Count,
+            parts.Count(p => p.Protection != PartProtection.None),
+            Convert.ToInt64(count, CultureInfo.InvariantCulture),
+            parts.Sum(p => p.Length),
+            InputTransport,
+            elapsed);
+        _tables[name] = info;
+        return info;
+    }
+
+    /// <summary>Resolves and prepares one request on the thread pool, timing it.</summary>
+    private Task<(PreparedParts Prepared, TimeSpan Elapsed)> PrepareAsync(TableRequest request, CancellationToken cancellationToken) =>
+        Task.Run(
+            async () =>
+            {
+                long started = Stopwatch.GetTimestamp();
+                string fullPath = Path.GetFullPath(request.Path);
+                IReadOnlyList<DatasetPart> parts = request.Files.Count > 0
+                    ? await DatasetParts.ResolveFilesAsync([.. request.Files.Select(Path.GetFullPath)], request.Format, request.Options, cancellationToken).ConfigureAwait(false)
+                    : await DatasetParts.ResolveAsync(fullPath, request.Format, request.Options, cancellationToken).ConfigureAwait(false);
+                PreparedParts prepared = await MemoryFileLoader.PrepareAsync(_kms, parts, Options.MaxDegreeOfParallelism, cancellationToken).ConfigureAwait(false);
+                return (prepared, Stopwatch.GetElapsedTime(started));
+            },
+            cancellationToken);
 
     /// <summary>Runs <paramref name="sql"/> (DuckDB dialect) and returns all its rows.</summary>
     /// <param name="sql">One statement; a query returns its rows, other statements an empty result.</param>

@@ -49,10 +49,11 @@ internal static class DataCommands
 
     public static Command CreateExamples(CliContext context)
     {
-        var examples = new Command("examples", "Run the Spark/Flink examples on encrypted data: pi, wordcount, sql-basic.");
+        var examples = new Command("examples", "Run the Spark/Flink examples on encrypted data: pi, wordcount, sql-basic, tpch.");
         examples.Subcommands.Add(CreatePi(context));
         examples.Subcommands.Add(CreateWordCount(context));
         examples.Subcommands.Add(CreateSqlBasic(context));
+        examples.Subcommands.Add(TpchCommands.CreateExample(context));
         return examples;
     }
 

@@ -56,6 +56,28 @@ internal static class DatasetParts
         return parts;
     }
 
+    /// <summary>Resolves an explicit list of part files (in the given order); each must exist.</summary>
+    public static async Task<IReadOnlyList<DatasetPart>> ResolveFilesAsync(IReadOnlyList<string> files, DatasetFormat format, DatasetReadOptions options, CancellationToken cancellationToken)
+    {
+        if (files.Count == 0)
+        {
+            throw new DatasetException("A dataset needs at least one part file.");
+        }
+
+        var parts = new DatasetPart[files.Count];
+        for (int i = 0; i < files.Count; i++)
+        {
+            if (!File.Exists(files[i]))
+            {
+                throw new DatasetException($"Part '{files[i]}' does not exist.", files[i], line: null);
+            }
+
+            parts[i] = await SniffAsync(files[i], i, format, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        return parts;
+    }
+
     private static async Task<DatasetPart> SniffAsync(string file, int index, DatasetFormat format, DatasetReadOptions options, CancellationToken cancellationToken)
     {
         var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous);

@@ -25,6 +25,17 @@ internal static class MemoryFileLoader
         int parallelism,
         CancellationToken cancellationToken)
     {
+        using PreparedParts prepared = await PrepareAsync(kms, parts, parallelism, cancellationToken).ConfigureAwait(false);
+        await CreateTableAsync(connection, table, datasetPath, prepared, format, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Puts the plaintext of every part into its own memory file (parts in parallel). Touches no DuckDB connection, so it
+    /// can run while DuckDB builds another table.
+    /// </summary>
+    public static async Task<PreparedParts> PrepareAsync(
+        IKeyManagementService kms, IReadOnlyList<DatasetPart> parts, int parallelism, CancellationToken cancellationToken)
+    {
         var files = new MemoryFile?[parts.Count];
         try
         {
@@ -56,45 +67,59 @@ internal static class MemoryFileLoader
                         await PartReader.CopyPlaintextToAsync(kms, part, file.Handle, innerParallelism, token).ConfigureAwait(false);
                     }
                 }).ConfigureAwait(false);
-
-            var paths = files.Select(f => f!.Path).ToList();
-            string select = ReadSql.Select(format, paths, options);
-            if (format == DatasetFormat.Parquet && options.Schema is { } schema)
-            {
-                select = await ParquetSchema.ApplyAsync(connection, select, schema, datasetPath, cancellationToken).ConfigureAwait(false);
-            }
-
-            try
-            {
-                await DuckDb.ExecuteAsync(connection, $"CREATE OR REPLACE TABLE {Sql.Identifier(table)} AS {select}", cancellationToken).ConfigureAwait(false);
-            }
-            catch (DuckDBException exception)
-            {
-                throw Describe(exception, datasetPath, parts, files!, format, options);
-            }
+            return new PreparedParts(parts, files!);
         }
-        finally
+        catch
         {
             foreach (MemoryFile? file in files)
             {
                 file?.Dispose();
             }
+
+            throw;
+        }
+    }
+
+    /// <summary>Builds (or replaces) <paramref name="table"/> from prepared memory files with DuckDB's native readers.</summary>
+    public static async Task CreateTableAsync(
+        DuckDBConnection connection,
+        string table,
+        string datasetPath,
+        PreparedParts prepared,
+        DatasetFormat format,
+        DatasetReadOptions options,
+        CancellationToken cancellationToken)
+    {
+        var paths = prepared.Files.Select(f => f.Path).ToList();
+        string select = ReadSql.Select(format, paths, options);
+        if (format == DatasetFormat.Parquet && options.Schema is { } schema)
+        {
+            select = await ParquetSchema.ApplyAsync(connection, select, schema, datasetPath, cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await DuckDb.ExecuteAsync(connection, $"CREATE OR REPLACE TABLE {Sql.Identifier(table)} AS {select}", cancellationToken).ConfigureAwait(false);
+        }
+        catch (DuckDBException exception)
+        {
+            throw Describe(exception, datasetPath, prepared.Parts, prepared.Files, format, options);
         }
     }
 
     private static DatasetException Describe(
-        DuckDBException exception, string datasetPath, IReadOnlyList<DatasetPart> parts, MemoryFile[] files, DatasetFormat format, DatasetReadOptions options)
+        DuckDBException exception, string datasetPath, IReadOnlyList<DatasetPart> parts, IReadOnlyList<MemoryFile> files, DatasetFormat format, DatasetReadOptions options)
     {
         string message = exception.Message;
         string? fdPath = DuckDbErrors.File(message);
-        int index = fdPath is null ? -1 : Array.FindIndex(files, f => f.Path == fdPath);
+        int index = fdPath is null ? -1 : files.ToList().FindIndex(f => f.Path == fdPath);
         long? line = DuckDbErrors.Line(message);
         string reason = DuckDbErrors.LoadReason(message);
 
         // DuckDB does not always say where (sniffer failures, JSON errors): look for the first bad record ourselves.
         if (line is null || index < 0)
         {
-            for (int i = index < 0 ? 0 : index; i < files.Length && (index < 0 || i == index); i++)
+            for (int i = index < 0 ? 0 : index; i < files.Count && (index < 0 || i == index); i++)
             {
                 using var stream = new FileStream(files[i].Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1 << 16);
                 if (PartDiagnostics.FindFirstError(stream, format, options) is { } found)

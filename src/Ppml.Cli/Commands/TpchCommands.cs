@@ -1,0 +1,146 @@
+using System.CommandLine;
+using Ppml.Cli.Handlers;
+
+namespace Ppml.Cli.Commands;
+
+/// <summary><c>ppml tpch gen|run|bench</c> and <c>ppml examples tpch</c>.</summary>
+internal static class TpchCommands
+{
+    private const string QueriesDescription = "Queries to run: numbers and ranges, for example 1,3,5-7 (default: 1-22).";
+
+    public static Command Create(CliContext context)
+    {
+        var tpch = new Command("tpch", "TPC-H on encrypted data: generate the tables (dbgen-identical), run the 22 queries, benchmark against plaintext.");
+        tpch.Subcommands.Add(CreateGen(context));
+        tpch.Subcommands.Add(CreateRun(context));
+        tpch.Subcommands.Add(CreateBench(context));
+        return tpch;
+    }
+
+    /// <summary><c>ppml examples tpch</c>.</summary>
+    public static Command CreateExample(CliContext context)
+    {
+        var scaleFactor = new Option<double>("--sf") { Description = "Scale factor.", DefaultValueFactory = _ => TpchExampleHandler.DefaultScaleFactor };
+        var parts = new Option<int>("--parts") { Description = "Parts per large table.", DefaultValueFactory = _ => 1 };
+        var queries = new Option<string?>("--queries") { Description = QueriesDescription };
+        Option<string?> kms = CommonOptions.Kms();
+        Option<string?> passwordFile = CommonOptions.KmsPasswordFile();
+        Option<string?> key = CommonOptions.Key();
+        var command = new Command("tpch", "BigDL's TPC-H example: generate encrypted tables in a temporary directory, run the 22 queries on them, print 'N finished' and a summary.")
+        {
+            scaleFactor, parts, queries, kms, passwordFile, key,
+        };
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
+            new TpchExampleHandler(context).RunAsync(
+                new ExamplesHandler.Common(parse.GetValue(CommonOptions.Home), parse.GetValue(kms), parse.GetValue(passwordFile), parse.GetValue(key)),
+                parse.GetValue(scaleFactor),
+                parse.GetValue(parts),
+                parse.GetValue(queries),
+                cancellationToken)));
+        return command;
+    }
+
+    private static Command CreateGen(CliContext context)
+    {
+        var scaleFactor = new Option<double>("--sf") { Description = "Scale factor: 1 is about 1 GB; below 1 in steps of 0.001, from 1 whole numbers.", Required = true };
+        var output = new Option<string>("--out") { Description = "Output directory (created; replaced with --force).", Required = true };
+        var encrypt = new Option<bool>("--encrypt") { Description = "Stream every part straight into a PPML container ('.ppml'); no plaintext touches the disk." };
+        var parts = new Option<int>("--parts") { Description = "Parts per table: with N > 1 each table is a directory TABLE/ of TABLE.tbl.1 ... TABLE.tbl.N (nation and region stay one file).", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int?>("--threads") { Description = "Parts generated at once (default: one per core)." };
+        Option<bool> force = CommonOptions.Force("--out (only a directory holding nothing but TPC-H tables)");
+        Option<string?> kms = CommonOptions.Kms();
+        Option<string?> passwordFile = CommonOptions.KmsPasswordFile();
+        Option<string?> key = CommonOptions.Key();
+        var command = new Command("gen", "Generate the TPC-H tables as dbgen does (deterministic, parallel), plain or encrypted, all or nothing.")
+        {
+            scaleFactor, output, encrypt, parts, threads, force, kms, passwordFile, key,
+        };
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
+            new TpchGenHandler(context).RunAsync(
+                new TpchGenHandler.Options(
+                    parse.GetValue(scaleFactor),
+                    parse.GetRequiredValue(output),
+                    parse.GetValue(encrypt),
+                    parse.GetValue(parts),
+                    parse.GetValue(threads),
+                    parse.GetValue(force),
+                    parse.GetValue(CommonOptions.Home),
+                    parse.GetValue(kms),
+                    parse.GetValue(passwordFile),
+                    parse.GetValue(key)),
+                cancellationToken)));
+        return command;
+    }
+
+    private static Command CreateRun(CliContext context)
+    {
+        var data = new Option<string>("--data")
+        {
+            Description = "Dataset directory: each table as TABLE.tbl, TABLE.csv or TABLE.parquet (each optionally + .ppml), a directory TABLE/ of parts, or dbgen's TABLE.tbl.1, TABLE.tbl.2, ...",
+            Required = true,
+        };
+        var queries = new Option<string?>("--queries") { Description = QueriesDescription };
+        var scaleFactor = new Option<double?>("--sf") { Description = "Scale factor of the data, for Q11 (default: from the size of supplier)." };
+        var output = new Option<string?>("--out") { Description = "Write qNN.csv per query (header, '|' between fields) into this directory; it appears only if every query succeeds." };
+        var encrypt = new Option<bool>("--encrypt") { Description = "Write the results as PPML containers (qNN.csv.ppml)." };
+        var requireEncrypted = new Option<bool>("--require-encrypted") { Description = "Refuse plain input parts." };
+        Option<bool> force = CommonOptions.Force("--out");
+        Option<string?> kms = CommonOptions.Kms();
+        Option<string?> passwordFile = CommonOptions.KmsPasswordFile();
+        Option<string?> key = CommonOptions.Key();
+        var command = new Command("run", "Run the TPC-H queries over plain or encrypted tables, decrypted only in memory; prints 'N finished' per query.")
+        {
+            data, queries, scaleFactor, output, encrypt, requireEncrypted, force, kms, passwordFile, key,
+        };
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
+            new TpchRunHandler(context).RunAsync(
+                new TpchRunHandler.Options(
+                    parse.GetRequiredValue(data),
+                    parse.GetValue(queries),
+                    parse.GetValue(scaleFactor),
+                    parse.GetValue(output),
+                    parse.GetValue(encrypt),
+                    parse.GetValue(force),
+                    parse.GetValue(requireEncrypted),
+                    parse.GetValue(CommonOptions.Home),
+                    parse.GetValue(kms),
+                    parse.GetValue(passwordFile),
+                    parse.GetValue(key)),
+                cancellationToken)));
+        return command;
+    }
+
+    private static Command CreateBench(CliContext context)
+    {
+        var scaleFactor = new Option<double>("--sf") { Description = "Scale factor.", DefaultValueFactory = _ => 1 };
+        var repeat = new Option<int>("--repeat") { Description = "Runs of each variant (order alternates); medians are reported.", DefaultValueFactory = _ => 3 };
+        var parts = new Option<int>("--parts") { Description = "Parts per large table of the encrypted copy.", DefaultValueFactory = _ => 1 };
+        var queries = new Option<string?>("--queries") { Description = QueriesDescription };
+        var work = new Option<string?>("--work") { Description = "Directory for the generated data (default: the temp folder); the data is deleted afterwards." };
+        var report = new Option<string?>("--report") { Description = "Also write the markdown table to this file." };
+        var maxRatio = new Option<double?>("--max-ratio") { Description = "Fail (exit 1) when the total ratio encrypted/plain exceeds this." };
+        Option<string?> kms = CommonOptions.Kms();
+        Option<string?> passwordFile = CommonOptions.KmsPasswordFile();
+        Option<string?> key = CommonOptions.Key();
+        var command = new Command("bench", "Benchmark: the queries over encrypted data vs the same data in plaintext files in DuckDB, in one process; prints per-query ratios.")
+        {
+            scaleFactor, repeat, parts, queries, work, report, maxRatio, kms, passwordFile, key,
+        };
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
+            new TpchBenchHandler(context).RunAsync(
+                new TpchBenchHandler.Options(
+                    parse.GetValue(scaleFactor),
+                    parse.GetValue(repeat),
+                    parse.GetValue(parts),
+                    parse.GetValue(queries),
+                    parse.GetValue(work),
+                    parse.GetValue(report),
+                    parse.GetValue(maxRatio),
+                    parse.GetValue(CommonOptions.Home),
+                    parse.GetValue(kms),
+                    parse.GetValue(passwordFile),
+                    parse.GetValue(key)),
+                cancellationToken)));
+        return command;
+    }
+}
