@@ -91,7 +91,10 @@ internal sealed partial class KmsService
         try
         {
             byte[] wrapped = DataKeyWrapping.Wrap(primary, name, version.Version, dataKey);
-            await _store.AuditAsync(audit, "ok").ConfigureAwait(false);
+
+            // A generated data key creates no state (the wrapped key is self-contained), so its audit record is committed
+            // with the next group rather than before the answer; see KmsStore.AuditReadAsync.
+            await _store.AuditReadAsync(audit, "ok").ConfigureAwait(false);
             return new DataKeyResponse { KeyName = name, KeyVersion = version.Version, WrappedKey = wrapped, Plaintext = includePlaintext ? (byte[])dataKey.Clone() : null };
         }
         finally
@@ -143,7 +146,9 @@ internal sealed partial class KmsService
 
         try
         {
-            await _store.AuditAsync(audit, "ok").ConfigureAwait(false);
+            // A plain unwrap changes nothing: its record joins the next group commit. A secure key release to a TEE is
+            // audited durably before the key leaves.
+            await (recipient is null ? _store.AuditReadAsync(audit, "ok") : _store.AuditAsync(audit, "ok")).ConfigureAwait(false);
             return recipient is null
                 ? new UnwrapResponse { KeyName = name, KeyVersion = version.Version, Plaintext = (byte[])dataKey.Clone() }
                 : new UnwrapResponse { KeyName = name, KeyVersion = version.Version, Released = KeyRelease.Seal(recipient, dataKey, name, version.Version) };
