@@ -255,6 +255,21 @@ public sealed class KmsEndpointsTests
         Assert.Equal("key.create", audit[0].Action);
     }
 
+    [Fact]
+    public async Task DurableReadAudits_ReadIsAuditedBeforeTheAnswer()
+    {
+        await using ServerHarness harness = await ServerHarness.StartAsync(configure: options => options.DurableReadAudits = true);
+        using KmsClient client = harness.Client();
+        await client.CreateKeyAsync("k", Token);
+
+        for (int i = 1; i <= 5; i++)
+        {
+            using DataKey dataKey = await client.GenerateDataKeyAsync("k", Token);
+            IReadOnlyList<AuditRecord> audit = await client.ListAuditAsync(0, 1000, Token);
+            Assert.Equal(i, audit.Count(a => a.Action == "datakey.generate"));
+        }
+    }
+
     internal static async Task<HttpResponseMessage> SendAsync(HttpClient http, string? apiKey, HttpMethod method, string path, string? json)
     {
         using var request = new HttpRequestMessage(method, path);
