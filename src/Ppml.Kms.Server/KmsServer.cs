@@ -140,7 +140,7 @@ public sealed class KmsServer : IAsyncDisposable
             }
 
             tokens = new TokenService(store, options.Issuer, options.TokenLifetime, clock);
-            var service = new KmsService(store, tokens, verifier ?? new UnavailableEvidenceVerifier(), logger);
+            var service = new KmsService(store, tokens, verifier ?? new UnavailableEvidenceVerifier(), logger, options.DurableReadAudits);
             application.UseMiddleware<ProblemMiddleware>(logger);
             application.MapOpenApi("/openapi/{documentName}.json");
             KmsEndpoints.Map(application, service, new CallerAuthentication(store, logger), tokens);

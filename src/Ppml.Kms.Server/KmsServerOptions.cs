@@ -36,6 +36,14 @@ public sealed class KmsServerOptions
     [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Answer plain reads (a data key generated, or unwrapped with an API key alone) only after their audit record is
+    /// durable, like every change. By default those records join the next group commit without the caller waiting, so a
+    /// crash can lose the records of at most 1,024 reads answered in the last commit or two (docs/kms.md, "Durability").
+    /// </summary>
+    /// <value>Default: <see langword="false"/>.</value>
+    public bool DurableReadAudits { get; set; }
+
     /// <summary>The TLS server certificate with its private key (the workspace's <c>tls/keystore.pkcs12</c> by default).</summary>
     public X509Certificate2? Certificate { get; set; }
 
@@ -45,5 +53,5 @@ public sealed class KmsServerOptions
     /// <inheritdoc />
     public override string ToString() =>
         $"KmsServerOptions {{ Urls = {string.Join(' ', Urls)}, StoreDirectory = {StoreDirectory}, SecretFile = {SecretFile ?? "(store)"}, Issuer = {Issuer}, " +
-        $"TokenLifetime = {TokenLifetime}, Certificate = {Certificate?.Subject ?? "none"} }}";
+        $"TokenLifetime = {TokenLifetime}, DurableReadAudits = {DurableReadAudits}, Certificate = {Certificate?.Subject ?? "none"} }}";
 }

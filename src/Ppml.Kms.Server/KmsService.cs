@@ -23,13 +23,15 @@ internal sealed partial class KmsService
     private readonly TokenService _tokens;
     private readonly IEvidenceVerifier _verifier;
     private readonly ILogger _logger;
+    private readonly bool _durableReadAudits;
 
-    public KmsService(KmsStore store, TokenService tokens, IEvidenceVerifier verifier, ILogger logger)
+    public KmsService(KmsStore store, TokenService tokens, IEvidenceVerifier verifier, ILogger logger, bool durableReadAudits = false)
     {
         _store = store;
         _tokens = tokens;
         _verifier = verifier;
         _logger = logger;
+        _durableReadAudits = durableReadAudits;
     }
 
     public async Task<KeyDescription> CreateKeyAsync(ApplicationState caller, CreateKeyRequest request)
@@ -91,7 +93,10 @@ internal sealed partial class KmsService
         try
         {
             byte[] wrapped = DataKeyWrapping.Wrap(primary, name, version.Version, dataKey);
-            await _store.AuditAsync(audit, "ok").ConfigureAwait(false);
+
+            // A generated data key creates no state (the wrapped key is self-contained), so its audit record is committed
+            // with the next group rather than before the answer; see KmsStore.AuditReadAsync.
+            await AuditReadAsync(audit).ConfigureAwait(false);
             return new DataKeyResponse { KeyName = name, KeyVersion = version.Version, WrappedKey = wrapped, Plaintext = includePlaintext ? (byte[])dataKey.Clone() : null };
         }
         finally
@@ -143,7 +148,9 @@ internal sealed partial class KmsService
 
         try
         {
-            await _store.AuditAsync(audit, "ok").ConfigureAwait(false);
+            // A plain unwrap changes nothing: its record joins the next group commit. A secure key release to a TEE is
+            // audited durably before the key leaves.
+            await (recipient is null ? AuditReadAsync(audit) : _store.AuditAsync(audit, "ok")).ConfigureAwait(false);
             return recipient is null
                 ? new UnwrapResponse { KeyName = name, KeyVersion = version.Version, Plaintext = (byte[])dataKey.Clone() }
                 : new UnwrapResponse { KeyName = name, KeyVersion = version.Version, Released = KeyRelease.Seal(recipient, dataKey, name, version.Version) };
@@ -305,6 +312,9 @@ internal sealed partial class KmsService
             throw;
         }
     }
+
+    /// <summary>The audit record of a successful plain read: committed with the next group, or before the answer (<see cref="KmsServerOptions.DurableReadAudits"/>).</summary>
+    private Task AuditReadAsync(AuditEntry audit) => _durableReadAudits ? _store.AuditAsync(audit, "ok") : _store.AuditReadAsync(audit, "ok");
 
     /// <summary>Audits a refusal, then throws it.</summary>
     private async Task RefuseAsync(AuditEntry audit, KmsException exception)

@@ -25,6 +25,10 @@ internal static partial class Log
     [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "KMS store commit of {Count} changes failed; none was acknowledged")]
     public static partial void StoreCommitFailed(this ILogger logger, Exception exception, int count);
 
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Error,
+        Message = "The audit records of {Count} reads that were already answered could not be committed: the audit log misses them")]
+    public static partial void ReadAuditsLost(this ILogger logger, int count);
+
     [LoggerMessage(EventId = 1006, Level = LogLevel.Warning,
         Message = "No evidence verifier is configured: POST /v1/attest answers 503 and keys with a release policy cannot be unwrapped")]
     public static partial void VerifierUnavailable(this ILogger logger);

@@ -10,7 +10,8 @@ namespace Ppml.Benchmarks.Kms;
 /// <summary>
 /// Load test of the KMS server over HTTPS on loopback: concurrent clients each loop "generate a data key, unwrap it"
 /// for a fixed time; reports pairs per second, requests per second and request latency percentiles.
-/// Run: <c>dotnet run -c Release --project bench/Ppml.Benchmarks -- kms-load [seconds] [clients]</c>.
+/// Run: <c>dotnet run -c Release --project bench/Ppml.Benchmarks -- kms-load [seconds] [clients] [durable-reads]</c>;
+/// <c>durable-reads</c> makes plain reads wait for their audit record's commit (<see cref="KmsServerOptions.DurableReadAudits"/>).
 /// </summary>
 public static class KmsLoad
 {
@@ -18,6 +19,7 @@ public static class KmsLoad
     {
         int seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
         int clients = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 32;
+        bool durableReads = args.Length > 3 && args[3] == "durable-reads";
         string directory = Directory.CreateTempSubdirectory("ppml-kms-load-").FullName;
         try
         {
@@ -26,7 +28,7 @@ public static class KmsLoad
             using X509Certificate2 certificate = X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(directory, "tls", "keystore.pkcs12"), password);
             using X509Certificate2 ca = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(directory, "tls", "ca.crt"));
             await using KmsServer server = await KmsServer.StartAsync(
-                new KmsServerOptions { Urls = ["https://127.0.0.1:0"], StoreDirectory = Path.Combine(directory, "store"), Certificate = certificate });
+                new KmsServerOptions { Urls = ["https://127.0.0.1:0"], StoreDirectory = Path.Combine(directory, "store"), Certificate = certificate, DurableReadAudits = durableReads });
             string apiKey = (await File.ReadAllTextAsync(server.AdminKeyPath)).Trim();
             using var client = new KmsClient(server.BaseAddress, apiKey, ca);
             await client.CreateKeyAsync("load");
@@ -37,7 +39,7 @@ public static class KmsLoad
             latencies.Sort();
             double Percentile(double p) => latencies[Math.Min(latencies.Count - 1, (int)(p * latencies.Count))];
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"kms-load: {clients} clients, {elapsed.TotalSeconds:F1} s, HTTPS loopback, audit on (synchronous=FULL group commit)"));
+                $"kms-load: {clients} clients, {elapsed.TotalSeconds:F1} s, HTTPS loopback, audit on (synchronous=FULL group commit; reads {(durableReads ? "wait for their audit commit" : "join the next commit")})"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  generate+unwrap pairs: {pairs / elapsed.TotalSeconds:F0}/s   requests: {latencies.Count / elapsed.TotalSeconds:F0}/s"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -25,9 +25,13 @@ internal static class KmsServerCommands
         };
         var intelOnly = new Option<bool>("--intel-only") { Description = "Trust only the Intel SGX Root CA, even in a simulation workspace." };
         var collateral = new Option<string[]>("--collateral") { Description = "Collateral bundle (sgx_ql_qve_collateral_t JSON) to seed the verifier's cache with; repeat for several." };
+        var durableReadAudits = new Option<bool>("--durable-read-audits")
+        {
+            Description = "Answer plain data key generate/unwrap only after their audit record is durable (default: it joins the next group commit; see docs/kms.md).",
+        };
         var serve = new Command("serve", "Run the KMS + attestation service (Intel DCAP verifier) over HTTPS with the workspace certificate (Ctrl+C stops it).")
         {
-            urls, store, secretFile, simulatedPlatform, intelOnly, collateral,
+            urls, store, secretFile, simulatedPlatform, intelOnly, collateral, durableReadAudits,
         };
         serve.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
             new KmsServeHandler(context).RunAsync(
@@ -38,7 +42,8 @@ internal static class KmsServerCommands
                 cancellationToken,
                 parse.GetValue(simulatedPlatform),
                 parse.GetValue(intelOnly),
-                parse.GetValue(collateral))));
+                parse.GetValue(collateral),
+                parse.GetValue(durableReadAudits))));
         return serve;
     }
 

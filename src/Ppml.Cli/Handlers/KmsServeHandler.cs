@@ -21,7 +21,7 @@ internal sealed class KmsServeHandler
         store is not null ? context.ResolvePath(store) : Path.Combine(PpmlWorkspace.ResolveRoot(context, home), StoreDirectoryName);
 
     public async Task<int> RunAsync(
-        string? home, string[] urls, string? store, string? secretFile, CancellationToken cancellationToken, string? simulatedPlatform = null, bool intelOnly = false, string[]? collateralFiles = null)
+        string? home, string[] urls, string? store, string? secretFile, CancellationToken cancellationToken, string? simulatedPlatform = null, bool intelOnly = false, string[]? collateralFiles = null, bool durableReadAudits = false)
     {
         PpmlWorkspace workspace = await PpmlWorkspace.OpenAsync(PpmlWorkspace.ResolveRoot(_context, home), cancellationToken);
         DcapEvidenceVerifier verifier = await CreateVerifierAsync(workspace, simulatedPlatform, intelOnly, collateralFiles ?? [], cancellationToken);
@@ -34,6 +34,7 @@ internal sealed class KmsServeHandler
             StoreDirectory = ResolveStore(_context, home, store),
             SecretFile = secretFile is null ? null : _context.ResolvePath(secretFile),
             Certificate = certificate,
+            DurableReadAudits = durableReadAudits,
         };
 
         await using KmsServer server = await KmsServer.StartAsync(

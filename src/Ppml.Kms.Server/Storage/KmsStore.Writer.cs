@@ -99,10 +99,23 @@ internal sealed partial class KmsStore
         catch (Exception exception) when (exception is SqliteException or InvalidOperationException or IOException)
         {
             _logger.StoreCommitFailed(exception, batch.Count);
+            int lostReads = 0;
             foreach (WriteItem item in batch)
             {
+                if (item.IsDeferred)
+                {
+                    lostReads++;
+                    continue;
+                }
+
                 item.Completion.TrySetException(new KmsException(
                     KmsErrorCode.StoreUnavailable, "The KMS store could not commit the change (see the server log); nothing was changed. Retry.", exception));
+            }
+
+            if (lostReads > 0)
+            {
+                Interlocked.Add(ref _pendingReadAudits, -lostReads);
+                _logger.ReadAuditsLost(lostReads);
             }
 
             return;
@@ -112,6 +125,13 @@ internal sealed partial class KmsStore
         _auditHead = head;
         foreach (WriteItem item in batch)
         {
+            if (item.IsDeferred)
+            {
+                // Answered before the commit; nobody awaits it.
+                Interlocked.Decrement(ref _pendingReadAudits);
+                continue;
+            }
+
             if (item.Error is not null)
             {
                 item.Completion.TrySetException(item.Error);
@@ -130,6 +150,9 @@ internal sealed partial class KmsStore
         public Func<SqliteTransaction, object?>? Apply { get; init; }
 
         public string? FixedResult { get; init; }
+
+        /// <summary>A read's audit record whose caller was answered without waiting for the commit (<see cref="AuditReadAsync"/>).</summary>
+        public bool IsDeferred { get; init; }
 
         public Action<object?>? AfterCommit { get; init; }
 

@@ -12,7 +12,9 @@ namespace Ppml.Kms.Server.Storage;
 /// The server's state in SQLite (<c>STORE/kms.db</c>, WAL, <c>synchronous=FULL</c>). Every change goes through one writer
 /// that commits in groups (one transaction and one fsync for every change queued meanwhile) and completes a caller only
 /// after its change and its audit record are durable; the in-memory view is updated after the commit, so nothing is
-/// acknowledged or served before it would survive a crash. One server owns a store at a time (<c>kms-server.lock</c>).
+/// acknowledged or served before it would survive a crash. The one exception is the audit record of a read that creates
+/// no state (<see cref="AuditReadAsync"/>): it joins the next group commit without the caller waiting, bounded by
+/// <see cref="MaxPendingReadAudits"/>. One server owns a store at a time (<c>kms-server.lock</c>).
 /// </summary>
 internal sealed partial class KmsStore : IAsyncDisposable
 {
@@ -21,6 +23,11 @@ internal sealed partial class KmsStore : IAsyncDisposable
 
     // A batch bounds how long one transaction holds the write lock; 512 keeps a commit under a few ms here.
     private const int MaxBatch = 512;
+
+    // Read audit records answered before their commit (AuditReadAsync); beyond this many pending, reads wait for their
+    // commit like writes do. It bounds what a crash can lose: the records of at most this many reads, acknowledged
+    // within the last group commit or two (docs/kms.md, "Durability of audit records").
+    internal const int MaxPendingReadAudits = 1024;
 
     private readonly string _databasePath;
     private readonly SqliteConnection _writer;
@@ -34,6 +41,7 @@ internal sealed partial class KmsStore : IAsyncDisposable
     private readonly ConcurrentDictionary<string, ApplicationState> _applications = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PolicyState> _policies = new(StringComparer.Ordinal);
     private long _auditSequence;
+    private int _pendingReadAudits;
     private byte[] _auditHead = AuditChain.Genesis;
     private int _disposed;
 
@@ -66,8 +74,30 @@ internal sealed partial class KmsStore : IAsyncDisposable
 
     public bool TryGetPolicy(string id, out PolicyState policy) => _policies.TryGetValue(id, out policy!);
 
-    /// <summary>Appends an audit record for an operation that changed nothing (a read, or a refusal).</summary>
+    /// <summary>Appends an audit record for an operation that changed nothing (a read, or a refusal); completes when it is durable.</summary>
     public Task AuditAsync(AuditEntry entry, string result) => EnqueueAsync(new WriteItem { Audit = entry, FixedResult = result });
+
+    /// <summary>
+    /// Appends the audit record of a successful read that creates no state (a data key generated or unwrapped with an API
+    /// key) without waiting for its commit: the writer commits it with the next group, in order. At most
+    /// <see cref="MaxPendingReadAudits"/> such records are pending; past that the caller waits for durability.
+    /// </summary>
+    public Task AuditReadAsync(AuditEntry entry, string result)
+    {
+        if (Interlocked.Increment(ref _pendingReadAudits) > MaxPendingReadAudits)
+        {
+            Interlocked.Decrement(ref _pendingReadAudits);
+            return AuditAsync(entry, result);
+        }
+
+        if (Volatile.Read(ref _disposed) != 0 || !_queue.Writer.TryWrite(new WriteItem { Audit = entry, FixedResult = result, IsDeferred = true }))
+        {
+            Interlocked.Decrement(ref _pendingReadAudits);
+            throw new KmsException(KmsErrorCode.ServiceUnavailable, "The KMS store is shutting down; retry against the restarted server.");
+        }
+
+        return Task.CompletedTask;
+    }
 
     /// <summary>Creates a primary key at version 1.</summary>
     public Task<KeyState> CreateKeyAsync(AuditEntry audit, string name, IReadOnlyList<string> allowedApplications, KeyReleasePolicy? releasePolicy) =>

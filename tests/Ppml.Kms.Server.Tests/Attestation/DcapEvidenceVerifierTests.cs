@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Ppml.Attestation;
 using Ppml.Attestation.Simulation;
@@ -280,6 +281,36 @@ public sealed class DcapEvidenceVerifierTests : IAsyncLifetime
         Assert.Contains("sgx.mrenclave", typo.Message, StringComparison.Ordinal);
         Assert.Contains("not a valid appraisal policy", typo.Message, StringComparison.Ordinal);
         Assert.Equal(KmsErrorCode.InvalidRequest, badHex.Code);
+    }
+
+    [Fact]
+    public async Task Start_WithSimulatedPlatform_WarnsLoudly_IntelOnlyDoesNot()
+    {
+        using var certificates = new TempDirectory();
+        await Ppml.Crypto.Keys.TlsMaterialGenerator.WriteAsync(certificates.Combine("tls"), "pw-for-the-test", [], TimeProvider.System, overwrite: false, Token);
+        using var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(certificates.Combine("tls", "keystore.pkcs12"), "pw-for-the-test");
+        var simulated = new CapturingLoggerProvider();
+        var intel = new CapturingLoggerProvider();
+        DcapEvidenceVerifier verifier = await DcapEvidenceVerifier.ForSimulatedPlatformAsync(PlatformDirectory, cancellationToken: Token);
+
+        await using (await KmsServer.StartAsync(Options(certificates.Combine("a"), certificate), verifier, l => l.AddProvider(simulated), cancellationToken: Token))
+        {
+        }
+
+        await using (await KmsServer.StartAsync(Options(certificates.Combine("b"), certificate), new DcapEvidenceVerifier(), l => l.AddProvider(intel), cancellationToken: Token))
+        {
+        }
+
+        (LogLevel level, int _, string message) = Assert.Single(simulated.Entries, e => e.EventId == 1008);
+        Assert.Equal(LogLevel.Warning, level);
+        Assert.Contains("SIMULATED EVIDENCE IS ACCEPTED", message, StringComparison.Ordinal);
+        Assert.Contains(Path.GetFullPath(PlatformDirectory), message, StringComparison.Ordinal);
+        Assert.Contains(simulated.Entries, e => e.EventId == 1007 && e.Message.Contains("2 collateral sets", StringComparison.Ordinal));
+        Assert.DoesNotContain(intel.Entries, e => e.EventId == 1008);
+        Assert.Contains(intel.Entries, e => e.EventId == 1007);
+
+        static KmsServerOptions Options(string store, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate) =>
+            new() { Urls = ["https://127.0.0.1:0"], StoreDirectory = store, Certificate = certificate, KdfIterations = 1000 };
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public sealed class ServerHarness : IAsyncDisposable
 
     public string AdminKey => System.IO.File.ReadAllText(Server.AdminKeyPath).Trim();
 
-    public static async Task<ServerHarness> StartAsync(TimeProvider? timeProvider = null, IEvidenceVerifier? evidenceVerifier = null)
+    public static async Task<ServerHarness> StartAsync(TimeProvider? timeProvider = null, IEvidenceVerifier? evidenceVerifier = null, Action<KmsServerOptions>? configure = null)
     {
         var temp = new TempDirectory();
         await TlsMaterialGenerator.WriteAsync(temp.Combine("tls"), Password, [], TimeProvider.System, overwrite: false, TestContext.Current.CancellationToken);
@@ -52,6 +52,7 @@ public sealed class ServerHarness : IAsyncDisposable
             Certificate = certificate,
             KdfIterations = 1000,
         };
+        configure?.Invoke(options);
         var verifier = new FakeEvidenceVerifier();
         KmsServer server = await KmsServer.StartAsync(options, evidenceVerifier ?? verifier, ConfigureLogging, timeProvider, TestContext.Current.CancellationToken);
         return new ServerHarness(temp, server, ca, verifier, evidenceVerifier ?? verifier, options);

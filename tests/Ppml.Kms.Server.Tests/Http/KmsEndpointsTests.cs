@@ -231,6 +231,45 @@ public sealed class KmsEndpointsTests
         dataKey.Dispose();
     }
 
+    [Fact]
+    public async Task ReadAudits_AnsweredBeforeTheirCommit_AllReachTheChain()
+    {
+        await using ServerHarness harness = await ServerHarness.StartAsync();
+        using (KmsClient client = harness.Client())
+        {
+            await client.CreateKeyAsync("k", Token);
+            await Parallel.ForAsync(0, 100, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = Token }, async (_, token) =>
+            {
+                using DataKey dataKey = await client.GenerateDataKeyAsync("k", token);
+                await client.UnwrapDataKeyAsync("k", dataKey.KeyVersion, dataKey.WrappedKey, token);
+            });
+        }
+
+        await harness.RestartAsync();
+        using KmsClient again = harness.Client();
+        IReadOnlyList<AuditRecord> audit = await again.ListAuditAsync(0, 1000, Token);
+
+        Assert.Equal(100, audit.Count(a => a.Action == "datakey.generate" && a.Result == "ok"));
+        Assert.Equal(100, audit.Count(a => a.Action == "datakey.unwrap" && a.Result == "ok"));
+        Assert.Equal(Enumerable.Range(1, audit.Count).Select(i => (long)i), audit.Select(a => a.Sequence));
+        Assert.Equal("key.create", audit[0].Action);
+    }
+
+    [Fact]
+    public async Task DurableReadAudits_ReadIsAuditedBeforeTheAnswer()
+    {
+        await using ServerHarness harness = await ServerHarness.StartAsync(configure: options => options.DurableReadAudits = true);
+        using KmsClient client = harness.Client();
+        await client.CreateKeyAsync("k", Token);
+
+        for (int i = 1; i <= 5; i++)
+        {
+            using DataKey dataKey = await client.GenerateDataKeyAsync("k", Token);
+            IReadOnlyList<AuditRecord> audit = await client.ListAuditAsync(0, 1000, Token);
+            Assert.Equal(i, audit.Count(a => a.Action == "datakey.generate"));
+        }
+    }
+
     internal static async Task<HttpResponseMessage> SendAsync(HttpClient http, string? apiKey, HttpMethod method, string path, string? json)
     {
         using var request = new HttpRequestMessage(method, path);
