@@ -189,7 +189,9 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
     /// <summary>
     /// Registers several datasets, one table each, in the order given, overlapping the work: while DuckDB builds one
     /// table, the parts of the next are already being decrypted (or copied) into memory files on other threads. At most
-    /// two datasets' plaintext is in memory files at once. Each table is all or nothing, as with
+    /// two datasets' plaintext is in memory files at once. The first dataset is prepared with
+    /// <see cref="PpmlContextOptions.MaxDegreeOfParallelism"/>, the others by one thread in the background. Each table
+    /// is all or nothing, as with
     /// <see cref="RegisterTableAsync"/>; on a failure the tables registered before it stay registered.
     /// </summary>
     /// <param name="requests">The datasets; put small ones first so the first (unoverlapped) preparation is short.</param>
@@ -237,7 +239,7 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            next = PrepareAsync(requests[0], pending.Token);
+            next = PrepareAsync(requests[0], Options.MaxDegreeOfParallelism, pending.Token);
             for (int i = 0; i < requests.Count; i++)
             {
                 TableRequest request = requests[i];
@@ -248,7 +250,9 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
                 {
                     if (i + 1 < requests.Count)
                     {
-                        next = PrepareAsync(requests[i + 1], pending.Token);
+                        // One thread: DuckDB is busy on every core building the current table, and two writers into
+                        // one memory file contend on its inode lock (measured: more CPU, longer load).
+                        next = PrepareAsync(requests[i + 1], parallelism: 1, pending.Token);
                     }
 
                     long started = Stopwatch.GetTimestamp();
@@ -359,7 +363,7 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Resolves and prepares one request on the thread pool, timing it.</summary>
-    private Task<(PreparedParts Prepared, TimeSpan Elapsed)> PrepareAsync(TableRequest request, CancellationToken cancellationToken) =>
+    private Task<(PreparedParts Prepared, TimeSpan Elapsed)> PrepareAsync(TableRequest request, int parallelism, CancellationToken cancellationToken) =>
         Task.Run(
             async () =>
             {
@@ -368,7 +372,7 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
                 IReadOnlyList<DatasetPart> parts = request.Files.Count > 0
                     ? await DatasetParts.ResolveFilesAsync([.. request.Files.Select(Path.GetFullPath)], request.Format, request.Options, cancellationToken).ConfigureAwait(false)
                     : await DatasetParts.ResolveAsync(fullPath, request.Format, request.Options, cancellationToken).ConfigureAwait(false);
-                PreparedParts prepared = await MemoryFileLoader.PrepareAsync(_kms, parts, Options.MaxDegreeOfParallelism, cancellationToken).ConfigureAwait(false);
+                PreparedParts prepared = await MemoryFileLoader.PrepareAsync(_kms, parts, parallelism, cancellationToken).ConfigureAwait(false);
                 return (prepared, Stopwatch.GetElapsedTime(started));
             },
             cancellationToken);

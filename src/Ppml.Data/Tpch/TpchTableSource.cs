@@ -12,7 +12,4 @@ public sealed record TpchTableSource(TpchTable Table, string Path, DatasetFormat
 {
     /// <summary>The SQL table name (<see cref="TpchSchema.GetTableName"/>).</summary>
     public string TableName => TpchSchema.GetTableName(Table);
-
-    /// <summary>Whether <see cref="Path"/> is a directory of parts.</summary>
-    public bool IsDirectory => Directory.Exists(Path);
 }

@@ -168,6 +168,30 @@ public class TpchRunHandlerTests : IClassFixture<TpchDataFixture>
     }
 
     [Fact]
+    public async Task Run_MalformedRowWhileNextTableDecrypts_FailsNamingPartAndLine()
+    {
+        using CliHarness cli = _data.NewHarness();
+        string data = cli.Temp.Combine("data");
+        TpchDataFixture.CopyDirectory(_data.Encrypted, data);
+
+        // ORDERS as a plain file with a bad date on line 3; LINEITEM (encrypted) is being decrypted while DuckDB reads it.
+        File.Delete(Path.Combine(data, "orders", "orders.tbl.1.ppml"));
+        File.Delete(Path.Combine(data, "orders", "orders.tbl.2.ppml"));
+        File.Delete(Path.Combine(data, "orders", "orders.tbl.3.ppml"));
+        Directory.Delete(Path.Combine(data, "orders"));
+        string[] lines = File.ReadAllLines(Path.Combine(_data.Plain, "orders.tbl"));
+        lines[2] = lines[2].Replace("|199", "|X99", StringComparison.Ordinal);
+        File.WriteAllLines(Path.Combine(data, "orders.tbl"), lines);
+
+        CliResult result = await cli.RunAsync("tpch", "run", "--data", "data", "--out", "out");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"Part '{Path.Combine(data, "orders.tbl")}', line 3:", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("ppml: table lineitem", result.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(cli.Temp.Combine("out")));
+    }
+
+    [Fact]
     public async Task Run_ExistingOutput_NeedsForce()
     {
         using CliHarness cli = _data.NewHarness();
