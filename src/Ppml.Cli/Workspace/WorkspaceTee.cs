@@ -31,7 +31,20 @@ internal static class WorkspaceTee
     public static async Task<TeeRuntime> CreateAsync(
         CliContext context, PpmlWorkspace workspace, CancellationToken cancellationToken, string? platformDirectory = null, string? signedEnclavePath = null, TeeType quoteType = TeeType.Sgx)
     {
-        TeeRuntime runtime = await TeeRuntime.CreateAsync(Options(context, workspace, platformDirectory, signedEnclavePath, quoteType), cancellationToken);
+        TeeRuntime runtime;
+        try
+        {
+            runtime = await TeeRuntime.CreateAsync(Options(context, workspace, platformDirectory, signedEnclavePath, quoteType), cancellationToken);
+        }
+        catch (TeeException exception) when (signedEnclavePath is null && exception.Message.StartsWith("Trusted file", StringComparison.Ordinal))
+        {
+            // The workspace's own signature of ppml: after an intended upgrade or rebuild it must be renewed.
+            throw new TeeException(
+                $"{exception.Message} If ppml was upgraded or rebuilt on purpose, sign it again: 'ppml enclave sign --out {workspace.SignedEnclavePath} --force' " +
+                "(and update the KMS policies that name the old MRENCLAVE).",
+                exception);
+        }
+
         if (runtime.IsSimulation)
         {
             await context.Error.WriteLineAsync($"WARNING: TEE {runtime.Description}.");

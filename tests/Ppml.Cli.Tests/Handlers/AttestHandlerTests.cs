@@ -136,6 +136,35 @@ public class AttestHandlerTests
     }
 
     [Fact]
+    public async Task Quote_WorkspaceSignatureOfAChangedPpml_RefusesAndSaysHowToResign()
+    {
+        using var cli = new CliHarness();
+        Assert.Equal(0, (await cli.RunAsync("init")).ExitCode);
+        string signedPath = Path.Combine(cli.Home, "enclave", "ppml.sig.json");
+        var signed = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(signedPath))!;
+        string original = signed["baseDirectory"]!.GetValue<string>();
+        string shadow = cli.Temp.Combine("rebuilt-ppml");
+        foreach (System.Text.Json.Nodes.JsonNode? file in signed["files"]!.AsArray())
+        {
+            string relative = file!["path"]!.GetValue<string>();
+            string target = Path.Combine(shadow, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.CreateSymbolicLink(target, Path.Combine(original, relative));
+        }
+
+        File.Delete(Path.Combine(shadow, "ppml.dll"));
+        File.WriteAllText(Path.Combine(shadow, "ppml.dll"), "a rebuilt ppml");
+        signed["baseDirectory"] = shadow; // informational in the signed document: verification looks there by default
+        File.WriteAllText(signedPath, signed.ToJsonString());
+
+        CliResult refused = await cli.RunAsync("attest", "quote", "--report-data", "00", "--out", "q.bin");
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("ppml.dll", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("ppml enclave sign --out", refused.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task InputErrors_ExitTwoWithAMessage()
     {
         using var cli = new CliHarness();
