@@ -314,6 +314,30 @@ public sealed class DcapEvidenceVerifierTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Verify_RealIntelSgxQuote_AcceptedAgainstTheIntelRoot_ThenFromTheCache()
+    {
+        byte[] quote = await System.IO.File.ReadAllBytesAsync(SharedData.PathOf("testdata", "attestation", "phala-dcap-qvl", "sgx_quote.bin"), Token);
+        byte[] collateral = await System.IO.File.ReadAllBytesAsync(SharedData.PathOf("testdata", "attestation", "phala-dcap-qvl", "sgx_quote_collateral.json"), Token);
+        var at = new FakeTimeProvider(DateTimeOffset.Parse("2025-07-19T10:01:17Z", System.Globalization.CultureInfo.InvariantCulture));
+        var verifier = new DcapEvidenceVerifier(timeProvider: at);
+        string mrEnclave = Convert.ToHexStringLower(Ppml.Attestation.Quotes.Quote.Parse(quote).EnclaveReport!.MrEnclave.Span);
+        string policy = $$$"""{"sgx": {"mrEnclave": ["{{{mrEnclave}}}"]}, "allowedTcbStatuses": ["ConfigurationAndSWHardeningNeeded"]}""";
+
+        EvidenceVerdict sent = await verifier.VerifyAsync(quote, collateral, policy, Token);
+        EvidenceVerdict cached = await verifier.VerifyAsync(quote, null, policy, Token);
+        EvidenceVerdict strict = await verifier.VerifyAsync(quote, null, $$$"""{"sgx": {"mrEnclave": ["{{{mrEnclave}}}"]}}""", Token);
+
+        Assert.True(sent.IsAccepted, sent.Reason);
+        Assert.Equal(TeeKinds.Sgx, sent.Tee);
+        Assert.Equal("ConfigurationAndSWHardeningNeeded", sent.TcbStatus);
+        Assert.Contains("INTEL-SA-00289", sent.AdvisoryIds);
+        Assert.True(cached.IsAccepted, cached.Reason);
+        Assert.Equal(1, verifier.CachedCollateralCount);
+        Assert.False(strict.IsAccepted);
+        Assert.Contains("TCB status ConfigurationAndSWHardeningNeeded is not allowed", strict.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Create_SeedBundleWithoutTcbInfo_IsRefused()
     {
         AttestationFormatException error = Assert.Throws<AttestationFormatException>(() =>
