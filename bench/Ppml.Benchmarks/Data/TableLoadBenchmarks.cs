@@ -5,7 +5,7 @@ using Ppml.Data;
 using Ppml.Kms.Envelope;
 using Ppml.Kms.File;
 
-namespace Ppml.Benchmarks.Ppml.Data;
+namespace Ppml.Benchmarks.Data;
 
 /// <summary>
 /// Registering a CSV table: plain vs encrypted (PPML container) through memory files, and encrypted through the
