@@ -51,9 +51,10 @@ internal static class TpchCommands
         Option<string?> kms = CommonOptions.Kms();
         Option<string?> passwordFile = CommonOptions.KmsPasswordFile();
         Option<string?> key = CommonOptions.Key();
+        Option<bool> json = CommonOptions.Json();
         var command = new Command("gen", "Generate the TPC-H tables as dbgen does (deterministic, parallel), plain or encrypted, all or nothing.")
         {
-            scaleFactor, output, encrypt, parts, threads, force, kms, passwordFile, key,
+            scaleFactor, output, encrypt, parts, threads, force, kms, passwordFile, key, json,
         };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
             new TpchGenHandler(context).RunAsync(
@@ -67,7 +68,8 @@ internal static class TpchCommands
                     parse.GetValue(CommonOptions.Home),
                     parse.GetValue(kms),
                     parse.GetValue(passwordFile),
-                    parse.GetValue(key)),
+                    parse.GetValue(key),
+                    parse.GetValue(json)),
                 cancellationToken)));
         return command;
     }
@@ -88,9 +90,10 @@ internal static class TpchCommands
         Option<string?> kms = CommonOptions.Kms();
         Option<string?> passwordFile = CommonOptions.KmsPasswordFile();
         Option<string?> key = CommonOptions.Key();
+        var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout (tables, per-query rows and times) instead of text; the 'N finished' lines go to stderr." };
         var command = new Command("run", "Run the TPC-H queries over plain or encrypted tables, decrypted only in memory; prints 'N finished' per query.")
         {
-            data, queries, scaleFactor, output, encrypt, requireEncrypted, force, kms, passwordFile, key,
+            data, queries, scaleFactor, output, encrypt, requireEncrypted, force, kms, passwordFile, key, json,
         };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
             new TpchRunHandler(context).RunAsync(
@@ -105,7 +108,8 @@ internal static class TpchCommands
                     parse.GetValue(CommonOptions.Home),
                     parse.GetValue(kms),
                     parse.GetValue(passwordFile),
-                    parse.GetValue(key)),
+                    parse.GetValue(key),
+                    parse.GetValue(json)),
                 cancellationToken)));
         return command;
     }

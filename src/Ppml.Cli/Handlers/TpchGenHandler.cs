@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Ppml.Cli.Output;
 using Ppml.Cli.Workspace;
 using Ppml.Data.Tpch;
@@ -30,7 +31,8 @@ internal sealed class TpchGenHandler
         string? Home,
         string? KmsUri,
         string? KmsPasswordFile,
-        string? KeyName);
+        string? KeyName,
+        bool Json = false);
 
     public async Task<int> RunAsync(Options options, CancellationToken cancellationToken)
     {
@@ -50,7 +52,23 @@ internal sealed class TpchGenHandler
             string? keyName = kms is null ? null : await ResolveKeyNameAsync(_context, options.Home, options.KmsUri, options.KeyName, cancellationToken);
             (TpchGenerationResult result, TimeSpan elapsed) = await GenerateAsync(
                 _context, generation, output, kms is null ? null : (kms, keyName!), options.Force, cancellationToken);
-            await _context.Output.WriteLineAsync(Describe(result, elapsed, keyName) + ": " + output);
+            if (options.Json)
+            {
+                var report = new TpchGenReport(
+                    result.ScaleFactor,
+                    output,
+                    keyName,
+                    result.Parts.Count,
+                    result.TotalRows,
+                    result.TotalBytes,
+                    elapsed.TotalSeconds,
+                    result.Rows.ToDictionary(pair => TpchSchema.GetTableName(pair.Key), pair => pair.Value, StringComparer.Ordinal));
+                await _context.Output.WriteLineAsync(JsonSerializer.Serialize(report, CliJsonContext.Default.TpchGenReport));
+            }
+            else
+            {
+                await _context.Output.WriteLineAsync(Describe(result, elapsed, keyName) + ": " + output);
+            }
         }
 
         return ExitCodes.Success;
@@ -163,3 +181,14 @@ internal sealed class TpchGenHandler
         }
     }
 }
+
+/// <summary><c>ppml tpch gen --json</c>: what was written; <c>key</c> is set when the parts are encrypted.</summary>
+internal sealed record TpchGenReport(
+    double ScaleFactor,
+    string Output,
+    string? Key,
+    int Parts,
+    long Rows,
+    long Bytes,
+    double Seconds,
+    IReadOnlyDictionary<string, long> TableRows);

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text.Json;
+using Ppml.Cli.Output;
 using Ppml.Crypto.IO;
 using Ppml.Data;
 using Ppml.Data.Tpch;
@@ -35,7 +37,8 @@ internal sealed class TpchRunHandler
         string? Home,
         string? KmsUri,
         string? KmsPasswordFile,
-        string? KeyName);
+        string? KeyName,
+        bool Json = false);
 
     public async Task<int> RunAsync(Options options, CancellationToken cancellationToken)
     {
@@ -58,23 +61,34 @@ internal sealed class TpchRunHandler
 
         TpchDataset dataset = TpchDataset.Locate(_context.ResolvePath(options.Data));
         await using DataSession session = await DataSession.OpenAsync(_context, options.Home, options.KmsUri, options.KmsPasswordFile, options.KeyName, cancellationToken);
-        TpchRunSummary summary = await ExecuteAsync(_context, session.Context, dataset, queries, options.ScaleFactor, options.RequireEncrypted, cancellationToken);
+        TpchRunSummary summary = await ExecuteAsync(
+            _context, session.Context, dataset, queries, options.ScaleFactor, options.RequireEncrypted, cancellationToken, finishedOnStderr: options.Json);
 
-        string written = string.Empty;
+        string? keyName = output is not null && options.Encrypt ? options.KeyName ?? session.DefaultKey : null;
         if (output is not null)
         {
-            string? keyName = options.Encrypt ? options.KeyName ?? session.DefaultKey : null;
             await WriteResultsAsync(summary.Results, output, keyName is null ? null : (session.Kms, keyName), options.Force, cancellationToken);
-            written = keyName is null ? $"; results in {output}" : $"; results encrypted with key '{keyName}' in {output}";
         }
 
-        await _context.Output.WriteLineAsync(summary.Describe() + written);
+        if (options.Json)
+        {
+            await _context.Output.WriteLineAsync(JsonSerializer.Serialize(summary.ToReport(output, keyName), CliJsonContext.Default.TpchRunReport));
+        }
+        else
+        {
+            string written = output is null ? string.Empty
+                : keyName is null ? $"; results in {output}"
+                : $"; results encrypted with key '{keyName}' in {output}";
+            await _context.Output.WriteLineAsync(summary.Describe() + written);
+        }
+
         return ExitCodes.Success;
     }
 
     /// <summary>
     /// Registers the dataset's tables, finds the scale factor (from SUPPLIER unless given), runs the queries and prints
-    /// <c>N finished</c> on stdout as each ends; per-table and per-query details go to stderr.
+    /// <c>N finished</c> on stdout (stderr with <paramref name="finishedOnStderr"/>, when stdout carries JSON) as each
+    /// ends; per-table and per-query details go to stderr.
     /// </summary>
     internal static async Task<TpchRunSummary> ExecuteAsync(
         CliContext cli,
@@ -83,7 +97,8 @@ internal sealed class TpchRunHandler
         IReadOnlyList<int> queries,
         double? scaleFactor,
         bool requireEncrypted,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool finishedOnStderr = false)
     {
         long started = cli.TimeProvider.GetTimestamp();
         IReadOnlyList<TableInfo> tables = await dataset.RegisterAsync(
@@ -96,7 +111,7 @@ internal sealed class TpchRunHandler
 
         long queriesStarted = cli.TimeProvider.GetTimestamp();
         IReadOnlyList<TpchQueryResult> results = await TpchDataset.RunQueriesAsync(
-            context, queries, sf, new FinishedReporter(cli), cli.TimeProvider, cancellationToken);
+            context, queries, sf, new FinishedReporter(cli, finishedOnStderr ? cli.Error : cli.Output), cli.TimeProvider, cancellationToken);
         return new TpchRunSummary(tables, sf, load, results, cli.TimeProvider.GetElapsedTime(queriesStarted));
     }
 
@@ -187,15 +202,15 @@ internal sealed class TpchRunHandler
                 $"ppml: table {value.Name}: {value.Rows:N0} rows from {value.Parts} part(s), {value.EncryptedParts} encrypted ({value.Transport}, {value.Elapsed.TotalMilliseconds:0} ms)"));
     }
 
-    /// <summary><c>N finished</c> on stdout as each query ends (BigDL's log line), its size and time on stderr.</summary>
-    private sealed class FinishedReporter(CliContext cli) : IProgress<TpchQueryResult>
+    /// <summary><c>N finished</c> on <paramref name="finished"/> as each query ends (BigDL's log line), its size and time on stderr.</summary>
+    private sealed class FinishedReporter(CliContext cli, TextWriter finished) : IProgress<TpchQueryResult>
     {
         public void Report(TpchQueryResult value)
         {
             cli.Error.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"ppml: query {value.Query}: {value.Rows.Count} row(s) in {value.Elapsed.TotalMilliseconds:0} ms"));
-            cli.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{value.Query} finished"));
+            finished.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{value.Query} finished"));
         }
     }
 }

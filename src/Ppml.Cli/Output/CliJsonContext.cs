@@ -10,5 +10,7 @@ namespace Ppml.Cli.Output;
 [JsonSerializable(typeof(PrimaryKeyInfo))]
 [JsonSerializable(typeof(IReadOnlyList<PrimaryKeyInfo>))]
 [JsonSerializable(typeof(QuickstartReport))]
+[JsonSerializable(typeof(TpchGenReport))]
+[JsonSerializable(typeof(TpchRunReport))]
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

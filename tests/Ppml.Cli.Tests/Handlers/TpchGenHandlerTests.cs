@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Ppml.Crypto.Container;
 using Ppml.Data.Tpch;
 
@@ -80,6 +81,27 @@ public class TpchGenHandlerTests : IClassFixture<TpchDataFixture>
             TpchSchema.Tables.Select(t => TpchSchema.GetFileName(t) + ".ppml").Order(StringComparer.Ordinal),
             Directory.EnumerateFileSystemEntries(cli.Temp.Combine("tiny")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Equal(["tiny"], Directory.GetFileSystemEntries(cli.Temp.Path, "tiny*").Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task Gen_Json_OneObjectWithRowsPerTable()
+    {
+        using CliHarness cli = _data.NewHarness();
+
+        CliResult result = await cli.RunAsync("tpch", "gen", "--sf", "0.001", "--out", "tiny", "--encrypt", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using JsonDocument json = JsonDocument.Parse(result.Output);
+        JsonElement root = json.RootElement;
+        Assert.Equal(0.001, root.GetProperty("scaleFactor").GetDouble());
+        Assert.Equal("primary", root.GetProperty("key").GetString());
+        Assert.Equal(8, root.GetProperty("parts").GetInt32());
+        Assert.Equal(cli.Temp.Combine("tiny"), root.GetProperty("output").GetString());
+        JsonElement tables = root.GetProperty("tableRows");
+        Assert.Equal(1_500, tables.GetProperty("orders").GetInt64());
+        Assert.Equal(25, tables.GetProperty("nation").GetInt64());
+        Assert.Equal(tables.EnumerateObject().Sum(t => t.Value.GetInt64()), root.GetProperty("rows").GetInt64());
+        Assert.True(Directory.EnumerateFiles(cli.Temp.Combine("tiny")).Sum(f => new FileInfo(f).Length) > root.GetProperty("bytes").GetInt64());
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Ppml.Cli.Workspace;
 using Ppml.Crypto.Container;
 using Ppml.Data;
@@ -57,6 +58,28 @@ public class TpchRunHandlerTests : IClassFixture<TpchDataFixture>
         Assert.StartsWith("TPC-H SF 0.01: 5 queries in ", lines[^1], StringComparison.Ordinal);
         Assert.Equal(["q01.csv", "q05.csv", "q06.csv", "q07.csv", "q22.csv"], Directory.GetFiles(cli.Temp.Combine("out")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Contains("scale factor 0.01 (from the size of supplier)", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_Json_StdoutIsOneObject_FinishedLinesOnStderr()
+    {
+        using CliHarness cli = _data.NewHarness();
+
+        CliResult result = await cli.RunAsync("tpch", "run", "--data", _data.Encrypted, "--queries", "6,1", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using JsonDocument json = JsonDocument.Parse(result.Output);
+        JsonElement root = json.RootElement;
+        Assert.Equal(0.01, root.GetProperty("scaleFactor").GetDouble());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("output").ValueKind);
+        Assert.Equal([6, 1], root.GetProperty("queries").EnumerateArray().Select(q => q.GetProperty("query").GetInt32()));
+        Assert.Equal([1, 4], root.GetProperty("queries").EnumerateArray().Select(q => q.GetProperty("rows").GetInt32()));
+        JsonElement[] tables = [.. root.GetProperty("tables").EnumerateArray()];
+        Assert.Equal(8, tables.Length);
+        Assert.All(tables, t => Assert.Equal(t.GetProperty("parts").GetInt32(), t.GetProperty("encryptedParts").GetInt32()));
+        Assert.Equal(60_175, tables.Single(t => t.GetProperty("name").GetString() == "lineitem").GetProperty("rows").GetInt64());
+        Assert.Contains("6 finished\n", result.Error.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("1 finished", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]
