@@ -1,40 +1,21 @@
-using System.Globalization;
 using Ppml.Learning.Kernels;
 
 namespace Ppml.Learning.Layers;
 
 /// <summary>Average pooling over each channel (BigDL's SpatialAveragePooling, floor mode, no padding).</summary>
-internal sealed class AvgPool2d : Layer
+internal sealed class AvgPool2d : Pool2d
 {
-    private ConvolutionGeometry _geometry;
 
     public AvgPool2d(int kernelHeight, int kernelWidth, int strideHeight, int strideWidth)
+        : base(kernelHeight, kernelWidth, strideHeight, strideWidth)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kernelHeight);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kernelWidth);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(strideHeight);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(strideWidth);
-        KernelHeight = kernelHeight;
-        KernelWidth = kernelWidth;
-        StrideHeight = strideHeight;
-        StrideWidth = strideWidth;
     }
 
-    public int KernelHeight { get; }
-
-    public int KernelWidth { get; }
-
-    public int StrideHeight { get; }
-
-    public int StrideWidth { get; }
-
-    public override string Describe() => string.Create(
-        CultureInfo.InvariantCulture,
-        $"AvgPool2d(kernel={KernelHeight}x{KernelWidth}, stride={StrideHeight}x{StrideWidth})");
+    protected override string Name => "AvgPool2d";
 
     public override void Forward(float[] input, float[] output, int batch, bool training)
     {
-        ConvolutionGeometry g = _geometry;
+        ConvolutionGeometry g = Geometry;
         float scale = 1f / (g.KernelHeight * g.KernelWidth);
         for (int plane = 0; plane < batch * g.Channels; plane++)
         {
@@ -67,7 +48,7 @@ internal sealed class AvgPool2d : Layer
             return;
         }
 
-        ConvolutionGeometry g = _geometry;
+        ConvolutionGeometry g = Geometry;
         float scale = 1f / (g.KernelHeight * g.KernelWidth);
         Array.Clear(inputGradient, 0, batch * InputSize);
         for (int plane = 0; plane < batch * g.Channels; plane++)
@@ -90,16 +71,5 @@ internal sealed class AvgPool2d : Layer
                 }
             }
         }
-    }
-
-    protected override int[] ComputeOutputShape(int[] inputShape)
-    {
-        if (inputShape.Length != 3 || inputShape[1] < KernelHeight || inputShape[2] < KernelWidth)
-        {
-            throw new ArgumentException($"{Describe()} expects a CxHxW input at least as large as the kernel, got [{FormatShape(inputShape)}].", nameof(inputShape));
-        }
-
-        _geometry = new ConvolutionGeometry(inputShape[0], inputShape[1], inputShape[2], KernelHeight, KernelWidth, StrideHeight, StrideWidth, 0, 0);
-        return [inputShape[0], _geometry.OutputHeight, _geometry.OutputWidth];
     }
 }

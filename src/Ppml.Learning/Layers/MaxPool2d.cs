@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -7,34 +6,16 @@ using Ppml.Learning.Kernels;
 namespace Ppml.Learning.Layers;
 
 /// <summary>Max pooling over each channel (BigDL's SpatialMaxPooling, floor mode, no padding).</summary>
-internal sealed class MaxPool2d : Layer
+internal sealed class MaxPool2d : Pool2d
 {
-    private ConvolutionGeometry _geometry;
     private int[] _argmax = [];
 
     public MaxPool2d(int kernelHeight, int kernelWidth, int strideHeight, int strideWidth)
+        : base(kernelHeight, kernelWidth, strideHeight, strideWidth)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kernelHeight);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kernelWidth);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(strideHeight);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(strideWidth);
-        KernelHeight = kernelHeight;
-        KernelWidth = kernelWidth;
-        StrideHeight = strideHeight;
-        StrideWidth = strideWidth;
     }
 
-    public int KernelHeight { get; }
-
-    public int KernelWidth { get; }
-
-    public int StrideHeight { get; }
-
-    public int StrideWidth { get; }
-
-    public override string Describe() => string.Create(
-        CultureInfo.InvariantCulture,
-        $"MaxPool2d(kernel={KernelHeight}x{KernelWidth}, stride={StrideHeight}x{StrideWidth})");
+    protected override string Name => "MaxPool2d";
 
     public override void EnsureCapacity(int batch)
     {
@@ -57,9 +38,9 @@ internal sealed class MaxPool2d : Layer
             return;
         }
 
-        int planes = _geometry.Channels;
-        int inArea = _geometry.InputArea;
-        int outArea = _geometry.OutputArea;
+        int planes = Geometry.Channels;
+        int inArea = Geometry.InputArea;
+        int outArea = Geometry.OutputArea;
         BatchChunks.Run(batch, (_, first, count) =>
         {
             Array.Clear(inputGradient, first * InputSize, count * InputSize);
@@ -77,7 +58,7 @@ internal sealed class MaxPool2d : Layer
 
     private void ForwardRange(float[] input, float[] output, int first, int count)
     {
-        ConvolutionGeometry g = _geometry;
+        ConvolutionGeometry g = Geometry;
         int oh = g.OutputHeight;
         int ow = g.OutputWidth;
         for (int plane = first * g.Channels; plane < (first + count) * g.Channels; plane++)
@@ -204,15 +185,5 @@ internal sealed class MaxPool2d : Layer
         bestIndex = Vector256.ConditionalSelect(take.AsInt32(), candidateIndex, bestIndex);
     }
 
-    protected override int[] ComputeOutputShape(int[] inputShape)
-    {
-        if (inputShape.Length != 3 || inputShape[1] < KernelHeight || inputShape[2] < KernelWidth)
-        {
-            throw new ArgumentException($"{Describe()} expects a CxHxW input at least as large as the kernel, got [{FormatShape(inputShape)}].", nameof(inputShape));
-        }
-
-        _geometry = new ConvolutionGeometry(inputShape[0], inputShape[1], inputShape[2], KernelHeight, KernelWidth, StrideHeight, StrideWidth, 0, 0);
-        _argmax = [];
-        return [inputShape[0], _geometry.OutputHeight, _geometry.OutputWidth];
-    }
+    protected override void OnGeometryChanged() => _argmax = [];
 }
