@@ -22,13 +22,13 @@ internal static class CryptCommands
     {
         var input = new Option<string>("--in") { Description = "Input file or directory.", Required = true };
         var output = new Option<string>("--out") { Description = "Output file or directory.", Required = true };
-        Option<string?> kms = CommonOptions.Kms();
-        Option<string?> passwordFile = CommonOptions.KmsPasswordFile();
+        KmsTargetOptions kms = new();
         Option<bool> force = CommonOptions.Force("the output");
         Option<bool> json = CommonOptions.Json();
-        Option<string?> apiKeyFile = CommonOptions.ApiKeyFile();
-        Option<string?> caFile = CommonOptions.CaFile();
-        var command = new Command(name, description) { input, output, kms, passwordFile, apiKeyFile, caFile, force, json };
+        var command = new Command(name, description) { input, output };
+        kms.AddTo(command);
+        command.Options.Add(force);
+        command.Options.Add(json);
         Option<string?>? key = null;
         Option<int?>? segmentSize = null;
         Option<bool>? attest = null;
@@ -56,15 +56,11 @@ internal static class CryptCommands
             var options = new CryptHandler.Options(
                 parse.GetRequiredValue(input),
                 parse.GetRequiredValue(output),
-                parse.GetValue(CommonOptions.Home),
-                parse.GetValue(kms),
-                parse.GetValue(passwordFile),
+                kms.Read(parse),
                 key is null ? null : parse.GetValue(key),
                 parse.GetValue(force),
                 segmentSize is null ? null : parse.GetValue(segmentSize),
                 parse.GetValue(json),
-                parse.GetValue(apiKeyFile),
-                parse.GetValue(caFile),
                 attest is not null && parse.GetValue(attest),
                 policy is null ? null : parse.GetValue(policy));
             var handler = new CryptHandler(context);

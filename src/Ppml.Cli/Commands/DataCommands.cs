@@ -22,12 +22,12 @@ internal static class DataCommands
         var maxRows = new Option<int>("--max-rows") { Description = "Rows to print as a table.", DefaultValueFactory = _ => 20 };
         Option<bool> force = CommonOptions.Force("--out");
         Option<string?> key = CommonOptions.Key();
-        Option<string?> kms = CommonOptions.Kms();
-        Option<string?> passwordFile = CommonOptions.KmsPasswordFile();
+        KmsTargetOptions kms = new();
         var command = new Command("sql", "Run SQL over encrypted (or plain) CSV, JSON, text and Parquet datasets, decrypted only in memory.")
         {
-            query, tables, output, format, encrypt, requireEncrypted, maxRows, force, key, kms, passwordFile,
+            query, tables, output, format, encrypt, requireEncrypted, maxRows, force, key,
         };
+        kms.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
             new SqlHandler(context).RunAsync(
                 new SqlHandler.Options(
@@ -39,9 +39,7 @@ internal static class DataCommands
                     parse.GetValue(requireEncrypted),
                     parse.GetValue(force),
                     parse.GetValue(maxRows),
-                    parse.GetValue(CommonOptions.Home),
-                    parse.GetValue(kms),
-                    parse.GetValue(passwordFile),
+                    kms.Read(parse),
                     parse.GetValue(key)),
                 cancellationToken)));
         return command;
@@ -60,10 +58,11 @@ internal static class DataCommands
     private static Command CreatePi(CliContext context)
     {
         var samples = new Option<long>("--samples") { Description = "Random points to draw.", DefaultValueFactory = _ => PiExample.DefaultSamples };
-        (Option<string?> kms, Option<string?> passwordFile, Option<string?> key) = KmsOptions();
-        var command = new Command("pi", "Estimate pi by Monte Carlo in SQL (Spark's pi.py).") { samples, kms, passwordFile, key };
+        (KmsTargetOptions kms, Option<string?> key) = (new(), CommonOptions.Key());
+        var command = new Command("pi", "Estimate pi by Monte Carlo in SQL (Spark's pi.py).") { samples, key };
+        kms.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
-            new ExamplesHandler(context).PiAsync(Common(parse, kms, passwordFile, key), parse.GetValue(samples), cancellationToken)));
+            new ExamplesHandler(context).PiAsync(new ExamplesHandler.Common(kms.Read(parse), parse.GetValue(key)), parse.GetValue(samples), cancellationToken)));
         return command;
     }
 
@@ -73,11 +72,12 @@ internal static class DataCommands
         var output = new Option<string?>("--out") { Description = "Write (word, count) rows here (csv, json or parquet by extension) instead of printing (word,count) lines." };
         var encrypt = new Option<bool>("--encrypt") { Description = "Encrypt --out." };
         Option<bool> force = CommonOptions.Force("--out");
-        (Option<string?> kms, Option<string?> passwordFile, Option<string?> key) = KmsOptions();
-        var command = new Command("wordcount", "Count words as Flink's WordCount does (lower case, split at non-word characters).") { input, output, encrypt, force, kms, passwordFile, key };
+        (KmsTargetOptions kms, Option<string?> key) = (new(), CommonOptions.Key());
+        var command = new Command("wordcount", "Count words as Flink's WordCount does (lower case, split at non-word characters).") { input, output, encrypt, force, key };
+        kms.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
             new ExamplesHandler(context).WordCountAsync(
-                Common(parse, kms, passwordFile, key), parse.GetValue(input), parse.GetValue(output), parse.GetValue(encrypt), parse.GetValue(force), cancellationToken)));
+                new ExamplesHandler.Common(kms.Read(parse), parse.GetValue(key)), parse.GetValue(input), parse.GetValue(output), parse.GetValue(encrypt), parse.GetValue(force), cancellationToken)));
         return command;
     }
 
@@ -85,16 +85,11 @@ internal static class DataCommands
     {
         var json = new Option<string?>("--people-json") { Description = "people.json (default: the embedded sample, encrypted first)." };
         var text = new Option<string?>("--people-txt") { Description = "people.txt (default: the embedded sample, encrypted first)." };
-        (Option<string?> kms, Option<string?> passwordFile, Option<string?> key) = KmsOptions();
-        var command = new Command("sql-basic", "Spark's basic.py SQL example over encrypted people.json and people.txt.") { json, text, kms, passwordFile, key };
+        (KmsTargetOptions kms, Option<string?> key) = (new(), CommonOptions.Key());
+        var command = new Command("sql-basic", "Spark's basic.py SQL example over encrypted people.json and people.txt.") { json, text, key };
+        kms.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
-            new ExamplesHandler(context).SqlBasicAsync(Common(parse, kms, passwordFile, key), parse.GetValue(json), parse.GetValue(text), cancellationToken)));
+            new ExamplesHandler(context).SqlBasicAsync(new ExamplesHandler.Common(kms.Read(parse), parse.GetValue(key)), parse.GetValue(json), parse.GetValue(text), cancellationToken)));
         return command;
     }
-
-    private static (Option<string?> Kms, Option<string?> PasswordFile, Option<string?> Key) KmsOptions() =>
-        (CommonOptions.Kms(), CommonOptions.KmsPasswordFile(), CommonOptions.Key());
-
-    private static ExamplesHandler.Common Common(ParseResult parse, Option<string?> kms, Option<string?> passwordFile, Option<string?> key) =>
-        new(parse.GetValue(CommonOptions.Home), parse.GetValue(kms), parse.GetValue(passwordFile), parse.GetValue(key));
 }

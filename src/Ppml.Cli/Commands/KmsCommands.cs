@@ -16,7 +16,7 @@ internal static class KmsCommands
 
         key.Subcommands.Add(CreateKeyCommand(context, "disable", "Disable a primary key on a KMS server (admin): no more data keys or unwraps.", (h, t, n, j, c) => h.DisableAsync(t, n, j, c)));
 
-        TargetOptions target = new();
+        KmsTargetOptions target = new();
         Option<bool> json = CommonOptions.Json();
         var list = new Command("list", "List primary keys.") { json };
         target.AddTo(list);
@@ -34,7 +34,7 @@ internal static class KmsCommands
         var name = new Argument<string>("name") { Description = "Key name: letters, digits, '.', '_' or '-'." };
         var releasePolicy = new Option<string?>("--release-policy") { Description = "JSON release policy file (KMS server only): data keys are released only to attested TEEs." };
         var allowApp = new Option<string[]>("--allow-app") { Description = "Application allowed to use the key (KMS server only); repeat for several." };
-        TargetOptions target = new();
+        KmsTargetOptions target = new();
         Option<bool> json = CommonOptions.Json();
         var command = new Command("create", "Create a primary key.") { name, releasePolicy, allowApp, json };
         target.AddTo(command);
@@ -51,7 +51,7 @@ internal static class KmsCommands
         Func<KmsKeyHandler, KmsTarget, string, bool, CancellationToken, Task<int>> run)
     {
         var name = new Argument<string>("name") { Description = "Key name: letters, digits, '.', '_' or '-'." };
-        TargetOptions target = new();
+        KmsTargetOptions target = new();
         Option<bool> json = CommonOptions.Json();
         var command = new Command(verb, description) { name, json };
         target.AddTo(command);
@@ -63,25 +63,5 @@ internal static class KmsCommands
                 parse.GetValue(json),
                 cancellationToken)));
         return command;
-    }
-
-    /// <summary>--kms, --kms-password-file, --api-key-file, --ca-file.</summary>
-    internal sealed class TargetOptions
-    {
-        private readonly Option<string?> _kms = CommonOptions.Kms();
-        private readonly Option<string?> _passwordFile = CommonOptions.KmsPasswordFile();
-        private readonly Option<string?> _apiKeyFile = CommonOptions.ApiKeyFile();
-        private readonly Option<string?> _caFile = CommonOptions.CaFile();
-
-        public void AddTo(Command command)
-        {
-            command.Options.Add(_kms);
-            command.Options.Add(_passwordFile);
-            command.Options.Add(_apiKeyFile);
-            command.Options.Add(_caFile);
-        }
-
-        public KmsTarget Read(ParseResult parse) => new(
-            parse.GetValue(CommonOptions.Home), parse.GetValue(_kms), parse.GetValue(_passwordFile), parse.GetValue(_apiKeyFile), parse.GetValue(_caFile));
     }
 }

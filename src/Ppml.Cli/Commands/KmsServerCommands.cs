@@ -53,7 +53,7 @@ internal static class KmsServerCommands
         var id = new Argument<string>("id") { Description = "Application id." };
         var role = new Option<string>("--role") { Description = "app (default) or admin.", DefaultValueFactory = _ => "app" };
         var output = new Option<string>("--out") { Description = "File to write the new API key to (mode 0600); it is shown nowhere else.", Required = true };
-        KmsCommands.TargetOptions target = new();
+        KmsTargetOptions target = new();
         Option<bool> json = CommonOptions.Json();
         var create = new Command("create", "Register an application and write its API key to a file.") { id, role, output, json };
         target.AddTo(create);
@@ -61,7 +61,7 @@ internal static class KmsServerCommands
             new KmsAdminHandler(context).CreateApplicationAsync(
                 target.Read(parse), parse.GetRequiredValue(id), parse.GetRequiredValue(role), parse.GetRequiredValue(output), parse.GetValue(json), cancellationToken)));
 
-        KmsCommands.TargetOptions listTarget = new();
+        KmsTargetOptions listTarget = new();
         Option<bool> listJson = CommonOptions.Json();
         var list = new Command("list", "List applications.") { listJson };
         listTarget.AddTo(list);
@@ -78,7 +78,7 @@ internal static class KmsServerCommands
         var id = new Argument<string>("id") { Description = "Policy id." };
         var file = new Option<string>("--file") { Description = "The policy (JSON object) as the quote verifier reads it.", Required = true };
         var description = new Option<string?>("--description") { Description = "A human description." };
-        KmsCommands.TargetOptions target = new();
+        KmsTargetOptions target = new();
         Option<bool> json = CommonOptions.Json();
         var set = new Command("set", "Register or replace an attestation policy (admin).") { id, file, description, json };
         target.AddTo(set);
@@ -86,7 +86,7 @@ internal static class KmsServerCommands
             new KmsAdminHandler(context).SetPolicyAsync(
                 target.Read(parse), parse.GetRequiredValue(id), parse.GetRequiredValue(file), parse.GetValue(description), parse.GetValue(json), cancellationToken)));
 
-        KmsCommands.TargetOptions listTarget = new();
+        KmsTargetOptions listTarget = new();
         Option<bool> listJson = CommonOptions.Json();
         var list = new Command("list", "List attestation policies.") { listJson };
         listTarget.AddTo(list);

@@ -18,11 +18,12 @@ internal static class LearningCommands
         var limit = new Option<int?>("--limit") { Description = "Train on the first N images only (quick runs)." };
         Option<bool> force = CommonOptions.Force("the model");
         Option<string?> key = CommonOptions.Key();
-        (Option<string?> kms, Option<string?> passwordFile) = (CommonOptions.Kms(), CommonOptions.KmsPasswordFile());
+        KmsTargetOptions kms = new();
         var lenet = new Command("lenet", "Train BigDL's LeNet-5 on MNIST; prints 'Top1Accuracy is Accuracy(...)' on the 10,000 test images after each epoch.")
         {
-            data, epochs, batch, learningRate, seed, output, plot, limit, force, key, kms, passwordFile,
+            data, epochs, batch, learningRate, seed, output, plot, limit, force, key,
         };
+        kms.AddTo(lenet);
         lenet.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
             new LearningHandler(context).TrainAsync(
                 new LearningHandler.TrainOptions(
@@ -36,7 +37,7 @@ internal static class LearningCommands
                     parse.GetValue(limit),
                     parse.GetValue(force),
                     parse.GetValue(key),
-                    new KmsTarget(parse.GetValue(CommonOptions.Home), parse.GetValue(kms), parse.GetValue(passwordFile))),
+                    kms.Read(parse)),
                 cancellationToken)));
         return new Command("train", "Train models inside the TEE from encrypted data.") { lenet };
     }
@@ -46,14 +47,15 @@ internal static class LearningCommands
         var model = new Option<string>("--model") { Description = "An encrypted LeNet-5 model written by 'ppml train lenet'.", Required = true };
         var data = new Option<string>("--data") { Description = "MNIST directory (the t10k files are used).", Required = true };
         var batch = new Option<int>("--batch") { Description = "Images per forward pass.", DefaultValueFactory = _ => 128 };
-        (Option<string?> kms, Option<string?> passwordFile) = (CommonOptions.Kms(), CommonOptions.KmsPasswordFile());
-        var evaluate = new Command("evaluate", "Print the model's top-1 accuracy on the MNIST test set.") { model, data, batch, kms, passwordFile };
+        KmsTargetOptions kms = new();
+        var evaluate = new Command("evaluate", "Print the model's top-1 accuracy on the MNIST test set.") { model, data, batch };
+        kms.AddTo(evaluate);
         evaluate.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
             new LearningHandler(context).EvaluateAsync(
                 parse.GetRequiredValue(model),
                 parse.GetRequiredValue(data),
                 parse.GetValue(batch),
-                new KmsTarget(parse.GetValue(CommonOptions.Home), parse.GetValue(kms), parse.GetValue(passwordFile)),
+                kms.Read(parse),
                 cancellationToken)));
         return evaluate;
     }
@@ -63,14 +65,15 @@ internal static class LearningCommands
         var model = new Option<string>("--model") { Description = "An encrypted model from 'ppml train', or an ONNX model (FILE.onnx, or FILE.onnx.ppml decrypted in memory).", Required = true };
         var image = new Option<string>("--image") { Description = "One 28x28 grey image: binary PGM (P5), a one-image IDX3 file, or 784 raw bytes; may be a PPML container.", Required = true };
         var shape = new Option<string?>("--shape") { Description = "ONNX input shape (default 1,784; e.g. 1,1,28,28). Pixels are scaled to 0..1 for ONNX." };
-        (Option<string?> kms, Option<string?> passwordFile) = (CommonOptions.Kms(), CommonOptions.KmsPasswordFile());
-        var predict = new Command("predict", "Classify one image with a trained or imported model.") { model, image, shape, kms, passwordFile };
+        KmsTargetOptions kms = new();
+        var predict = new Command("predict", "Classify one image with a trained or imported model.") { model, image, shape };
+        kms.AddTo(predict);
         predict.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
             new LearningHandler(context).PredictAsync(
                 parse.GetRequiredValue(model),
                 parse.GetRequiredValue(image),
                 parse.GetValue(shape),
-                new KmsTarget(parse.GetValue(CommonOptions.Home), parse.GetValue(kms), parse.GetValue(passwordFile)),
+                kms.Read(parse),
                 cancellationToken)));
         return predict;
     }

@@ -23,16 +23,16 @@ internal static class TpchCommands
         var scaleFactor = new Option<double>("--sf") { Description = "Scale factor.", DefaultValueFactory = _ => TpchExampleHandler.DefaultScaleFactor };
         var parts = new Option<int>("--parts") { Description = "Parts per large table.", DefaultValueFactory = _ => 1 };
         var queries = new Option<string?>("--queries") { Description = QueriesDescription };
-        Option<string?> kms = CommonOptions.Kms();
-        Option<string?> passwordFile = CommonOptions.KmsPasswordFile();
+        KmsTargetOptions kms = new();
         Option<string?> key = CommonOptions.Key();
         var command = new Command("tpch", "BigDL's TPC-H example: generate encrypted tables in a temporary directory, run the 22 queries on them, print 'N finished' and a summary.")
         {
-            scaleFactor, parts, queries, kms, passwordFile, key,
+            scaleFactor, parts, queries, key,
         };
+        kms.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
             new TpchExampleHandler(context).RunAsync(
-                new ExamplesHandler.Common(parse.GetValue(CommonOptions.Home), parse.GetValue(kms), parse.GetValue(passwordFile), parse.GetValue(key)),
+                new ExamplesHandler.Common(kms.Read(parse), parse.GetValue(key)),
                 parse.GetValue(scaleFactor),
                 parse.GetValue(parts),
                 parse.GetValue(queries),
@@ -48,14 +48,14 @@ internal static class TpchCommands
         var parts = new Option<int>("--parts") { Description = "Parts per table: with N > 1 each table is a directory TABLE/ of TABLE.tbl.1 ... TABLE.tbl.N (nation and region stay one file).", DefaultValueFactory = _ => 1 };
         var threads = new Option<int?>("--threads") { Description = "Parts generated at once (default: one per core)." };
         Option<bool> force = CommonOptions.Force("--out (only a directory holding nothing but TPC-H tables)");
-        Option<string?> kms = CommonOptions.Kms();
-        Option<string?> passwordFile = CommonOptions.KmsPasswordFile();
+        KmsTargetOptions kms = new();
         Option<string?> key = CommonOptions.Key();
         Option<bool> json = CommonOptions.Json();
         var command = new Command("gen", "Generate the TPC-H tables as dbgen does (deterministic, parallel), plain or encrypted, all or nothing.")
         {
-            scaleFactor, output, encrypt, parts, threads, force, kms, passwordFile, key, json,
+            scaleFactor, output, encrypt, parts, threads, force, key, json,
         };
+        kms.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
             new TpchGenHandler(context).RunAsync(
                 new TpchGenHandler.Options(
@@ -65,9 +65,7 @@ internal static class TpchCommands
                     parse.GetValue(parts),
                     parse.GetValue(threads),
                     parse.GetValue(force),
-                    parse.GetValue(CommonOptions.Home),
-                    parse.GetValue(kms),
-                    parse.GetValue(passwordFile),
+                    kms.Read(parse),
                     parse.GetValue(key),
                     parse.GetValue(json)),
                 cancellationToken)));
@@ -87,14 +85,14 @@ internal static class TpchCommands
         var encrypt = new Option<bool>("--encrypt") { Description = "Write the results as PPML containers (qNN.csv.ppml)." };
         var requireEncrypted = new Option<bool>("--require-encrypted") { Description = "Refuse plain input parts." };
         Option<bool> force = CommonOptions.Force("--out");
-        Option<string?> kms = CommonOptions.Kms();
-        Option<string?> passwordFile = CommonOptions.KmsPasswordFile();
+        KmsTargetOptions kms = new();
         Option<string?> key = CommonOptions.Key();
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout (tables, per-query rows and times) instead of text; the 'N finished' lines go to stderr." };
         var command = new Command("run", "Run the TPC-H queries over plain or encrypted tables, decrypted only in memory; prints 'N finished' per query.")
         {
-            data, queries, scaleFactor, output, encrypt, requireEncrypted, force, kms, passwordFile, key, json,
+            data, queries, scaleFactor, output, encrypt, requireEncrypted, force, key, json,
         };
+        kms.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
             new TpchRunHandler(context).RunAsync(
                 new TpchRunHandler.Options(
@@ -105,9 +103,7 @@ internal static class TpchCommands
                     parse.GetValue(encrypt),
                     parse.GetValue(force),
                     parse.GetValue(requireEncrypted),
-                    parse.GetValue(CommonOptions.Home),
-                    parse.GetValue(kms),
-                    parse.GetValue(passwordFile),
+                    kms.Read(parse),
                     parse.GetValue(key),
                     parse.GetValue(json)),
                 cancellationToken)));
@@ -123,13 +119,13 @@ internal static class TpchCommands
         var work = new Option<string?>("--work") { Description = "Directory for the generated data (default: the temp folder); the data is deleted afterwards." };
         var report = new Option<string?>("--report") { Description = "Also write the markdown table to this file." };
         var maxRatio = new Option<double?>("--max-ratio") { Description = "Fail (exit 1) when the total ratio encrypted/plain exceeds this." };
-        Option<string?> kms = CommonOptions.Kms();
-        Option<string?> passwordFile = CommonOptions.KmsPasswordFile();
+        KmsTargetOptions kms = new();
         Option<string?> key = CommonOptions.Key();
         var command = new Command("bench", "Benchmark: the queries over encrypted data vs the same data in plaintext files in DuckDB, in one process; prints per-query ratios.")
         {
-            scaleFactor, repeat, parts, queries, work, report, maxRatio, kms, passwordFile, key,
+            scaleFactor, repeat, parts, queries, work, report, maxRatio, key,
         };
+        kms.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
             new TpchBenchHandler(context).RunAsync(
                 new TpchBenchHandler.Options(
@@ -140,9 +136,7 @@ internal static class TpchCommands
                     parse.GetValue(work),
                     parse.GetValue(report),
                     parse.GetValue(maxRatio),
-                    parse.GetValue(CommonOptions.Home),
-                    parse.GetValue(kms),
-                    parse.GetValue(passwordFile),
+                    kms.Read(parse),
                     parse.GetValue(key)),
                 cancellationToken)));
         return command;

@@ -28,15 +28,11 @@ internal sealed class CryptHandler
     public sealed record Options(
         string Input,
         string Output,
-        string? Home,
-        string? KmsUri,
-        string? KmsPasswordFile,
+        KmsTarget Kms,
         string? KeyName,
         bool Force,
         int? SegmentSize,
         bool Json,
-        string? ApiKeyFile = null,
-        string? CaFile = null,
         bool Attest = false,
         string? AttestationPolicy = null);
 
@@ -84,14 +80,13 @@ internal sealed class CryptHandler
             }
         }
 
-        using IKeyManagementService kms = await PpmlWorkspace.OpenKmsAsync(
-            _context, options.Home, options.KmsUri, options.KmsPasswordFile, cancellationToken, options.ApiKeyFile, options.CaFile);
+        using IKeyManagementService kms = await options.Kms.OpenAsync(_context, cancellationToken);
         if (options.Attest)
         {
             await AttestAsync(kms, options, files[0].Source, cancellationToken);
         }
 
-        string keyName = options.KeyName ?? await DefaultKeyAsync(options, cancellationToken);
+        string keyName = await options.Kms.ResolveKeyNameAsync(_context, options.KeyName, cancellationToken);
         long totalBytes = files.Sum(f => new FileInfo(f.Source).Length);
         using var progress = new ProgressBar(_context, encrypt ? "encrypt" : "decrypt", totalBytes);
 
@@ -150,7 +145,7 @@ internal sealed class CryptHandler
         }
 
         string policy = options.AttestationPolicy ?? await ReleasePolicyIdAsync(client, firstInput, cancellationToken);
-        PpmlWorkspace workspace = await PpmlWorkspace.OpenAsync(PpmlWorkspace.ResolveRoot(_context, options.Home), cancellationToken);
+        PpmlWorkspace workspace = await PpmlWorkspace.OpenAsync(PpmlWorkspace.ResolveRoot(_context, options.Kms.Home), cancellationToken);
         using TeeRuntime runtime = await WorkspaceTee.CreateAsync(_context, workspace, cancellationToken);
         AttestResponse attested = await client.AttestAsync(runtime.Evidence, policy, cancellationToken);
         await _context.Error.WriteLineAsync(
@@ -168,17 +163,6 @@ internal sealed class CryptHandler
         KeyDescription key = await client.DescribeKeyAsync(header.KeyReference, cancellationToken);
         return key.ReleasePolicy?.PolicyId
             ?? throw CliException.Usage($"Key '{key.Name}' has no release policy naming an attestation policy; pass --policy ID.");
-    }
-
-    private async Task<string> DefaultKeyAsync(Options options, CancellationToken cancellationToken)
-    {
-        if (options.KmsUri is not null && !PpmlWorkspace.Exists(PpmlWorkspace.ResolveRoot(_context, options.Home)))
-        {
-            return InitHandler.DefaultKeyName;
-        }
-
-        PpmlWorkspace workspace = await PpmlWorkspace.OpenAsync(PpmlWorkspace.ResolveRoot(_context, options.Home), cancellationToken);
-        return workspace.Config.DefaultKey;
     }
 
     private static async Task ProcessFileAsync(

@@ -20,12 +20,13 @@ internal sealed class DataSession : IAsyncDisposable
 
     public string DefaultKey { get; }
 
-    public static async Task<DataSession> OpenAsync(CliContext cli, string? home, string? kmsUri, string? passwordFile, string? keyName, CancellationToken cancellationToken)
+    /// <summary>Opens <paramref name="target"/>'s KMS and a context whose default key is <paramref name="keyName"/> (--key) or the workspace's.</summary>
+    public static async Task<DataSession> OpenAsync(CliContext cli, KmsTarget target, string? keyName, CancellationToken cancellationToken)
     {
-        IKeyManagementService kms = await PpmlWorkspace.OpenKmsAsync(cli, home, kmsUri, passwordFile, cancellationToken);
+        IKeyManagementService kms = await target.OpenAsync(cli, cancellationToken);
         try
         {
-            string root = PpmlWorkspace.ResolveRoot(cli, home);
+            string root = PpmlWorkspace.ResolveRoot(cli, target.Home);
             string tee = cli.GetEnvironmentVariable("PPML_TEE") ?? "simulation";
             string defaultKey = keyName ?? InitHandler.DefaultKeyName;
             if (PpmlWorkspace.Exists(root))

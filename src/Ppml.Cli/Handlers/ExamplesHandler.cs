@@ -17,7 +17,8 @@ internal sealed class ExamplesHandler
         _context = context;
     }
 
-    public sealed record Common(string? Home, string? KmsUri, string? KmsPasswordFile, string? KeyName);
+    /// <summary>The KMS and the --key of every example.</summary>
+    public sealed record Common(KmsTarget Kms, string? KeyName);
 
     public async Task<int> PiAsync(Common common, long samples, CancellationToken cancellationToken)
     {
@@ -85,7 +86,7 @@ internal sealed class ExamplesHandler
     }
 
     private Task<DataSession> OpenAsync(Common common, CancellationToken cancellationToken) =>
-        DataSession.OpenAsync(_context, common.Home, common.KmsUri, common.KmsPasswordFile, common.KeyName, cancellationToken);
+        DataSession.OpenAsync(_context, common.Kms, common.KeyName, cancellationToken);
 
     /// <summary>A private temporary directory for encrypted samples, deleted on dispose.</summary>
     private sealed class SampleDirectory : IDisposable

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Ppml.Cli.Output;
-using Ppml.Cli.Workspace;
 using Ppml.Kms;
 using Ppml.Kms.Remote;
 
@@ -97,22 +96,4 @@ internal sealed class KmsKeyHandler
         json
             ? _context.Output.WriteLineAsync(JsonSerializer.Serialize(key, CliJsonContext.Default.PrimaryKeyInfo))
             : _context.Output.WriteLineAsync($"{verb} key '{key.Name}' (version {key.CurrentVersion.ToString(CultureInfo.InvariantCulture)})");
-}
-
-/// <summary>Which KMS a command talks to.</summary>
-internal sealed record KmsTarget(string? Home, string? KmsUri, string? PasswordFile, string? ApiKeyFile = null, string? CaFile = null)
-{
-    public Task<IKeyManagementService> OpenAsync(CliContext context, CancellationToken cancellationToken) =>
-        PpmlWorkspace.OpenKmsAsync(context, Home, KmsUri, PasswordFile, cancellationToken, ApiKeyFile, CaFile);
-
-    /// <summary>The https:// client, for commands only a KMS server offers.</summary>
-    public async Task<KmsClient> OpenRemoteAsync(CliContext context, CancellationToken cancellationToken)
-    {
-        if (KmsUri is null || !KmsUri.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
-        {
-            throw CliException.Usage("This command talks to a KMS server: pass --kms https://HOST:PORT and --api-key-file FILE.");
-        }
-
-        return (KmsClient)await OpenAsync(context, cancellationToken);
-    }
 }

@@ -74,7 +74,7 @@ internal sealed partial class QuickstartHandler
             var crypt = new CryptHandler(silent);
             await StepAsync("encrypt", json, async () =>
             {
-                await crypt.EncryptAsync(new CryptHandler.Options(plainDirectory, encryptedDirectory, home, null, null, null, false, null, false), cancellationToken);
+                await crypt.EncryptAsync(new CryptHandler.Options(plainDirectory, encryptedDirectory, new KmsTarget(home), null, false, null, false), cancellationToken);
                 bool noPlaintext = Directory.EnumerateFiles(encryptedDirectory, "*", SearchOption.AllDirectories)
                     .All(f => !File.ReadAllText(f).Contains("Berlin", StringComparison.Ordinal));
                 if (!noPlaintext)
@@ -87,7 +87,7 @@ internal sealed partial class QuickstartHandler
 
             await StepAsync("decrypt", json, async () =>
             {
-                await crypt.DecryptAsync(new CryptHandler.Options(encryptedDirectory, decryptedDirectory, home, null, null, null, false, null, false), cancellationToken);
+                await crypt.DecryptAsync(new CryptHandler.Options(encryptedDirectory, decryptedDirectory, new KmsTarget(home), null, false, null, false), cancellationToken);
                 return (0, $"decrypted {encryptedDirectory} -> {decryptedDirectory}");
             });
 
@@ -116,7 +116,7 @@ internal sealed partial class QuickstartHandler
                 string target = Path.Combine(root, "tampered.out");
                 try
                 {
-                    await crypt.DecryptAsync(new CryptHandler.Options(victim, target, home, null, null, null, false, null, false), cancellationToken);
+                    await crypt.DecryptAsync(new CryptHandler.Options(victim, target, new KmsTarget(home), null, false, null, false), cancellationToken);
                 }
                 catch (CliException refused) when (!File.Exists(target))
                 {
@@ -126,7 +126,7 @@ internal sealed partial class QuickstartHandler
                 throw CliException.Failure("A tampered container was decrypted; this must never happen.");
             });
 
-            await using (DataSession session = await DataSession.OpenAsync(silent, home, null, null, null, cancellationToken))
+            await using (DataSession session = await DataSession.OpenAsync(silent, new KmsTarget(home), keyName: null, cancellationToken))
             {
                 await RunDataStepsAsync(session, root, encryptedDirectory, json, cancellationToken);
             }
@@ -288,7 +288,7 @@ internal sealed partial class QuickstartHandler
             }
 
             var crypt = new CryptHandler(silent);
-            await crypt.EncryptAsync(new CryptHandler.Options(plain, encrypted, home, null, null, null, false, null, false), cancellationToken);
+            await crypt.EncryptAsync(new CryptHandler.Options(plain, encrypted, new KmsTarget(home), null, false, null, false), cancellationToken);
             Directory.Delete(plain, recursive: true);
 
             var output = new StringWriter();
@@ -300,7 +300,7 @@ internal sealed partial class QuickstartHandler
                 GetEnvironmentVariable = silent.GetEnvironmentVariable,
                 WorkingDirectory = root,
             };
-            var target = new KmsTarget(home, null, null);
+            var target = new KmsTarget(home);
             await new LearningHandler(capture).TrainAsync(
                 new LearningHandler.TrainOptions(encrypted, 1, 128, null, 42, model, null, null, false, null, target), cancellationToken);
             string accuracy = output.ToString().Trim();

@@ -25,16 +25,14 @@ internal sealed class SqlHandler
         bool RequireEncrypted,
         bool Force,
         int MaxRows,
-        string? Home,
-        string? KmsUri,
-        string? KmsPasswordFile,
+        KmsTarget Kms,
         string? KeyName);
 
     public async Task<int> RunAsync(Options options, CancellationToken cancellationToken)
     {
         var tables = options.Tables.Select(ParseTable).ToList();
         DatasetFormat? outputFormat = ResolveOutputFormat(options);
-        await using DataSession session = await DataSession.OpenAsync(_context, options.Home, options.KmsUri, options.KmsPasswordFile, options.KeyName, cancellationToken);
+        await using DataSession session = await DataSession.OpenAsync(_context, options.Kms, options.KeyName, cancellationToken);
         foreach ((string name, string path, DatasetFormat format) in tables)
         {
             TableInfo info = await session.Context.RegisterTableAsync(name, path, format, new DatasetReadOptions { RequireEncrypted = options.RequireEncrypted }, cancellationToken);

@@ -49,9 +49,7 @@ internal sealed class TpchBenchHandler
         string? WorkDirectory,
         string? Report,
         double? MaxRatio,
-        string? Home,
-        string? KmsUri,
-        string? KmsPasswordFile,
+        KmsTarget Kms,
         string? KeyName);
 
     public async Task<int> RunAsync(Options options, CancellationToken cancellationToken)
@@ -71,7 +69,7 @@ internal sealed class TpchBenchHandler
         string loadBefore = LoadAverage();
         try
         {
-            await using DataSession session = await DataSession.OpenAsync(_context, options.Home, options.KmsUri, options.KmsPasswordFile, options.KeyName, cancellationToken);
+            await using DataSession session = await DataSession.OpenAsync(_context, options.Kms, options.KeyName, cancellationToken);
             // The generator builds dbgen's 300 MiB text pool once per process; build it first, so neither timed run pays for it.
             long poolStarted = _context.TimeProvider.GetTimestamp();
             await TpchGenerator.GenerateAsync(

@@ -22,7 +22,7 @@ internal sealed class TpchExampleHandler
     {
         IReadOnlyList<int> numbers = TpchQueryList.Parse(queries);
         TpchGenerationOptions generation = TpchGenHandler.CreateOptions(scaleFactor, parts, threads: null);
-        await using DataSession session = await DataSession.OpenAsync(_context, common.Home, common.KmsUri, common.KmsPasswordFile, common.KeyName, cancellationToken);
+        await using DataSession session = await DataSession.OpenAsync(_context, common.Kms, common.KeyName, cancellationToken);
         string directory = Directory.CreateTempSubdirectory("ppml-tpch-").FullName;
         try
         {

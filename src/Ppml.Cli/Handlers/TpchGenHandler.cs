@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Ppml.Cli.Output;
-using Ppml.Cli.Workspace;
 using Ppml.Data.Tpch;
 using Ppml.Kms;
 
@@ -28,9 +27,7 @@ internal sealed class TpchGenHandler
         int Parts,
         int? Threads,
         bool Force,
-        string? Home,
-        string? KmsUri,
-        string? KmsPasswordFile,
+        KmsTarget Kms,
         string? KeyName,
         bool Json = false);
 
@@ -39,17 +36,17 @@ internal sealed class TpchGenHandler
         TpchGenerationOptions generation = CreateOptions(options.ScaleFactor, options.Parts, options.Threads);
         string output = _context.ResolvePath(options.Output);
         TpchDirectoryWriter.CheckOutput(output, options.Force);
-        if (!options.Encrypt && (options.KeyName is not null || options.KmsUri is not null))
+        if (!options.Encrypt && (options.KeyName is not null || options.Kms.KmsUri is not null))
         {
             throw CliException.Usage("--key and --kms need --encrypt.");
         }
 
         IKeyManagementService? kms = options.Encrypt
-            ? await PpmlWorkspace.OpenKmsAsync(_context, options.Home, options.KmsUri, options.KmsPasswordFile, cancellationToken)
+            ? await options.Kms.OpenAsync(_context, cancellationToken)
             : null;
         using (kms)
         {
-            string? keyName = kms is null ? null : await ResolveKeyNameAsync(_context, options.Home, options.KmsUri, options.KeyName, cancellationToken);
+            string? keyName = kms is null ? null : await options.Kms.ResolveKeyNameAsync(_context, options.KeyName, cancellationToken);
             (TpchGenerationResult result, TimeSpan elapsed) = await GenerateAsync(
                 _context, generation, output, kms is null ? null : (kms, keyName!), options.Force, cancellationToken);
             if (options.Json)
@@ -119,24 +116,6 @@ internal sealed class TpchGenHandler
         var progress = new BytesProgress(bar);
         TpchGenerationResult result = await TpchDirectoryWriter.GenerateAsync(options, output, encryption, force, progress, cancellationToken);
         return (result, context.TimeProvider.GetElapsedTime(started));
-    }
-
-    /// <summary>The primary key to encrypt with: --key, else the workspace's default key, else <c>primary</c>.</summary>
-    internal static async Task<string> ResolveKeyNameAsync(CliContext context, string? home, string? kmsUri, string? keyName, CancellationToken cancellationToken)
-    {
-        if (keyName is not null)
-        {
-            return keyName;
-        }
-
-        string root = PpmlWorkspace.ResolveRoot(context, home);
-        if (kmsUri is not null && !PpmlWorkspace.Exists(root))
-        {
-            return InitHandler.DefaultKeyName;
-        }
-
-        PpmlWorkspace workspace = await PpmlWorkspace.OpenAsync(root, cancellationToken);
-        return workspace.Config.DefaultKey;
     }
 
     /// <summary>One line: what was generated, how fast, and whether it is encrypted.</summary>

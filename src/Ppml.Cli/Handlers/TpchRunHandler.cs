@@ -34,9 +34,7 @@ internal sealed class TpchRunHandler
         bool Encrypt,
         bool Force,
         bool RequireEncrypted,
-        string? Home,
-        string? KmsUri,
-        string? KmsPasswordFile,
+        KmsTarget Kms,
         string? KeyName,
         bool Json = false);
 
@@ -60,7 +58,7 @@ internal sealed class TpchRunHandler
         }
 
         TpchDataset dataset = TpchDataset.Locate(_context.ResolvePath(options.Data));
-        await using DataSession session = await DataSession.OpenAsync(_context, options.Home, options.KmsUri, options.KmsPasswordFile, options.KeyName, cancellationToken);
+        await using DataSession session = await DataSession.OpenAsync(_context, options.Kms, options.KeyName, cancellationToken);
         TpchRunSummary summary = await ExecuteAsync(
             _context, session.Context, dataset, queries, options.ScaleFactor, options.RequireEncrypted, cancellationToken, finishedOnStderr: options.Json);
 

@@ -24,20 +24,15 @@ public sealed class TrustChainCliTests : IClassFixture<InitializedWorkspace>
     {
         using var cli = new CliHarness();
         _workspace.CopyTo(cli.Home);
-        var context = new CliContext { Output = TextWriter.Null, Error = TextWriter.Null, WorkingDirectory = cli.Temp.Path, GetEnvironmentVariable = _ => null };
         PpmlWorkspace workspace = await PpmlWorkspace.OpenAsync(cli.Home, Token);
-        using X509Certificate2 certificate = X509CertificateLoader.LoadPkcs12FromFile(
-            Path.Combine(workspace.TlsDirectory, "keystore.pkcs12"), await workspace.ReadPasswordAsync(Token), X509KeyStorageFlags.EphemeralKeySet);
-        DcapEvidenceVerifier verifier = await new KmsServeHandler(context).CreateVerifierAsync(workspace, null, intelOnly: false, [], Token);
-        await using KmsServer server = await KmsServer.StartAsync(
-            new KmsServerOptions { Urls = ["https://127.0.0.1:0"], StoreDirectory = cli.Temp.Combine("store"), Certificate = certificate }, verifier, cancellationToken: Token);
+        await using LoopbackKmsServer server = await LoopbackKmsServer.StartAsync(cli, workspace);
         using JsonDocument signed = JsonDocument.Parse(File.ReadAllText(workspace.SignedEnclavePath));
         string mrEnclave = signed.RootElement.GetProperty("mrEnclave").GetString()!;
         string mrSigner = signed.RootElement.GetProperty("mrSigner").GetString()!;
         cli.Write("appraisal.json", $$$"""{"sgx": {"mrEnclave": ["{{{mrEnclave}}}"]}}""");
         cli.Write("release.json", $$$"""{"policyId": "ppml", "allowSimulation": true, "mrEnclave": ["{{{mrEnclave}}}"], "mrSigner": ["{{{mrSigner}}}"]}""");
         cli.Write("data.csv", string.Concat(Enumerable.Range(0, 500).Select(i => $"{i},secret-{i}\n")));
-        string[] kms = ["--kms", server.BaseAddress.ToString(), "--api-key-file", server.AdminKeyPath];
+        string[] kms = server.Options;
 
         CliResult policy = await cli.RunAsync(["kms", "policy", "set", "ppml", "--file", "appraisal.json", .. kms]);
         CliResult key = await cli.RunAsync(["kms", "key", "create", "guarded", "--release-policy", "release.json", .. kms]);
@@ -58,6 +53,39 @@ public sealed class TrustChainCliTests : IClassFixture<InitializedWorkspace>
         Assert.Equal(File.ReadAllBytes(cli.Temp.Combine("data.csv")), File.ReadAllBytes(cli.Temp.Combine("plain.csv")));
         Assert.Equal(1, wrongPolicy.ExitCode);
         Assert.Contains("'nope' does not exist", wrongPolicy.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SqlAndExamples_WithAKmsServer_ReadAndWriteUnderServerKeys()
+    {
+        using var cli = new CliHarness();
+        _workspace.CopyTo(cli.Home);
+        await using LoopbackKmsServer server = await LoopbackKmsServer.StartAsync(cli, await PpmlWorkspace.OpenAsync(cli.Home, Token));
+        cli.Write("data.csv", "id,v\n" + string.Concat(Enumerable.Range(1, 300).Select(i => $"{i},{i * 2}\n")));
+        string[] kms = server.Options;
+
+        CliResult key = await cli.RunAsync(["kms", "key", "create", "shared", .. kms]);
+        CliResult encrypted = await cli.RunAsync(["encrypt", "--in", "data.csv", "--out", "data.csv.ppml", "--key", "shared", .. kms]);
+        CliResult query = await cli.RunAsync(
+            ["sql", "SELECT count(*) AS n, sum(v) AS total FROM t", "--table", "t=data.csv.ppml", "--require-encrypted", .. kms]);
+        CliResult written = await cli.RunAsync(
+            ["sql", "SELECT id FROM t WHERE id <= 3 ORDER BY id", "--table", "t=data.csv.ppml", "--out", "ids.csv", "--encrypt", "--key", "shared", .. kms]);
+        CliResult decrypted = await cli.RunAsync(["decrypt", "--in", "ids.csv.ppml", "--out", "ids.csv", .. kms]);
+        CliResult pi = await cli.RunAsync(["examples", "pi", "--samples", "1000", "--key", "shared", .. kms]);
+        CliResult withoutApiKey = await cli.RunAsync("sql", "SELECT 1", "--kms", server.Options[1]);
+
+        Assert.True(key.ExitCode == 0, key.ToString());
+        Assert.True(encrypted.ExitCode == 0, encrypted.ToString());
+        Assert.True(query.ExitCode == 0, query.ToString());
+        Assert.Contains("|300|90300|", query.Output, StringComparison.Ordinal);
+        Assert.True(written.ExitCode == 0, written.ToString());
+        Assert.Contains("encrypted with key 'shared'", written.Output, StringComparison.Ordinal);
+        Assert.True(decrypted.ExitCode == 0, decrypted.ToString());
+        Assert.Equal("id\n1\n2\n3\n", File.ReadAllText(cli.Temp.Combine("ids.csv")).ReplaceLineEndings("\n"));
+        Assert.True(pi.ExitCode == 0, pi.ToString());
+        Assert.StartsWith("Pi is roughly 3.", pi.Output, StringComparison.Ordinal);
+        Assert.Equal(2, withoutApiKey.ExitCode);
+        Assert.Contains("needs --api-key-file", withoutApiKey.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -97,5 +125,48 @@ public sealed class TrustChainCliTests : IClassFixture<InitializedWorkspace>
         Assert.False(inSgx.AcceptsSimulatedEvidence);
         Assert.True(explicitPlatform.AcceptsSimulatedEvidence);
         Assert.Equal(ExitCodes.InvalidInput, both.ExitCode);
+    }
+}
+
+/// <summary>A KMS server on 127.0.0.1 with the workspace's TLS certificate and the verifier `ppml kms serve` builds for it.</summary>
+internal sealed class LoopbackKmsServer : IAsyncDisposable
+{
+    private readonly X509Certificate2 _certificate;
+
+    private LoopbackKmsServer(X509Certificate2 certificate, KmsServer server)
+    {
+        _certificate = certificate;
+        Server = server;
+    }
+
+    public KmsServer Server { get; }
+
+    /// <summary>The CLI options that reach the server as its admin: --kms URL --api-key-file FILE.</summary>
+    public string[] Options => ["--kms", Server.BaseAddress.ToString(), "--api-key-file", Server.AdminKeyPath];
+
+    public static async Task<LoopbackKmsServer> StartAsync(CliHarness cli, PpmlWorkspace workspace)
+    {
+        CancellationToken token = TestContext.Current.CancellationToken;
+        var context = new CliContext { Output = TextWriter.Null, Error = TextWriter.Null, WorkingDirectory = cli.Temp.Path, GetEnvironmentVariable = _ => null };
+        X509Certificate2 certificate = X509CertificateLoader.LoadPkcs12FromFile(
+            Path.Combine(workspace.TlsDirectory, "keystore.pkcs12"), await workspace.ReadPasswordAsync(token), X509KeyStorageFlags.EphemeralKeySet);
+        try
+        {
+            DcapEvidenceVerifier verifier = await new KmsServeHandler(context).CreateVerifierAsync(workspace, null, intelOnly: false, [], token);
+            KmsServer server = await KmsServer.StartAsync(
+                new KmsServerOptions { Urls = ["https://127.0.0.1:0"], StoreDirectory = cli.Temp.Combine("store"), Certificate = certificate }, verifier, cancellationToken: token);
+            return new LoopbackKmsServer(certificate, server);
+        }
+        catch
+        {
+            certificate.Dispose();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        _certificate.Dispose();
     }
 }
