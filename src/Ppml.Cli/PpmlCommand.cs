@@ -29,6 +29,8 @@ internal static class PpmlCommand
         root.Subcommands.Add(LearningCommands.CreateDatasets(context));
         root.Subcommands.Add(TpchCommands.Create(context));
         root.Subcommands.Add(QuickstartCommands.Create(context));
+        HelpExamples.AttachTo(root);
+        CommandExamples.Install(root);
         return root;
     }
 
