@@ -36,8 +36,10 @@ public static class RsaKeyGenerator
         int primeBits = bits / 2;
         while (true)
         {
-            BigInteger p = GeneratePrime(primeBits, e);
-            BigInteger q = GeneratePrime(primeBits, e);
+            // The two primes are independent searches: run them on two cores when there are two.
+            BigInteger p = default;
+            BigInteger q = default;
+            Parallel.Invoke(() => p = GeneratePrime(primeBits, e), () => q = GeneratePrime(primeBits, e));
             if (p == q)
             {
                 continue;
