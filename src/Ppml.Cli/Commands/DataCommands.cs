@@ -12,7 +12,12 @@ internal static class DataCommands
         var query = new Argument<string>("query") { Description = "The SQL query (DuckDB dialect)." };
         var tables = new Option<string[]>("--table")
         {
-            Description = "A dataset as a table: NAME=PATH[:FORMAT] (FORMAT csv, json, text or parquet; default from the extension). A file or a directory of parts, plain or encrypted. Repeatable.",
+            Description = "A dataset as a table: NAME=PATH[:FORMAT] (FORMAT csv, json, text, parquet or tbl; default from the extension). A file or a directory of parts, plain or encrypted. Repeatable.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var tableOptions = new Option<string[]>("--option")
+        {
+            Description = "How a --table is read: NAME.KEY=VALUE with KEY header (true|false), delimiter (one character, or tab) or schema ('col TYPE, col TYPE, ...' in file order; required for .tbl). Repeatable.",
             AllowMultipleArgumentsPerToken = false,
         };
         var output = new Option<string?>("--out") { Description = "Write the result to this file instead of printing it." };
@@ -25,7 +30,7 @@ internal static class DataCommands
         KmsTargetOptions kms = new();
         var command = new Command("sql", "Run SQL over encrypted (or plain) CSV, JSON, text and Parquet datasets, decrypted only in memory.")
         {
-            query, tables, output, format, encrypt, requireEncrypted, maxRows, force, key,
+            query, tables, tableOptions, output, format, encrypt, requireEncrypted, maxRows, force, key,
         };
         kms.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
@@ -33,6 +38,7 @@ internal static class DataCommands
                 new SqlHandler.Options(
                     parse.GetRequiredValue(query),
                     parse.GetValue(tables) ?? [],
+                    parse.GetValue(tableOptions) ?? [],
                     parse.GetValue(output),
                     parse.GetValue(format),
                     parse.GetValue(encrypt),

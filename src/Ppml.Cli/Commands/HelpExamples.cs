@@ -30,6 +30,7 @@ internal static class HelpExamples
             "ppml sql \"SELECT name FROM people WHERE age > 20\" --table people=people.json.ppml",
             "ppml sql \"SELECT count(*) FROM logs\" --table logs=logs/:csv --require-encrypted  # a directory of encrypted parts",
             "ppml sql \"SELECT * FROM a JOIN b USING (id)\" --table a=a.csv.ppml --table b=b.parquet --out joined.parquet --encrypt",
+            "ppml sql \"SELECT * FROM m\" --table m=m.csv.ppml --option m.header=false --option \"m.delimiter=;\" --option \"m.schema=id BIGINT, price DECIMAL(10,2)\"",
         ]),
         ("examples",
         [

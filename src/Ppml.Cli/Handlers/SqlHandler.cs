@@ -19,6 +19,7 @@ internal sealed class SqlHandler
     public sealed record Options(
         string Query,
         IReadOnlyList<string> Tables,
+        IReadOnlyList<string> TableOptions,
         string? Output,
         string? Format,
         bool Encrypt,
@@ -31,11 +32,12 @@ internal sealed class SqlHandler
     public async Task<int> RunAsync(Options options, CancellationToken cancellationToken)
     {
         var tables = options.Tables.Select(ParseTable).ToList();
+        IReadOnlyDictionary<string, DatasetReadOptions> readOptions = TableReadOptions.Parse(options.TableOptions, tables, options.RequireEncrypted);
         DatasetFormat? outputFormat = ResolveOutputFormat(options);
         await using DataSession session = await DataSession.OpenAsync(_context, options.Kms, options.KeyName, cancellationToken);
         foreach ((string name, string path, DatasetFormat format) in tables)
         {
-            TableInfo info = await session.Context.RegisterTableAsync(name, path, format, new DatasetReadOptions { RequireEncrypted = options.RequireEncrypted }, cancellationToken);
+            TableInfo info = await session.Context.RegisterTableAsync(name, path, format, readOptions[name], cancellationToken);
             await _context.Error.WriteLineAsync(
                 $"ppml: table {info.Name}: {info.Rows} rows from {info.Parts} part(s), {info.EncryptedParts} encrypted ({info.Transport}, {info.Elapsed.TotalMilliseconds:0} ms)");
         }
@@ -85,12 +87,7 @@ internal sealed class SqlHandler
 
         path = _context.ResolvePath(path);
         format ??= InferFormat(path) ?? throw CliException.Usage(
-            $"Cannot tell the format of '{path}' from its name; add it: --table {name}=PATH:csv (csv, json, text or parquet).");
-        if (format == DatasetFormat.Tbl)
-        {
-            throw CliException.Usage($"'{path}' is TPC-H .tbl, which needs its schema: use 'ppml tpch' for TPC-H tables.");
-        }
-
+            $"Cannot tell the format of '{path}' from its name; add it: --table {name}=PATH:csv (csv, json, text, parquet or tbl).");
         return (name, path, format.Value);
     }
 

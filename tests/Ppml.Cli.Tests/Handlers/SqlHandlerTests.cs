@@ -85,6 +85,65 @@ public class SqlHandlerTests : IClassFixture<InitializedWorkspace>
     }
 
     [Fact]
+    public async Task Sql_TableOptions_HeaderlessSemicolonCsvWithSchema()
+    {
+        using CliHarness cli = NewHarness();
+        cli.Write("m.csv", "1;alpha;2.50\n2;beta;3.25\n3;gamma;0.10\n");
+        Assert.Equal(0, (await cli.RunAsync("encrypt", "--in", "m.csv", "--out", "m.csv.ppml")).ExitCode);
+
+        CliResult result = await cli.RunAsync(
+            "sql", "SELECT name, typeof(price) AS t, sum(price) OVER () AS total FROM m WHERE id = 2",
+            "--table", "m=m.csv.ppml",
+            "--option", "m.header=false",
+            "--option", "m.delimiter=;",
+            "--option", "m.schema=id BIGINT, name VARCHAR, price DECIMAL(10, 2)");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("+----+-------------+-----+\n|name|            t|total|\n+----+-------------+-----+\n|beta|DECIMAL(10,2)| 3.25|\n+----+-------------+-----+\n", result.Output);
+        Assert.Contains("3 rows", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sql_TblWithSchema_ReadsDbgenRows()
+    {
+        using CliHarness cli = NewHarness();
+        cli.Write("nation.tbl", "0|ALGERIA|0| haggle. carefully final deposits detect slyly agai|\n1|ARGENTINA|1|al foxes promise slyly according to the regular accounts. bold requests alon|\n");
+
+        CliResult result = await cli.RunAsync(
+            "sql", "SELECT n_name FROM n WHERE n_regionkey = 1", "--table", "n=nation.tbl",
+            "--option", "n.schema=n_nationkey INTEGER, n_name CHAR(25), n_regionkey INTEGER, n_comment VARCHAR(152)");
+        CliResult withoutSchema = await cli.RunAsync("sql", "SELECT 1", "--table", "n=nation.tbl");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("|ARGENTINA|", result.Output, StringComparison.Ordinal);
+        Assert.Equal(2, withoutSchema.ExitCode);
+        Assert.Contains("--option n.schema=", withoutSchema.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("x.header=false", "there is no --table named 'x'")]
+    [InlineData("t.quote=x", "unknown option 'quote'")]
+    [InlineData("t.header=maybe", "give true or false")]
+    [InlineData("t.delimiter=ab", "give one character")]
+    [InlineData("t.schema=a BIGINT; DROP TABLE t", "is not a DuckDB type name")]
+    [InlineData("t.schema=a", "must be 'COLUMN TYPE'")]
+    [InlineData("t.schema=a BIGINT, A INTEGER", "column 'a' is named twice")]
+    [InlineData("j.header=false", "applies to csv tables, not json")]
+    [InlineData("header=false", "must look like NAME.KEY=VALUE")]
+    public async Task Sql_BadTableOption_IsUsageErrorNamingIt(string option, string expected)
+    {
+        using CliHarness cli = NewHarness();
+        cli.Write("t.csv", "a\n1\n");
+        cli.Write("j.json", "{\"a\":1}\n");
+
+        CliResult result = await cli.RunAsync("sql", "SELECT 1", "--table", "t=t.csv", "--table", "j=j.json", "--option", option);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(expected, result.Error, StringComparison.Ordinal);
+        Assert.Empty(result.Output);
+    }
+
+    [Fact]
     public async Task Sql_BadTableSpec_IsUsageError()
     {
         using CliHarness cli = NewHarness();
