@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Ppml.Crypto.IO;
 using Ppml.Kms.Remote;
 
@@ -43,19 +44,12 @@ internal sealed class KmsAdminHandler
     {
         using KmsClient kms = await target.OpenRemoteAsync(_context, cancellationToken);
         IReadOnlyList<ApplicationDescription> applications = await kms.ListApplicationsAsync(cancellationToken);
-        if (json)
-        {
-            await _context.Output.WriteLineAsync(JsonSerializer.Serialize(applications, KmsWireJsonContext.Default.IReadOnlyListApplicationDescription));
-            return ExitCodes.Success;
-        }
-
-        await _context.Output.WriteLineAsync($"{"ID",-24} {"ROLE",-6} CREATED");
-        foreach (ApplicationDescription application in applications)
-        {
-            await _context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{application.Id,-24} {application.Role,-6} {application.CreatedAt:yyyy-MM-dd HH:mm:ss}Z"));
-        }
-
-        return ExitCodes.Success;
+        return await WriteListAsync(
+            applications,
+            json,
+            KmsWireJsonContext.Default.IReadOnlyListApplicationDescription,
+            $"{"ID",-24} {"ROLE",-6} CREATED",
+            application => string.Create(CultureInfo.InvariantCulture, $"{application.Id,-24} {application.Role,-6} {application.CreatedAt:yyyy-MM-dd HH:mm:ss}Z"));
     }
 
     public async Task<int> SetPolicyAsync(KmsTarget target, string id, string file, string? description, bool json, CancellationToken cancellationToken)
@@ -84,16 +78,27 @@ internal sealed class KmsAdminHandler
     {
         using KmsClient kms = await target.OpenRemoteAsync(_context, cancellationToken);
         IReadOnlyList<AttestationPolicyDocument> policies = await kms.ListPoliciesAsync(cancellationToken);
+        return await WriteListAsync(
+            policies,
+            json,
+            KmsWireJsonContext.Default.IReadOnlyListAttestationPolicyDocument,
+            $"{"ID",-24} {"VERSION",7}  DESCRIPTION",
+            policy => string.Create(CultureInfo.InvariantCulture, $"{policy.Id,-24} {policy.Version,7}  {policy.Description}"));
+    }
+
+    /// <summary>One JSON array with --json, else a header line and one line per item.</summary>
+    private async Task<int> WriteListAsync<T>(IReadOnlyList<T> items, bool json, JsonTypeInfo<IReadOnlyList<T>> typeInfo, string header, Func<T, string> line)
+    {
         if (json)
         {
-            await _context.Output.WriteLineAsync(JsonSerializer.Serialize(policies, KmsWireJsonContext.Default.IReadOnlyListAttestationPolicyDocument));
+            await _context.Output.WriteLineAsync(JsonSerializer.Serialize(items, typeInfo));
             return ExitCodes.Success;
         }
 
-        await _context.Output.WriteLineAsync($"{"ID",-24} {"VERSION",7}  DESCRIPTION");
-        foreach (AttestationPolicyDocument policy in policies)
+        await _context.Output.WriteLineAsync(header);
+        foreach (T item in items)
         {
-            await _context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{policy.Id,-24} {policy.Version,7}  {policy.Description}"));
+            await _context.Output.WriteLineAsync(line(item));
         }
 
         return ExitCodes.Success;

@@ -89,6 +89,46 @@ public sealed class TrustChainCliTests : IClassFixture<InitializedWorkspace>
     }
 
     [Fact]
+    public async Task KmsAdmin_ApplicationsAndPolicies_ListedAsTextAndJson()
+    {
+        using var cli = new CliHarness();
+        _workspace.CopyTo(cli.Home);
+        await using LoopbackKmsServer server = await LoopbackKmsServer.StartAsync(cli, await PpmlWorkspace.OpenAsync(cli.Home, Token));
+        cli.Write("appraisal.json", """{"allowedTcbStatuses": ["UpToDate"]}""");
+        string[] kms = server.Options;
+
+        CliResult app = await cli.RunAsync(["kms", "app", "create", "analytics", "--out", "analytics.apikey", .. kms]);
+        CliResult policy = await cli.RunAsync(["kms", "policy", "set", "sgx-prod", "--file", "appraisal.json", "--description", "production enclaves", .. kms]);
+        CliResult apps = await cli.RunAsync(["kms", "app", "list", .. kms]);
+        CliResult appsJson = await cli.RunAsync(["kms", "app", "list", "--json", .. kms]);
+        CliResult policies = await cli.RunAsync(["kms", "policy", "list", .. kms]);
+        CliResult policiesJson = await cli.RunAsync(["kms", "policy", "list", "--json", .. kms]);
+        CliResult fileKms = await cli.RunAsync("kms", "app", "list");
+
+        Assert.True(app.ExitCode == 0, app.ToString());
+        Assert.True(policy.ExitCode == 0, policy.ToString());
+        Assert.Equal("Policy 'sgx-prod' set (version 1)\n", policy.Output);
+        Assert.True(apps.ExitCode == 0, apps.ToString());
+        string[] appLines = apps.Output.TrimEnd('\n').Split('\n');
+        Assert.StartsWith("ID ", appLines[0], StringComparison.Ordinal);
+        Assert.Contains(appLines, line => line.StartsWith("analytics ", StringComparison.Ordinal) && line.Contains(" app ", StringComparison.Ordinal));
+        using (JsonDocument json = JsonDocument.Parse(appsJson.Output))
+        {
+            Assert.Contains(json.RootElement.EnumerateArray(), a => a.GetProperty("id").GetString() == "analytics");
+        }
+
+        Assert.Equal(2, policies.Output.TrimEnd('\n').Split('\n').Length);
+        Assert.Matches(@"^sgx-prod +1  production enclaves$", policies.Output.TrimEnd('\n').Split('\n')[1]);
+        using (JsonDocument json = JsonDocument.Parse(policiesJson.Output))
+        {
+            Assert.Equal("sgx-prod", Assert.Single(json.RootElement.EnumerateArray()).GetProperty("id").GetString());
+        }
+
+        Assert.Equal(2, fileKms.ExitCode);
+        Assert.Contains("talks to a KMS server", fileKms.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DecryptAttest_FileKms_IsAUsageError()
     {
         using var cli = new CliHarness();
