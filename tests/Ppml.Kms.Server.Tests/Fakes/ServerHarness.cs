@@ -12,6 +12,8 @@ public sealed class ServerHarness : IAsyncDisposable
 {
     private const string Password = "harness-keystore-password";
 
+    private bool _stopped;
+
     private ServerHarness(TempDirectory temp, KmsServer server, X509Certificate2 ca, FakeEvidenceVerifier verifier, IEvidenceVerifier evidenceVerifier, KmsServerOptions options)
     {
         Temp = temp;
@@ -91,13 +93,31 @@ public sealed class ServerHarness : IAsyncDisposable
     /// <summary>Stops the server and starts a new one on the same store.</summary>
     public async Task RestartAsync()
     {
+        await StopAsync();
+        await StartAgainAsync();
+    }
+
+    /// <summary>Stops the server; the store stays, for offline operations on it.</summary>
+    public async Task StopAsync()
+    {
         await Server.DisposeAsync();
+        _stopped = true;
+    }
+
+    /// <summary>Starts a new server on the same store with <see cref="Options"/> (after <see cref="StopAsync"/>).</summary>
+    public async Task StartAgainAsync()
+    {
         Server = await KmsServer.StartAsync(Options, EvidenceVerifier, ConfigureLogging, cancellationToken: TestContext.Current.CancellationToken);
+        _stopped = false;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await Server.DisposeAsync();
+        if (!_stopped)
+        {
+            await Server.DisposeAsync();
+        }
+
         Options.Certificate?.Dispose();
         Ca.Dispose();
         Temp.Dispose();
