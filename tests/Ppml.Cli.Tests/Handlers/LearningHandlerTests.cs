@@ -99,6 +99,26 @@ public class LearningHandlerTests : IClassFixture<InitializedWorkspace>
         Assert.Contains("not a PPML container", plain.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task DatasetsFetch_BadUrlOrUnreachableServer_ClearErrorAndNothingWritten()
+    {
+        using CliHarness cli = _workspace.NewHarness();
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+
+        CliResult notHttp = await cli.RunAsync("datasets", "fetch", "mnist", "--from", "ftp://example.org/mnist/", "--out", "mnist");
+        CliResult unreachable = await cli.RunAsync("datasets", "fetch", "mnist", "--from", $"http://127.0.0.1:{port}/mnist/", "--out", "mnist");
+
+        Assert.Equal(2, notHttp.ExitCode);
+        Assert.Contains("--from 'ftp://example.org/mnist/' is not an absolute http(s) URL", notHttp.Error, StringComparison.Ordinal);
+        Assert.Equal(1, unreachable.ExitCode);
+        Assert.StartsWith($"ppml: error: Download from 'http://127.0.0.1:{port}/mnist/' failed: ", unreachable.Error, StringComparison.Ordinal);
+        Assert.Single(unreachable.Error.TrimEnd('\n').Split('\n'));
+        Assert.Empty(Directory.Exists(cli.Temp.Combine("mnist")) ? Directory.GetFiles(cli.Temp.Combine("mnist")) : []);
+    }
+
     private static byte[] FirstTestImage()
     {
         using var gzip = new GZipStream(File.OpenRead(Path.Combine(SampleDirectory, "t10k-images-idx3-ubyte.gz")), CompressionMode.Decompress);
