@@ -129,6 +129,34 @@ public sealed class TrustChainCliTests : IClassFixture<InitializedWorkspace>
     }
 
     [Fact]
+    public async Task KmsKeyDisable_NoMoreUnwraps_AndFileKmsRefused()
+    {
+        using var cli = new CliHarness();
+        _workspace.CopyTo(cli.Home);
+        await using LoopbackKmsServer server = await LoopbackKmsServer.StartAsync(cli, await PpmlWorkspace.OpenAsync(cli.Home, Token));
+        cli.Write("a.txt", "secret text");
+        string[] kms = server.Options;
+
+        Assert.Equal(0, (await cli.RunAsync(["kms", "key", "create", "retiring", .. kms])).ExitCode);
+        Assert.Equal(0, (await cli.RunAsync(["encrypt", "--in", "a.txt", "--out", "a.txt.ppml", "--key", "retiring", .. kms])).ExitCode);
+        CliResult disabled = await cli.RunAsync(["kms", "key", "disable", "retiring", "--json", .. kms]);
+        CliResult decrypt = await cli.RunAsync(["decrypt", "--in", "a.txt.ppml", "--out", "a.out", .. kms]);
+        CliResult fileKms = await cli.RunAsync("kms", "key", "disable", "primary");
+
+        Assert.True(disabled.ExitCode == 0, disabled.ToString());
+        using (JsonDocument json = JsonDocument.Parse(disabled.Output))
+        {
+            Assert.Equal("retiring", json.RootElement.GetProperty("name").GetString());
+        }
+
+        Assert.Equal(1, decrypt.ExitCode);
+        Assert.Contains("retiring", decrypt.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(cli.Temp.Combine("a.out")));
+        Assert.Equal(2, fileKms.ExitCode);
+        Assert.Contains("talks to a KMS server", fileKms.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DecryptAttest_FileKms_IsAUsageError()
     {
         using var cli = new CliHarness();
