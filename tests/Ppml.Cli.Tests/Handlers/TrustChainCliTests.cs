@@ -157,6 +157,34 @@ public sealed class TrustChainCliTests : IClassFixture<InitializedWorkspace>
     }
 
     [Fact]
+    public async Task KmsRootSplitRecover_OwnerOnlyShareFiles_RecoverUnderANewSecret()
+    {
+        using var cli = new CliHarness();
+        _workspace.CopyTo(cli.Home);
+        PpmlWorkspace workspace = await PpmlWorkspace.OpenAsync(cli.Home, Token);
+        await (await LoopbackKmsServer.StartAsync(cli, workspace)).DisposeAsync();
+
+        CliResult split = await cli.RunAsync("kms", "root", "split", "--store", "store", "--threshold", "2", "--shares", "3", "--out", "shares");
+        CliResult tooFew = await cli.RunAsync("kms", "root", "recover", "--store", "store", "--share", "shares/share-2.txt", "--secret-file", "new.secret");
+        CliResult recover = await cli.RunAsync(
+            "kms", "root", "recover", "--store", "store", "--share", "shares/share-1.txt", "--share", "shares/share-3.txt", "--secret-file", "new.secret");
+
+        Assert.True(split.ExitCode == 0, split.ToString());
+        Assert.Contains("Wrote 3 shares", split.Output, StringComparison.Ordinal);
+        Assert.Equal(["share-1.txt", "share-2.txt", "share-3.txt"], Directory.GetFiles(cli.Temp.Combine("shares")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(cli.Temp.Combine("shares", "share-1.txt")));
+        }
+
+        Assert.Equal(1, tooFew.ExitCode);
+        Assert.Contains("1 share(s) given; this split needs 2", tooFew.Error, StringComparison.Ordinal);
+        Assert.True(recover.ExitCode == 0, recover.ToString());
+        Assert.Contains("a NEW operator secret generated at", recover.Output, StringComparison.Ordinal);
+        Assert.True(File.Exists(cli.Temp.Combine("new.secret")));
+    }
+
+    [Fact]
     public async Task DecryptAttest_FileKms_IsAUsageError()
     {
         using var cli = new CliHarness();
