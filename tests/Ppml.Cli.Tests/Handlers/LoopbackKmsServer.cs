@@ -1,0 +1,50 @@
+using System.Security.Cryptography.X509Certificates;
+using Ppml.Cli.Handlers;
+using Ppml.Cli.Workspace;
+using Ppml.Kms.Server;
+using Ppml.Kms.Server.Attestation;
+
+namespace Ppml.Cli.Tests.Handlers;
+
+/// <summary>A KMS server on 127.0.0.1 with the workspace's TLS certificate and the verifier `ppml kms serve` builds for it.</summary>
+internal sealed class LoopbackKmsServer : IAsyncDisposable
+{
+    private readonly X509Certificate2 _certificate;
+
+    private LoopbackKmsServer(X509Certificate2 certificate, KmsServer server)
+    {
+        _certificate = certificate;
+        Server = server;
+    }
+
+    public KmsServer Server { get; }
+
+    /// <summary>The CLI options that reach the server as its admin: --kms URL --api-key-file FILE.</summary>
+    public string[] Options => ["--kms", Server.BaseAddress.ToString(), "--api-key-file", Server.AdminKeyPath];
+
+    public static async Task<LoopbackKmsServer> StartAsync(CliHarness cli, PpmlWorkspace workspace)
+    {
+        CancellationToken token = TestContext.Current.CancellationToken;
+        var context = new CliContext { Output = TextWriter.Null, Error = TextWriter.Null, WorkingDirectory = cli.Temp.Path, GetEnvironmentVariable = _ => null };
+        X509Certificate2 certificate = X509CertificateLoader.LoadPkcs12FromFile(
+            Path.Combine(workspace.TlsDirectory, "keystore.pkcs12"), await workspace.ReadPasswordAsync(token), X509KeyStorageFlags.EphemeralKeySet);
+        try
+        {
+            DcapEvidenceVerifier verifier = await new KmsServeHandler(context).CreateVerifierAsync(workspace, null, intelOnly: false, [], token);
+            KmsServer server = await KmsServer.StartAsync(
+                new KmsServerOptions { Urls = ["https://127.0.0.1:0"], StoreDirectory = cli.Temp.Combine("store"), Certificate = certificate }, verifier, cancellationToken: token);
+            return new LoopbackKmsServer(certificate, server);
+        }
+        catch
+        {
+            certificate.Dispose();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        _certificate.Dispose();
+    }
+}
