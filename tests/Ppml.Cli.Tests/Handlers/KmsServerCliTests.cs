@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Ppml.Cli.Workspace;
 
 namespace Ppml.Cli.Tests.Handlers;
 
@@ -13,14 +12,11 @@ public sealed class KmsServerCliTests : IClassFixture<InitializedWorkspace>
         _workspace = workspace;
     }
 
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task SqlAndExamples_WithAKmsServer_ReadAndWriteUnderServerKeys()
     {
-        using var cli = new CliHarness();
-        _workspace.CopyTo(cli.Home);
-        await using LoopbackKmsServer server = await LoopbackKmsServer.StartAsync(cli, await PpmlWorkspace.OpenAsync(cli.Home, Token));
+        using CliHarness cli = _workspace.NewHarness();
+        await using LoopbackKmsServer server = await LoopbackKmsServer.StartAsync(cli);
         cli.Write("data.csv", "id,v\n" + string.Concat(Enumerable.Range(1, 300).Select(i => $"{i},{i * 2}\n")));
         string[] kms = server.Options;
 
@@ -51,9 +47,8 @@ public sealed class KmsServerCliTests : IClassFixture<InitializedWorkspace>
     [Fact]
     public async Task KmsAdmin_ApplicationsAndPolicies_ListedAsTextAndJson()
     {
-        using var cli = new CliHarness();
-        _workspace.CopyTo(cli.Home);
-        await using LoopbackKmsServer server = await LoopbackKmsServer.StartAsync(cli, await PpmlWorkspace.OpenAsync(cli.Home, Token));
+        using CliHarness cli = _workspace.NewHarness();
+        await using LoopbackKmsServer server = await LoopbackKmsServer.StartAsync(cli);
         cli.Write("appraisal.json", """{"allowedTcbStatuses": ["UpToDate"]}""");
         string[] kms = server.Options;
 
@@ -91,9 +86,8 @@ public sealed class KmsServerCliTests : IClassFixture<InitializedWorkspace>
     [Fact]
     public async Task KmsKeyDisable_NoMoreUnwraps_AndFileKmsRefused()
     {
-        using var cli = new CliHarness();
-        _workspace.CopyTo(cli.Home);
-        await using LoopbackKmsServer server = await LoopbackKmsServer.StartAsync(cli, await PpmlWorkspace.OpenAsync(cli.Home, Token));
+        using CliHarness cli = _workspace.NewHarness();
+        await using LoopbackKmsServer server = await LoopbackKmsServer.StartAsync(cli);
         cli.Write("a.txt", "secret text");
         string[] kms = server.Options;
 
@@ -119,10 +113,8 @@ public sealed class KmsServerCliTests : IClassFixture<InitializedWorkspace>
     [Fact]
     public async Task KmsRootSplitRecover_OwnerOnlyShareFiles_RecoverUnderANewSecret()
     {
-        using var cli = new CliHarness();
-        _workspace.CopyTo(cli.Home);
-        PpmlWorkspace workspace = await PpmlWorkspace.OpenAsync(cli.Home, Token);
-        await (await LoopbackKmsServer.StartAsync(cli, workspace)).DisposeAsync();
+        using CliHarness cli = _workspace.NewHarness();
+        await (await LoopbackKmsServer.StartAsync(cli)).DisposeAsync();
 
         CliResult split = await cli.RunAsync("kms", "root", "split", "--store", "store", "--threshold", "2", "--shares", "3", "--out", "shares");
         CliResult tooFew = await cli.RunAsync("kms", "root", "recover", "--store", "store", "--share", "shares/share-2.txt", "--secret-file", "new.secret");

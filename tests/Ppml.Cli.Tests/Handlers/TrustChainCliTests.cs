@@ -23,7 +23,7 @@ public sealed class TrustChainCliTests : IClassFixture<InitializedWorkspace>
         using var cli = new CliHarness();
         _workspace.CopyTo(cli.Home);
         PpmlWorkspace workspace = await PpmlWorkspace.OpenAsync(cli.Home, Token);
-        await using LoopbackKmsServer server = await LoopbackKmsServer.StartAsync(cli, workspace);
+        await using LoopbackKmsServer server = await LoopbackKmsServer.StartAsync(cli);
         using JsonDocument signed = JsonDocument.Parse(File.ReadAllText(workspace.SignedEnclavePath));
         string mrEnclave = signed.RootElement.GetProperty("mrEnclave").GetString()!;
         string mrSigner = signed.RootElement.GetProperty("mrSigner").GetString()!;
