@@ -75,6 +75,11 @@ internal static partial class DuckDbErrors
             || first.StartsWith("Invalid Input Error", StringComparison.Ordinal)
             || first.StartsWith("Out of Range Error", StringComparison.Ordinal)
             || first.StartsWith("Constraint Error", StringComparison.Ordinal);
+        if (first.StartsWith("Out of Memory Error", StringComparison.Ordinal))
+        {
+            return first + " (spilling to disk is disabled because it would write plaintext: raise the memory limit, or make the query need less memory)";
+        }
+
         return isDataError ? Quoted().Replace(first, "'…'") : first;
     }
 
