@@ -3,7 +3,6 @@ namespace Ppml.Data.Tpch.Generation;
 /// <summary>build.c <c>mk_supp</c>: the SUPPLIER table, including the "Customer Complaints"/"Recommends" comments.</summary>
 internal sealed class SupplierGenerator : TblGenerator
 {
-    private static readonly TextLength AddressLength = TextLength.FromAverage(25);
     private static readonly TextLength CommentLength = TextLength.FromAverage(63);
 
     // dss.h S_CMNT_BBB and BBB_*: on average 10 suppliers per SF (of 10,000) get a Better Business Bureau
@@ -16,10 +15,7 @@ internal sealed class SupplierGenerator : TblGenerator
     private readonly TblBuffer _output;
     private readonly byte[] _scratch = new byte[256];
 
-    private DbgenRandom _address = new(706178559, 9);
-    private DbgenRandom _nation = new(110356601, 1);
-    private DbgenRandom _phone = new(884434366, 3);
-    private DbgenRandom _balance = new(962338209, 1);
+    private PartyColumns _party;
     private DbgenRandom _comment = new(1341315363, 2);
     private DbgenRandom _bbbJunk = new(263032577, 1);
     private DbgenRandom _bbbType = new(753643799, 1);
@@ -31,10 +27,7 @@ internal sealed class SupplierGenerator : TblGenerator
     {
         _pool = pool;
         _output = output;
-        _address.AdvanceRows(firstRow);
-        _nation.AdvanceRows(firstRow);
-        _phone.AdvanceRows(firstRow);
-        _balance.AdvanceRows(firstRow);
+        _party = new PartyColumns(706178559, 110356601, 884434366, 962338209, firstRow);
         _comment.AdvanceRows(firstRow);
         _bbbJunk.AdvanceRows(firstRow);
         _bbbType.AdvanceRows(firstRow);
@@ -47,17 +40,8 @@ internal sealed class SupplierGenerator : TblGenerator
     protected override void GenerateRow(long row)
     {
         TblBuffer output = _output;
-        output.Integer(row);
-        output.Tagged("Supplier#"u8, row, 9);
-
         Span<byte> scratch = _scratch;
-        int addressLength = AlphaNumeric(ref _address, AddressLength, scratch);
-        output.Text(scratch[..addressLength]);
-
-        int nation = _nation.NextInt(0, Distributions.Nations.Count - 1);
-        output.Integer(nation);
-        output.Phone(10 + nation, _phone.NextInt(100, 999), _phone.NextInt(100, 999), _phone.NextInt(1000, 9999));
-        output.Money(_balance.NextInt(-99_999, 999_999));
+        _party.Write(output, "Supplier#"u8, row, scratch);
 
         ReadOnlySpan<byte> text = _pool.Slice(ref _comment, CommentLength);
         Span<byte> comment = scratch[..text.Length];
@@ -79,10 +63,7 @@ internal sealed class SupplierGenerator : TblGenerator
         output.Text(comment);
         output.EndRow();
 
-        _address.RowFinished();
-        _nation.RowFinished();
-        _phone.RowFinished();
-        _balance.RowFinished();
+        _party.RowFinished();
         _comment.RowFinished();
         _bbbJunk.RowFinished();
         _bbbType.RowFinished();

@@ -56,6 +56,53 @@ internal abstract class TblGenerator
         return count;
     }
 
+    /// <summary>
+    /// The leading columns CUSTOMER and SUPPLIER share (build.c <c>mk_cust</c>, <c>mk_supp</c>): key, <c>Tag#000000001</c>,
+    /// address, nation key, phone and account balance, each from its own dbgen stream.
+    /// </summary>
+    protected struct PartyColumns
+    {
+        private static readonly TextLength AddressLength = TextLength.FromAverage(25);
+
+        private DbgenRandom _address;
+        private DbgenRandom _nation;
+        private DbgenRandom _phone;
+        private DbgenRandom _balance;
+
+        public PartyColumns(long addressSeed, long nationSeed, long phoneSeed, long balanceSeed, long firstRow)
+        {
+            _address = new DbgenRandom(addressSeed, 9);
+            _nation = new DbgenRandom(nationSeed, 1);
+            _phone = new DbgenRandom(phoneSeed, 3);
+            _balance = new DbgenRandom(balanceSeed, 1);
+            _address.AdvanceRows(firstRow);
+            _nation.AdvanceRows(firstRow);
+            _phone.AdvanceRows(firstRow);
+            _balance.AdvanceRows(firstRow);
+        }
+
+        /// <summary>Writes the six columns of row <paramref name="row"/>; <paramref name="scratch"/> holds at least 40 bytes.</summary>
+        public void Write(TblBuffer output, ReadOnlySpan<byte> tag, long row, Span<byte> scratch)
+        {
+            output.Integer(row);
+            output.Tagged(tag, row, 9);
+            int addressLength = AlphaNumeric(ref _address, AddressLength, scratch);
+            output.Text(scratch[..addressLength]);
+            int nation = _nation.NextInt(0, Distributions.Nations.Count - 1);
+            output.Integer(nation);
+            output.Phone(10 + nation, _phone.NextInt(100, 999), _phone.NextInt(100, 999), _phone.NextInt(1000, 9999));
+            output.Money(_balance.NextInt(-99_999, 999_999));
+        }
+
+        public void RowFinished()
+        {
+            _address.RowFinished();
+            _nation.RowFinished();
+            _phone.RowFinished();
+            _balance.RowFinished();
+        }
+    }
+
     /// <summary>dss.h <c>rpb_routine</c>: the retail price of a part in cents, 90000 + ⌊p/10⌋ mod 20001 + (p mod 1000)·100.</summary>
     internal static long RetailPriceCents(long partKey) => 90_000 + (partKey / 10 % 20_001) + (partKey % 1000 * 100);
 
