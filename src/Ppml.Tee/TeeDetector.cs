@@ -1,3 +1,4 @@
+using Ppml.Core;
 using Ppml.Tee.Evidence;
 using Ppml.Tee.IO;
 

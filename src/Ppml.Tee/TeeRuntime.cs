@@ -1,3 +1,4 @@
+using Ppml.Core;
 using System.Security.Cryptography;
 using Ppml.Attestation;
 using Ppml.Attestation.Quotes;

@@ -5,18 +5,19 @@ internal static class DependencyRules
 {
     public static IReadOnlyDictionary<string, int> Layers { get; } = new Dictionary<string, int>(StringComparer.Ordinal)
     {
-        ["Ppml.Crypto"] = 0,
-        ["Ppml.Attestation"] = 1,
-        ["Ppml.Tee"] = 2,
-        ["Ppml.Kms"] = 3,
-        ["Ppml.Data"] = 4,
-        ["Ppml.Learning"] = 4,
-        ["Ppml.Kms.Server"] = 5,
-        ["Ppml.Cluster"] = 5,
-        ["Ppml.Serving"] = 5,
-        ["Ppml.Streaming"] = 5,
-        ["Ppml.Federated"] = 5,
-        ["Ppml.Cli"] = 6,
+        ["Ppml.Core"] = 0,
+        ["Ppml.Crypto"] = 1,
+        ["Ppml.Attestation"] = 2,
+        ["Ppml.Tee"] = 3,
+        ["Ppml.Kms"] = 4,
+        ["Ppml.Data"] = 5,
+        ["Ppml.Learning"] = 5,
+        ["Ppml.Kms.Server"] = 6,
+        ["Ppml.Cluster"] = 6,
+        ["Ppml.Serving"] = 6,
+        ["Ppml.Streaming"] = 6,
+        ["Ppml.Federated"] = 6,
+        ["Ppml.Cli"] = 7,
     };
 
     public static IReadOnlySet<string> Hosts { get; } = new HashSet<string>(StringComparer.Ordinal) { "Ppml.Kms.Server", "Ppml.Cli" };

@@ -1,3 +1,4 @@
+using Ppml.Core;
 using Ppml.Tee.Tests.Fakes;
 
 namespace Ppml.Tee.Tests;

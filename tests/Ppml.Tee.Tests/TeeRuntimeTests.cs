@@ -1,3 +1,4 @@
+using Ppml.Core;
 using System.Security.Cryptography;
 using QuoteCollateral = Ppml.Attestation.Collateral.QuoteCollateral;
 using Ppml.Attestation.Quotes;

@@ -3,7 +3,7 @@ using System.Text;
 using Ppml.Attestation.Internal;
 using Ppml.Attestation.Quotes;
 using Ppml.Attestation.Simulation;
-using Ppml.Crypto.IO;
+using Ppml.Core.IO;
 
 namespace Ppml.Attestation.Commands;
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Ppml.Attestation.Collateral;
 using Ppml.Attestation.Internal;
 using Ppml.Attestation.Quotes;
-using Ppml.Crypto.IO;
+using Ppml.Core.IO;
 using static Ppml.Attestation.Simulation.SimulatedPlatformFiles;
 
 namespace Ppml.Attestation.Simulation;

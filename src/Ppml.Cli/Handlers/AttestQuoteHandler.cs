@@ -2,7 +2,7 @@ using Ppml.Attestation.Commands;
 using Ppml.Attestation.Quotes;
 using Ppml.Attestation.Simulation;
 using Ppml.Cli.Workspace;
-using Ppml.Crypto.IO;
+using Ppml.Core.IO;
 using Ppml.Tee;
 
 namespace Ppml.Cli.Handlers;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Ppml.Cli.Workspace;
-using Ppml.Crypto.IO;
+using Ppml.Core.IO;
 using Ppml.Tee;
 using Ppml.Tee.Measurement;
 

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Ppml.Attestation.Simulation;
 using Ppml.Cli.Workspace;
-using Ppml.Crypto.IO;
+using Ppml.Core.IO;
 using Ppml.Crypto.Keys;
 using Ppml.Kms.File;
 using Ppml.Tee.Measurement;

@@ -21,8 +21,8 @@ internal sealed class KeysHandler
         }
 
         using var rsa = RsaKeyGenerator.Generate(3072, 3);
-        await Crypto.IO.AtomicFile.WriteAllBytesAsync(
-            path, System.Text.Encoding.ASCII.GetBytes(rsa.ExportRSAPrivateKeyPem() + "\n"), overwrite: force, Crypto.IO.AtomicFile.OwnerOnly, cancellationToken);
+        await Core.IO.AtomicFile.WriteAllBytesAsync(
+            path, System.Text.Encoding.ASCII.GetBytes(rsa.ExportRSAPrivateKeyPem() + "\n"), overwrite: force, Core.IO.AtomicFile.OwnerOnly, cancellationToken);
         await _context.Output.WriteLineAsync($"Wrote RSA-3072 enclave signing key (public exponent 3) to {path}");
         return ExitCodes.Success;
     }

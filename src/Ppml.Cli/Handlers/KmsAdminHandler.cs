@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Ppml.Crypto.IO;
+using Ppml.Core.IO;
 using Ppml.Kms.Remote;
 
 namespace Ppml.Cli.Handlers;

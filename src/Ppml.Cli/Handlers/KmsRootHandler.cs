@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Ppml.Crypto.IO;
+using Ppml.Core.IO;
 using Ppml.Kms.Server.Recovery;
 
 namespace Ppml.Cli.Handlers;

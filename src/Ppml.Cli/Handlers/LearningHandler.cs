@@ -1,7 +1,7 @@
 using System.Globalization;
 using Ppml.Cli.Output;
 using Ppml.Cli.Workspace;
-using Ppml.Crypto.IO;
+using Ppml.Core.IO;
 using Ppml.Learning;
 using Ppml.Learning.Mnist;
 using Ppml.Learning.Onnx;

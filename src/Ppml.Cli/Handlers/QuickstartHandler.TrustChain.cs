@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Ppml.Cli.Workspace;
-using Ppml.Crypto.IO;
+using Ppml.Core.IO;
 using Ppml.Crypto.Keys;
 using Ppml.Kms;
 using Ppml.Kms.Envelope;

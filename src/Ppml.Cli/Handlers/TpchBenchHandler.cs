@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Ppml.Crypto.IO;
+using Ppml.Core.IO;
 using Ppml.Data;
 using Ppml.Data.Tpch;
 

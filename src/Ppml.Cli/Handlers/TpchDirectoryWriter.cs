@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Ppml.Crypto.Container;
-using Ppml.Crypto.IO;
+using Ppml.Core.IO;
 using Ppml.Data.Tpch;
 using Ppml.Kms;
 using Ppml.Kms.Envelope;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Ppml.Cli.Output;
-using Ppml.Crypto.IO;
+using Ppml.Core.IO;
 using Ppml.Data;
 using Ppml.Data.Tpch;
 using Ppml.Kms;

@@ -1,5 +1,5 @@
 using Ppml.Crypto.Container;
-using Ppml.Crypto.IO;
+using Ppml.Core.IO;
 using Ppml.Kms;
 using Ppml.Cli.Handlers;
 using Ppml.Kms.Envelope;

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Ppml.Crypto.IO;
+using Ppml.Core.IO;
 
 namespace Ppml.Crypto.Container;
 

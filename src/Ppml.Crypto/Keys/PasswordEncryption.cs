@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Ppml.Crypto.IO;
+using Ppml.Core.IO;
 
 namespace Ppml.Crypto.Keys;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using Ppml.Crypto.IO;
+using Ppml.Core.IO;
 
 namespace Ppml.Crypto.Keys;
 

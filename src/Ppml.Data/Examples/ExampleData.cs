@@ -1,4 +1,4 @@
-using Ppml.Crypto.IO;
+using Ppml.Core.IO;
 using Ppml.Kms;
 using Ppml.Kms.Envelope;
 

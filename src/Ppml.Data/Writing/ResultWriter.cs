@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using DuckDB.NET.Data;
 using ParquetSharp;
 using Ppml.Crypto.Container;
-using Ppml.Crypto.IO;
+using Ppml.Core.IO;
 using Ppml.Data.Loading;
 using Ppml.Data.Parquet;
 using Ppml.Kms;

@@ -113,8 +113,8 @@ public static class RootKeyRecovery
             if (!System.IO.File.Exists(newSecretFile))
             {
                 string fresh = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-                await Ppml.Crypto.IO.AtomicFile.WriteAllBytesAsync(
-                    newSecretFile, System.Text.Encoding.ASCII.GetBytes(fresh + "\n"), overwrite: false, Ppml.Crypto.IO.AtomicFile.OwnerOnly, cancellationToken).ConfigureAwait(false);
+                await Ppml.Core.IO.AtomicFile.WriteAllBytesAsync(
+                    newSecretFile, System.Text.Encoding.ASCII.GetBytes(fresh + "\n"), overwrite: false, Ppml.Core.IO.AtomicFile.OwnerOnly, cancellationToken).ConfigureAwait(false);
                 generated = true;
             }
 

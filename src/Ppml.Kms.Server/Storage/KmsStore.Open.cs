@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
-using Ppml.Crypto.IO;
+using Ppml.Core.IO;
 using Ppml.Crypto.Keys;
 
 namespace Ppml.Kms.Server.Storage;

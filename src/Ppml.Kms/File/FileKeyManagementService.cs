@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Ppml.Crypto.IO;
+using Ppml.Core.IO;
 
 namespace Ppml.Kms.File;
 

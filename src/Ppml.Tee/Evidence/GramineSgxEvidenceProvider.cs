@@ -1,3 +1,4 @@
+using Ppml.Core;
 using Ppml.Tee.IO;
 
 namespace Ppml.Tee.Evidence;

@@ -1,3 +1,4 @@
+using Ppml.Core;
 namespace Ppml.Tee.Evidence;
 
 /// <summary>Produces attestation evidence (a DCAP quote) binding 64 bytes of report data chosen by the caller.</summary>

@@ -1,3 +1,4 @@
+using Ppml.Core;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;

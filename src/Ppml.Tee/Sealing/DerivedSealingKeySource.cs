@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Ppml.Crypto.IO;
+using Ppml.Core.IO;
 using Ppml.Tee.Measurement;
 
 namespace Ppml.Tee.Sealing;

@@ -1,3 +1,4 @@
+using Ppml.Core;
 using System.Security.Cryptography;
 using Ppml.Tee.Evidence;
 using Ppml.Tee.Tests.Fakes;

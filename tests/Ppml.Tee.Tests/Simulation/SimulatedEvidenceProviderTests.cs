@@ -1,3 +1,4 @@
+using Ppml.Core;
 using System.Security.Cryptography;
 using Ppml.Attestation;
 using QuoteCollateral = Ppml.Attestation.Collateral.QuoteCollateral;

@@ -1,4 +1,4 @@
-namespace Ppml.Crypto.IO;
+namespace Ppml.Core.IO;
 
 /// <summary>
 /// Crash-safe file replacement: content is written to <c>name.tmp-XXXX</c> in the target directory,

@@ -1,4 +1,4 @@
-namespace Ppml.Tee;
+namespace Ppml.Core;
 
 /// <summary>The trusted execution environment the process runs in.</summary>
 public enum TeeKind

@@ -1,7 +1,7 @@
-using Ppml.Crypto.IO;
+using Ppml.Core.IO;
 using Ppml.Testing;
 
-namespace Ppml.Crypto.Tests.IO;
+namespace Ppml.Core.Tests.IO;
 
 public class AtomicFileTests
 {
