@@ -157,7 +157,7 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
             fullPath,
             format,
             options ?? DatasetReadOptions.Default,
-            (readOptions, token) => DatasetParts.ResolveAsync(fullPath, format, readOptions, token),
+            (readOptions, token) => DatasetParts.ResolveAsync(fullPath, format, Effective(readOptions), token),
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -182,7 +182,7 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
             Path.GetFullPath(datasetPath),
             format,
             options ?? DatasetReadOptions.Default,
-            (readOptions, token) => DatasetParts.ResolveFilesAsync(fullPaths, format, readOptions, token),
+            (readOptions, token) => DatasetParts.ResolveFilesAsync(fullPaths, format, Effective(readOptions), token),
             cancellationToken);
     }
 
@@ -307,6 +307,12 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>The read options with <see cref="PpmlContextOptions.RequireEncryptedInputs"/> applied.</summary>
+    private DatasetReadOptions Effective(DatasetReadOptions options) =>
+        Options.RequireEncryptedInputs && !options.RequireEncrypted
+            ? new DatasetReadOptions { HasHeader = options.HasHeader, Delimiter = options.Delimiter, Schema = options.Schema, RequireEncrypted = true }
+            : options;
+
     private async Task<TableInfo> RegisterCoreAsync(
         string name,
         string fullPath,
@@ -370,8 +376,8 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
                 long started = Stopwatch.GetTimestamp();
                 string fullPath = Path.GetFullPath(request.Path);
                 IReadOnlyList<DatasetPart> parts = request.Files.Count > 0
-                    ? await DatasetParts.ResolveFilesAsync([.. request.Files.Select(Path.GetFullPath)], request.Format, request.Options, cancellationToken).ConfigureAwait(false)
-                    : await DatasetParts.ResolveAsync(fullPath, request.Format, request.Options, cancellationToken).ConfigureAwait(false);
+                    ? await DatasetParts.ResolveFilesAsync([.. request.Files.Select(Path.GetFullPath)], request.Format, Effective(request.Options), cancellationToken).ConfigureAwait(false)
+                    : await DatasetParts.ResolveAsync(fullPath, request.Format, Effective(request.Options), cancellationToken).ConfigureAwait(false);
                 PreparedParts prepared = await MemoryFileLoader.PrepareAsync(_kms, parts, parallelism, cancellationToken).ConfigureAwait(false);
                 return (prepared, Stopwatch.GetElapsedTime(started));
             },

@@ -7,11 +7,20 @@ public sealed class PpmlContextOptions
     public const string SectionName = "Data";
 
     /// <summary>
-    /// The TEE this context runs in, as the runtime reported it (<c>sgx</c>, <c>tdx</c> or <c>simulation</c>). It is
-    /// recorded for messages and reports; it does not change how data is processed.
+    /// The TEE this context's keys were released to, as the workload session reports it (<c>sgx</c>, <c>tdx</c> or
+    /// <c>simulation</c>), or <c>unattested</c> when its keys came without attestation (the embedded KMS). It is recorded for
+    /// messages and reports; it does not change how data is processed.
     /// </summary>
-    /// <value>Default: <c>simulation</c>.</value>
-    public string TeeMode { get; init; } = "simulation";
+    /// <value>Default: <c>unattested</c>: nothing claims a TEE unless a session attested.</value>
+    public string TeeMode { get; init; } = "unattested";
+
+    /// <summary>
+    /// Whether every table must be read from encrypted parts (PPML containers or Parquet modular encryption), as if each
+    /// read set <see cref="DatasetReadOptions.RequireEncrypted"/>. An attested workload sets it, so plaintext planted
+    /// where ciphertext is expected is refused rather than computed on.
+    /// </summary>
+    /// <value>Default: <see langword="false"/>.</value>
+    public bool RequireEncryptedInputs { get; init; }
 
     /// <summary>The KMS primary key that wraps the data keys of encrypted outputs when a write names none.</summary>
     /// <value>Default: <c>primary</c> (the key <c>ppml init</c> creates).</value>

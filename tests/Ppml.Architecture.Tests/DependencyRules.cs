@@ -12,12 +12,13 @@ internal static class DependencyRules
         ["Ppml.Kms"] = 4,
         ["Ppml.Data"] = 5,
         ["Ppml.Learning"] = 5,
-        ["Ppml.Kms.Server"] = 6,
-        ["Ppml.Cluster"] = 6,
-        ["Ppml.Serving"] = 6,
-        ["Ppml.Streaming"] = 6,
-        ["Ppml.Federated"] = 6,
-        ["Ppml.Cli"] = 7,
+        ["Ppml.Workloads"] = 6,
+        ["Ppml.Kms.Server"] = 7,
+        ["Ppml.Cluster"] = 7,
+        ["Ppml.Serving"] = 7,
+        ["Ppml.Streaming"] = 7,
+        ["Ppml.Federated"] = 7,
+        ["Ppml.Cli"] = 8,
     };
 
     public static IReadOnlySet<string> Hosts { get; } = new HashSet<string>(StringComparer.Ordinal) { "Ppml.Kms.Server", "Ppml.Cli" };

@@ -33,6 +33,7 @@ internal static class CryptCommands
         Option<int?>? segmentSize = null;
         Option<bool>? attest = null;
         Option<string?>? policy = null;
+        Option<bool>? owner = null;
         if (encrypt)
         {
             key = CommonOptions.Key();
@@ -44,11 +45,16 @@ internal static class CryptCommands
         {
             attest = new Option<bool>("--attest")
             {
-                Description = "Attest this TEE to the KMS server first (keys with a release policy are released only to attested code, encrypted to an ephemeral key).",
+                Description = "Require attestation (the default with a KMS server: keys are released only to attested code, encrypted to a key that lives in this process's memory).",
             };
-            policy = new Option<string?>("--policy") { Description = "Attestation policy id for --attest (default: the one the key's release policy names)." };
+            policy = new Option<string?>("--policy") { Description = "Attestation policy id (default: the one the key's release policy names)." };
+            owner = new Option<bool>("--owner")
+            {
+                Description = "Decrypt as the data owner, without a TEE: the KMS hands plaintext data keys of a guarded key only to its readers (or an admin key).",
+            };
             command.Options.Add(attest);
             command.Options.Add(policy);
+            command.Options.Add(owner);
         }
 
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
@@ -62,7 +68,8 @@ internal static class CryptCommands
                 segmentSize is null ? null : parse.GetValue(segmentSize),
                 parse.GetValue(json),
                 attest is not null && parse.GetValue(attest),
-                policy is null ? null : parse.GetValue(policy));
+                policy is null ? null : parse.GetValue(policy),
+                owner is not null && parse.GetValue(owner));
             var handler = new CryptHandler(context);
             return encrypt ? handler.EncryptAsync(options, cancellationToken) : handler.DecryptAsync(options, cancellationToken);
         }));

@@ -1,11 +1,9 @@
 using System.Text.Json;
 using Ppml.Cli.Output;
-using Ppml.Cli.Workspace;
 using Ppml.Crypto.Container;
 using Ppml.Kms;
 using Ppml.Kms.Envelope;
-using Ppml.Kms.Remote;
-using Ppml.Tee;
+using Ppml.Workloads;
 
 namespace Ppml.Cli.Handlers;
 
@@ -34,7 +32,8 @@ internal sealed class CryptHandler
         int? SegmentSize,
         bool Json,
         bool Attest = false,
-        string? AttestationPolicy = null);
+        string? AttestationPolicy = null,
+        bool Owner = false);
 
     public Task<int> EncryptAsync(Options options, CancellationToken cancellationToken) =>
         RunAsync(options, encrypt: true, cancellationToken);
@@ -80,12 +79,19 @@ internal sealed class CryptHandler
             }
         }
 
-        using IKeyManagementService kms = await options.Kms.OpenAsync(_context, cancellationToken);
-        if (options.Attest)
+        // Encrypting is the data owner's act (a producer of the key); decrypting is a workload like any other: with a KMS
+        // server it attests and takes only released keys, unless --owner asks for the owner's plain path.
+        await using PpmlSession? session = encrypt
+            ? null
+            : await (options.Kms with { Policy = options.AttestationPolicy }).OpenSessionAsync(
+                _context, options.KeyName, cancellationToken, options.Owner ? SessionAttestation.Owner : SessionAttestation.Auto);
+        if (options.Attest && session is not { IsAttested: true })
         {
-            await AttestAsync(kms, options, files[0].Source, cancellationToken);
+            throw CliException.Usage("--attest needs a KMS server: pass --kms https://HOST:PORT and --api-key-file FILE (with a KMS server, decrypt attests by default).");
         }
 
+        using IKeyManagementService? ownerKms = encrypt ? await options.Kms.OpenAsync(_context, cancellationToken) : null;
+        IKeyManagementService kms = ownerKms ?? session!.Keys;
         string keyName = await options.Kms.ResolveKeyNameAsync(_context, options.KeyName, cancellationToken);
         long totalBytes = files.Sum(f => new FileInfo(f.Source).Length);
         using var progress = new ProgressBar(_context, encrypt ? "encrypt" : "decrypt", totalBytes);
@@ -131,38 +137,6 @@ internal sealed class CryptHandler
         }
 
         return ExitCodes.Success;
-    }
-
-    /// <summary>
-    /// <c>--attest</c>: this process proves what it runs (the workspace's TEE runtime: in simulation, the verified
-    /// signed ppml enclave) to the KMS server, which releases data keys encrypted to an ephemeral key only it holds.
-    /// </summary>
-    private async Task AttestAsync(IKeyManagementService kms, Options options, string firstInput, CancellationToken cancellationToken)
-    {
-        if (kms is not KmsClient client)
-        {
-            throw CliException.Usage("--attest needs a KMS server: pass --kms https://HOST:PORT and --api-key-file FILE.");
-        }
-
-        string policy = options.AttestationPolicy ?? await ReleasePolicyIdAsync(client, firstInput, cancellationToken);
-        PpmlWorkspace workspace = await PpmlWorkspace.OpenAsync(PpmlWorkspace.ResolveRoot(_context, options.Kms.Home), cancellationToken);
-        using TeeRuntime runtime = await WorkspaceTee.CreateAsync(_context, workspace, cancellationToken);
-        AttestResponse attested = await client.AttestAsync(runtime.Evidence, policy, cancellationToken);
-        await _context.Error.WriteLineAsync(
-            $"Attested ({runtime.Kind.ToString().ToLowerInvariant()}) under policy '{policy}'; data keys are released to this process only, until {attested.ExpiresAt:u}.");
-    }
-
-    private static async Task<string> ReleasePolicyIdAsync(KmsClient client, string container, CancellationToken cancellationToken)
-    {
-        ContainerHeader header;
-        await using (FileStream stream = File.OpenRead(container))
-        {
-            header = await PpmlContainer.ReadHeaderAsync(stream, cancellationToken);
-        }
-
-        KeyDescription key = await client.DescribeKeyAsync(header.KeyReference, cancellationToken);
-        return key.ReleasePolicy?.PolicyId
-            ?? throw CliException.Usage($"Key '{key.Name}' has no release policy naming an attestation policy; pass --policy ID.");
     }
 
     private static async Task ProcessFileAsync(

@@ -1,47 +1,38 @@
-using Ppml.Cli.Workspace;
 using Ppml.Data;
 using Ppml.Kms;
+using Ppml.Workloads;
 
 namespace Ppml.Cli.Handlers;
 
-/// <summary>A KMS and a <see cref="PpmlContext"/> opened from the workspace (or --kms), for the data commands.</summary>
+/// <summary>A workload session (<see cref="PpmlSession"/>, attested with a KMS server) and its <see cref="PpmlContext"/>, for the data commands.</summary>
 internal sealed class DataSession : IAsyncDisposable
 {
-    private DataSession(IKeyManagementService kms, PpmlContext context, string defaultKey)
+    private DataSession(PpmlSession session, PpmlContext context)
     {
-        Kms = kms;
+        Session = session;
         Context = context;
-        DefaultKey = defaultKey;
     }
 
-    public IKeyManagementService Kms { get; }
+    public PpmlSession Session { get; }
+
+    public IKeyManagementService Kms => Session.Keys;
 
     public PpmlContext Context { get; }
 
-    public string DefaultKey { get; }
+    public string DefaultKey => Session.DefaultKeyName;
 
-    /// <summary>Opens <paramref name="target"/>'s KMS and a context whose default key is <paramref name="keyName"/> (--key) or the workspace's.</summary>
+    /// <summary>Opens <paramref name="target"/>'s session and a context whose default key is <paramref name="keyName"/> (--key) or the workspace's.</summary>
     public static async Task<DataSession> OpenAsync(CliContext cli, KmsTarget target, string? keyName, CancellationToken cancellationToken)
     {
-        IKeyManagementService kms = await target.OpenAsync(cli, cancellationToken);
+        PpmlSession session = await target.OpenSessionAsync(cli, keyName, cancellationToken);
         try
         {
-            string root = PpmlWorkspace.ResolveRoot(cli, target.Home);
-            string tee = cli.GetEnvironmentVariable("PPML_TEE") ?? "simulation";
-            string defaultKey = keyName ?? InitHandler.DefaultKeyName;
-            if (PpmlWorkspace.Exists(root))
-            {
-                PpmlWorkspace workspace = await PpmlWorkspace.OpenAsync(root, cancellationToken);
-                tee = workspace.Config.Tee;
-                defaultKey = keyName ?? workspace.Config.DefaultKey;
-            }
-
-            PpmlContext context = await PpmlContext.OpenAsync(kms, new PpmlContextOptions { TeeMode = tee, DefaultKeyName = defaultKey }, cancellationToken);
-            return new DataSession(kms, context, defaultKey);
+            PpmlContext context = await session.OpenContextAsync(cancellationToken);
+            return new DataSession(session, context);
         }
         catch
         {
-            kms.Dispose();
+            await session.DisposeAsync();
             throw;
         }
     }
@@ -49,6 +40,6 @@ internal sealed class DataSession : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Context.DisposeAsync();
-        Kms.Dispose();
+        await Session.DisposeAsync();
     }
 }

@@ -1,18 +1,92 @@
 using Ppml.Cli.Workspace;
 using Ppml.Kms;
 using Ppml.Kms.Remote;
+using Ppml.Workloads;
 
 namespace Ppml.Cli.Handlers;
 
 /// <summary>
 /// Which KMS a command talks to: the workspace's store (default), a <c>file:</c> store (<see cref="PasswordFile"/>
 /// or the workspace password), or a KMS server (<c>https://</c>, with <see cref="ApiKeyFile"/> and optionally
-/// <see cref="CaFile"/>).
+/// <see cref="CaFile"/>). Workload commands also carry the attestation policy and whether plaintext inputs are allowed.
 /// </summary>
-internal sealed record KmsTarget(string? Home, string? KmsUri = null, string? PasswordFile = null, string? ApiKeyFile = null, string? CaFile = null)
+internal sealed record KmsTarget(
+    string? Home, string? KmsUri = null, string? PasswordFile = null, string? ApiKeyFile = null, string? CaFile = null, string? Policy = null, bool AllowPlaintext = false)
 {
+    /// <summary>The plain key service, for the data owner's and the administrator's commands (no attestation).</summary>
     public Task<IKeyManagementService> OpenAsync(CliContext context, CancellationToken cancellationToken) =>
         PpmlWorkspace.OpenKmsAsync(context, Home, KmsUri, PasswordFile, cancellationToken, ApiKeyFile, CaFile);
+
+    /// <summary>
+    /// The workload session: with a KMS server it attests (the workspace's TEE runtime) and accepts only released keys;
+    /// with <paramref name="attestation"/> <see cref="SessionAttestation.Owner"/> it is the data owner's plain path.
+    /// </summary>
+    public async Task<PpmlSession> OpenSessionAsync(
+        CliContext context, string? keyName, CancellationToken cancellationToken, SessionAttestation attestation = SessionAttestation.Auto)
+    {
+        string root = PpmlWorkspace.ResolveRoot(context, Home);
+        PpmlWorkspace? workspace = PpmlWorkspace.Exists(root) ? await PpmlWorkspace.OpenAsync(root, cancellationToken) : null;
+        bool server = KmsUri is not null && KmsUri.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+        string? password = null;
+        string? apiKey = null;
+        string? ca = null;
+        string uri;
+        if (server)
+        {
+            if (ApiKeyFile is null)
+            {
+                throw CliException.Usage($"--kms {KmsUri} needs --api-key-file FILE (the application's API key; the server's first start wrote an admin key to STORE/{Ppml.Kms.Server.KmsServerFiles.AdminKeyFileName}).");
+            }
+
+            uri = KmsUri!;
+            apiKey = await Crypto.Keys.PasswordFile.ReadAsync(context.ResolvePath(ApiKeyFile), context.Input, cancellationToken);
+            string? workspaceCa = workspace is null ? null : Path.Combine(workspace.TlsDirectory, "ca.crt");
+            ca = CaFile is not null ? context.ResolvePath(CaFile) : File.Exists(workspaceCa) ? workspaceCa : null;
+        }
+        else
+        {
+            if (KmsUri is null && workspace is null)
+            {
+                throw CliException.Failure(
+                    $"No PPML workspace at '{root}': run 'ppml init' first, or point --home / PPML_HOME at an existing workspace.");
+            }
+
+            uri = KmsUri is null
+                ? workspace!.KmsUri
+                : KmsUri.StartsWith("file:", StringComparison.Ordinal) && !KmsUri.StartsWith("file://", StringComparison.Ordinal)
+                    ? "file:" + context.ResolvePath(KmsUri["file:".Length..])
+                    : KmsUri;
+            password = PasswordFile is not null
+                ? await Crypto.Keys.PasswordFile.ReadAsync(context.ResolvePath(PasswordFile), null, cancellationToken)
+                : workspace is not null
+                    ? await workspace.ReadPasswordAsync(cancellationToken)
+                    : throw CliException.Usage($"--kms {KmsUri} needs --kms-password-file FILE (there is no workspace to take the password from).");
+        }
+
+        var options = new PpmlSessionOptions
+        {
+            KmsUri = uri,
+            KmsPassword = password,
+            ApiKey = apiKey,
+            CaCertificatePath = ca,
+            DefaultKeyName = keyName ?? workspace?.Config.DefaultKey ?? InitHandler.DefaultKeyName,
+            Attestation = attestation,
+            AttestationPolicyId = Policy,
+            AllowPlaintextInputs = AllowPlaintext,
+            Diagnostics = context.Error,
+            TimeProvider = context.TimeProvider,
+            CreateTeeRuntimeAsync = workspace is null
+                ? null
+                : token => WorkspaceTee.CreateAsync(context, workspace, token),
+        };
+        if (server && attestation == SessionAttestation.Auto && workspace is null)
+        {
+            throw CliException.Failure(
+                $"This workload attests to KMS {KmsUri}, which needs the TEE runtime of a workspace, and there is none at '{root}': run 'ppml init', or point --home / PPML_HOME at a workspace.");
+        }
+
+        return await PpmlSession.OpenAsync(options, cancellationToken);
+    }
 
     /// <summary>The https:// client, for commands only a KMS server offers.</summary>
     public async Task<KmsClient> OpenRemoteAsync(CliContext context, CancellationToken cancellationToken)

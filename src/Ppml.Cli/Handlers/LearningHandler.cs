@@ -1,6 +1,5 @@
 using System.Globalization;
 using Ppml.Cli.Output;
-using Ppml.Cli.Workspace;
 using Ppml.Core.IO;
 using Ppml.Learning;
 using Ppml.Learning.Mnist;
@@ -8,6 +7,8 @@ using Ppml.Learning.Onnx;
 using Ppml.Learning.Plotting;
 using Ppml.Learning.Serialization;
 using Ppml.Learning.Training;
+using Ppml.Workloads;
+using Ppml.Workloads.Learning;
 
 namespace Ppml.Cli.Handlers;
 
@@ -35,10 +36,10 @@ internal sealed class LearningHandler
             throw CliException.Failure($"Model '{output}' already exists; pass --force to replace it.");
         }
 
-        using var files = new ProtectedFiles(_context, options.Kms);
+        await using PpmlSession session = await options.Kms.OpenSessionAsync(_context, options.KeyName, cancellationToken);
         string directory = _context.ResolvePath(options.Data);
-        MnistData train = await LoadSplitAsync(files, directory, MnistSplit.Train, cancellationToken);
-        MnistData test = await LoadSplitAsync(files, directory, MnistSplit.Test, cancellationToken);
+        MnistData train = await ProtectedLearningFiles.LoadMnistSplitAsync(session, directory, MnistSplit.Train, cancellationToken);
+        MnistData test = await ProtectedLearningFiles.LoadMnistSplitAsync(session, directory, MnistSplit.Test, cancellationToken);
         if (options.Limit is { } limit)
         {
             train = train.Take(Math.Min(limit, train.Count));
@@ -65,8 +66,8 @@ internal sealed class LearningHandler
                 $"  epoch {epoch.Epoch}: loss {epoch.AverageLoss:0.0000}, {epoch.TrainingTime.TotalSeconds:0.0} s training, {epoch.EvaluationTime.TotalSeconds:0.0} s evaluation"));
         }
 
-        string keyName = options.KeyName ?? await files.DefaultKeyAsync(cancellationToken);
-        await files.WriteEncryptedAsync(output, keyName, options.Force, (stream, token) => ModelSerializer.SaveAsync(result.Model, stream, token), cancellationToken);
+        string keyName = session.DefaultKeyName;
+        await session.WriteOutputAsync(output, keyName, options.Force, (stream, token) => ModelSerializer.SaveAsync(result.Model, stream, token), cancellationToken);
         await _context.Error.WriteLineAsync($"Saved the model encrypted under key '{keyName}' to {output}");
         if (options.Plot is not null)
         {
@@ -80,9 +81,9 @@ internal sealed class LearningHandler
 
     public async Task<int> EvaluateAsync(string modelPath, string data, int batchSize, KmsTarget kms, CancellationToken cancellationToken)
     {
-        using var files = new ProtectedFiles(_context, kms);
-        Sequential model = await LoadModelAsync(files, _context.ResolvePath(modelPath), cancellationToken);
-        MnistData test = await LoadSplitAsync(files, _context.ResolvePath(data), MnistSplit.Test, cancellationToken);
+        await using PpmlSession session = await kms.OpenSessionAsync(_context, keyName: null, cancellationToken);
+        Sequential model = await ProtectedLearningFiles.LoadModelAsync(session, _context.ResolvePath(modelPath), cancellationToken);
+        MnistData test = await ProtectedLearningFiles.LoadMnistSplitAsync(session, _context.ResolvePath(data), MnistSplit.Test, cancellationToken);
         Accuracy accuracy = await LeNetTrainer.EvaluateAsync(model, test, batchSize, cancellationToken);
         await _context.Output.WriteLineAsync(accuracy.ToTop1Line());
         return ExitCodes.Success;
@@ -90,11 +91,11 @@ internal sealed class LearningHandler
 
     public async Task<int> PredictAsync(string modelPath, string imagePath, string? shape, KmsTarget kms, CancellationToken cancellationToken)
     {
-        using var files = new ProtectedFiles(_context, kms);
+        await using PpmlSession session = await kms.OpenSessionAsync(_context, keyName: null, cancellationToken);
         string model = _context.ResolvePath(modelPath);
         string image = _context.ResolvePath(imagePath);
         byte[] pixels;
-        await using (Stream imageStream = await files.OpenReadAsync(image, cancellationToken))
+        await using (Stream imageStream = await session.OpenInputAsync(image, cancellationToken))
         {
             using var buffer = new MemoryStream();
             await imageStream.CopyToAsync(buffer, cancellationToken);
@@ -104,10 +105,10 @@ internal sealed class LearningHandler
         string name = model.EndsWith(".ppml", StringComparison.Ordinal) ? model[..^".ppml".Length] : model;
         if (name.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
         {
-            return await PredictOnnxAsync(files, model, pixels, shape, cancellationToken);
+            return await PredictOnnxAsync(session, model, pixels, shape, cancellationToken);
         }
 
-        Sequential network = await LoadModelAsync(files, model, cancellationToken);
+        Sequential network = await ProtectedLearningFiles.LoadModelAsync(session, model, cancellationToken);
         DigitPrediction prediction = LeNetTrainer.Predict(network, pixels);
         await _context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Prediction: {prediction.Label} (confidence {prediction.Confidence:0.0000})"));
         return ExitCodes.Success;
@@ -155,11 +156,11 @@ internal sealed class LearningHandler
         return ExitCodes.Success;
     }
 
-    private async Task<int> PredictOnnxAsync(ProtectedFiles files, string model, byte[] pixels, string? shape, CancellationToken cancellationToken)
+    private async Task<int> PredictOnnxAsync(PpmlSession session, string model, byte[] pixels, string? shape, CancellationToken cancellationToken)
     {
         int[] dimensions = ParseShape(shape ?? "1,784");
         OnnxModel onnx;
-        await using (Stream stream = await files.OpenReadAsync(model, cancellationToken))
+        await using (Stream stream = await session.OpenInputAsync(model, cancellationToken))
         {
             onnx = await OnnxModel.LoadAsync(stream, model, cancellationToken);
         }
@@ -205,46 +206,6 @@ internal sealed class LearningHandler
         }
 
         return dimensions;
-    }
-
-    private static async Task<Sequential> LoadModelAsync(ProtectedFiles files, string path, CancellationToken cancellationToken)
-    {
-        if (!ProtectedFiles.IsContainer(path))
-        {
-            throw CliException.Usage($"Model '{path}' is not a PPML container; models are only ever stored encrypted ('ppml train' writes them).");
-        }
-
-        await using Stream stream = await files.OpenReadAsync(path, cancellationToken);
-        return await ModelSerializer.LoadAsync(stream, LeNet5.Architecture, path, cancellationToken);
-    }
-
-    private static async Task<MnistData> LoadSplitAsync(ProtectedFiles files, string directory, MnistSplit split, CancellationToken cancellationToken)
-    {
-        if (!Directory.Exists(directory))
-        {
-            throw CliException.Usage($"--data '{directory}' is not a directory.");
-        }
-
-        string prefix = split == MnistSplit.Train ? "train" : "t10k";
-        string images = Find(directory, $"{prefix}-images-idx3-ubyte");
-        string labels = Find(directory, $"{prefix}-labels-idx1-ubyte");
-        await using Stream imageStream = await files.OpenReadAsync(images, cancellationToken);
-        await using Stream labelStream = await files.OpenReadAsync(labels, cancellationToken);
-        return await MnistData.LoadAsync(imageStream, labelStream, images, labels, cancellationToken);
-    }
-
-    private static string Find(string directory, string stem)
-    {
-        foreach (string candidate in new[] { stem, stem + ".gz", stem + ".ppml", stem + ".gz.ppml" })
-        {
-            string path = Path.Combine(directory, candidate);
-            if (File.Exists(path))
-            {
-                return path;
-            }
-        }
-
-        throw CliException.Usage($"'{directory}' has no {stem} (looked for it plain, .gz, .ppml and .gz.ppml).");
     }
 
     /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and reorder).</summary>

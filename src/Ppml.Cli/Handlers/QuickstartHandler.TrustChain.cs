@@ -12,6 +12,8 @@ using Ppml.Kms.Server.Attestation;
 using Ppml.Tee;
 using Ppml.Tee.Measurement;
 
+using Ppml.Workloads.Keys;
+
 namespace Ppml.Cli.Handlers;
 
 /// <summary>
@@ -113,7 +115,8 @@ internal sealed partial class QuickstartHandler
                 }
 
                 using TeeRuntime runtime = await TeeRuntime.CreateAsync(WorkspaceTee.Options(quiet, workspace), cancellationToken);
-                AttestResponse token = await workload.AttestAsync(runtime.Evidence, AttestationPolicyId, cancellationToken);
+                (AttestResponse token, ECDiffieHellman runtimeKey) = await WorkloadAttestation.AttestAsync(workload, runtime.Evidence, AttestationPolicyId, cancellationToken);
+                using ECDiffieHellman ownedRuntimeKey = runtimeKey;
                 byte[] decrypted = await DecryptInMemoryAsync(workload, encrypted, cancellationToken);
                 byte[] expected = await File.ReadAllBytesAsync(plainFile, cancellationToken);
                 if (!decrypted.AsSpan().SequenceEqual(expected))
@@ -150,7 +153,8 @@ internal sealed partial class QuickstartHandler
                 using TeeRuntime runtime = await TeeRuntime.CreateAsync(WorkspaceTee.Options(quiet, workspace, signedEnclavePath: otherSigned), cancellationToken);
                 try
                 {
-                    await workload.AttestAsync(runtime.Evidence, AttestationPolicyId, cancellationToken);
+                    (_, ECDiffieHellman runtimeKey) = await WorkloadAttestation.AttestAsync(workload, runtime.Evidence, AttestationPolicyId, cancellationToken);
+                    runtimeKey.Dispose();
                 }
                 catch (KmsException refused) when (refused.Code == KmsErrorCode.Forbidden)
                 {

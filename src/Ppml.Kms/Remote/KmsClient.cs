@@ -6,25 +6,26 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Ppml.Kms.Release;
-using Ppml.Tee;
-using Ppml.Tee.Evidence;
 
 namespace Ppml.Kms.Remote;
 
 /// <summary>
 /// The <c>https://</c> provider: a client of the PPML KMS server (<c>ppml kms serve</c>). It authenticates with an API key
 /// and validates the server certificate against a given CA (the workspace's <c>tls/ca.crt</c>) or the system roots —
-/// validation is never switched off. For keys with a release policy, call <see cref="UseAttestation"/> first: unwrapping
-/// then sends the attestation token and opens the data key the server released to the TEE's runtime key.
+/// validation is never switched off. An attested workload calls <see cref="UseAttestation"/> (the workload session in
+/// Ppml.Workloads does, with a token from <c>POST /v1/attest</c>); from then on the client is armed: unwrapping sends the
+/// token and accepts only a data key released to the runtime key — a plaintext answer is refused — and new data keys
+/// are created here, in the TEE, and only sent to the KMS to be wrapped (<c>POST /v1/keys/{name}/wrap</c>).
 /// </summary>
 public sealed class KmsClient : IKeyManagementService
 {
     private const string JsonMediaType = "application/json";
     private readonly HttpClient _http;
     private readonly Uri _baseAddress;
+    private const int DataKeySize = 32;
+    private readonly Lock _attestationLock = new();
     private string? _attestationToken;
     private ECDiffieHellman? _runtimeKey;
-    private readonly List<ECDiffieHellman> _ownedRuntimeKeys = [];
     private string? _lastCertificateError;
     private bool _disposed;
 
@@ -104,15 +105,21 @@ public sealed class KmsClient : IKeyManagementService
     /// Makes <see cref="UnwrapDataKeyAsync"/> work for keys with a release policy: it sends <paramref name="attestationToken"/>
     /// and opens the released key with <paramref name="runtimeKey"/> (the private key bound in the token).
     /// </summary>
-    /// <param name="attestationToken">From <see cref="AttestAsync(IEvidenceProvider, string, CancellationToken)"/> (or <see cref="AttestAsync(AttestRequest, CancellationToken)"/>).</param>
+    /// <param name="attestationToken">From <see cref="AttestAsync(AttestRequest, CancellationToken)"/>.</param>
     /// <param name="runtimeKey">The TEE's ephemeral P-256 key; the client does not take ownership.</param>
     public void UseAttestation(string attestationToken, ECDiffieHellman runtimeKey)
     {
         ArgumentException.ThrowIfNullOrEmpty(attestationToken);
         ArgumentNullException.ThrowIfNull(runtimeKey);
-        _attestationToken = attestationToken;
-        _runtimeKey = runtimeKey;
+        lock (_attestationLock)
+        {
+            _attestationToken = attestationToken;
+            _runtimeKey = runtimeKey;
+        }
     }
+
+    /// <summary>Whether <see cref="UseAttestation"/> armed this client.</summary>
+    public bool IsAttested => Volatile.Read(ref _attestationToken) is not null;
 
     /// <summary><c>GET /healthz</c>: whether the server answers.</summary>
     /// <param name="cancellationToken">Cancels the request.</param>
@@ -163,16 +170,50 @@ public sealed class KmsClient : IKeyManagementService
         CallAsync(HttpMethod.Post, KeyPath(name, "disable"), null, null, Wire.KeyDescription, cancellationToken);
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Armed by <see cref="UseAttestation"/>, the data key is drawn here (in the TEE) and the KMS only wraps it, authorized by
+    /// the token: the KMS never generates, and the host never sees, the key of an attested workload's output. Otherwise
+    /// the KMS generates it and returns it in plaintext, which a key with a release policy grants only to its producers.
+    /// </remarks>
     public async Task<DataKey> GenerateDataKeyAsync(string keyName, CancellationToken cancellationToken = default)
     {
-        DataKeyResponse response = await GenerateDataKeyAsync(keyName, includePlaintext: true, cancellationToken).ConfigureAwait(false);
-        if (response.Plaintext is not { Length: 32 })
+        if (Volatile.Read(ref _attestationToken) is { } token)
         {
-            throw new KmsException(KmsErrorCode.UnwrapFailed, $"KMS {Description} returned a data key of {response.Plaintext?.Length ?? 0} bytes; expected 32.");
+            byte[] fresh = RandomNumberGenerator.GetBytes(DataKeySize);
+            try
+            {
+                DataKeyResponse wrapped = await WrapDataKeyAsync(
+                    keyName, new WrapDataKeyRequest { Plaintext = fresh, AttestationToken = token }, cancellationToken).ConfigureAwait(false);
+                if (wrapped.Plaintext is not null)
+                {
+                    throw new KmsException(KmsErrorCode.Forbidden, $"KMS {Description} echoed a plaintext key when asked to wrap one for key '{keyName}'; refused.");
+                }
+
+                return new DataKey(wrapped.KeyName, wrapped.KeyVersion, fresh, wrapped.WrappedKey);
+            }
+            catch
+            {
+                CryptographicOperations.ZeroMemory(fresh);
+                throw;
+            }
+        }
+
+        DataKeyResponse response = await GenerateDataKeyAsync(keyName, includePlaintext: true, cancellationToken).ConfigureAwait(false);
+        if (response.Plaintext is not { Length: DataKeySize })
+        {
+            throw new KmsException(KmsErrorCode.UnwrapFailed, $"KMS {Description} returned a data key of {response.Plaintext?.Length ?? 0} bytes; expected {DataKeySize}.");
         }
 
         return new DataKey(response.KeyName, response.KeyVersion, response.Plaintext, response.WrappedKey);
     }
+
+    /// <summary><c>POST /v1/keys/{name}/wrap</c>: wraps a data key the caller (an attested TEE) created; the KMS stores nothing.</summary>
+    /// <param name="keyName">The primary key.</param>
+    /// <param name="request">The plaintext data key (32 bytes) and the attestation token.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The wrapped key and the version that wrapped it.</returns>
+    public Task<DataKeyResponse> WrapDataKeyAsync(string keyName, WrapDataKeyRequest request, CancellationToken cancellationToken = default) =>
+        CallAsync(HttpMethod.Post, KeyPath(keyName, "wrap"), request, Wire.WrapDataKeyRequest, Wire.DataKeyResponse, cancellationToken);
 
     /// <summary><c>POST /v1/keys/{name}/datakey</c>.</summary>
     /// <param name="keyName">The primary key.</param>
@@ -189,25 +230,37 @@ public sealed class KmsClient : IKeyManagementService
             cancellationToken);
 
     /// <inheritdoc />
+    /// <remarks>Armed by <see cref="UseAttestation"/>, only a key released to the runtime key is accepted; a plaintext answer is refused.</remarks>
     public async Task<byte[]> UnwrapDataKeyAsync(string keyName, int keyVersion, ReadOnlyMemory<byte> wrappedKey, CancellationToken cancellationToken = default)
     {
+        (string? token, ECDiffieHellman? runtimeKey) = ReadAttestation();
         UnwrapResponse response = await UnwrapAsync(
             keyName,
-            new UnwrapRequest { KeyVersion = keyVersion, WrappedKey = wrappedKey.ToArray(), AttestationToken = _attestationToken },
+            new UnwrapRequest { KeyVersion = keyVersion, WrappedKey = wrappedKey.ToArray(), AttestationToken = token },
             cancellationToken).ConfigureAwait(false);
         if (response.Plaintext is { } plaintext)
         {
+            if (token is not null)
+            {
+                // A genuine KMS releases keys to an attested workload wrapped to its runtime key. A plaintext answer means
+                // the peer is not following the protocol (or is not our KMS): never use such a key.
+                CryptographicOperations.ZeroMemory(plaintext);
+                throw new KmsException(
+                    KmsErrorCode.Forbidden,
+                    $"KMS {Description} answered the attested unwrap of key '{keyName}' with a plaintext data key; refused (a data key for an attested workload must be released to its runtime key).");
+            }
+
             return plaintext;
         }
 
         if (response.Released is { } released)
         {
-            if (_runtimeKey is null)
+            if (runtimeKey is null)
             {
                 throw new KmsException(KmsErrorCode.UnwrapFailed, $"KMS {Description} released key '{keyName}' to a runtime key, but this client holds none.");
             }
 
-            return KeyRelease.Open(_runtimeKey, released, keyName, keyVersion);
+            return KeyRelease.Open(runtimeKey, released, keyName, keyVersion);
         }
 
         throw new KmsException(KmsErrorCode.UnwrapFailed, $"KMS {Description} answered the unwrap of key '{keyName}' without a key.");
@@ -227,52 +280,6 @@ public sealed class KmsClient : IKeyManagementService
     /// <returns>The token.</returns>
     public Task<AttestResponse> AttestAsync(AttestRequest request, CancellationToken cancellationToken = default) =>
         CallAsync(HttpMethod.Post, "v1/attest", request, Wire.AttestRequest, Wire.AttestResponse, cancellationToken);
-
-    /// <summary>
-    /// Attests this TEE and arms the client for secure key release, in one call: generates an ephemeral P-256 runtime
-    /// key, asks <paramref name="evidence"/> for a quote whose report data is SHA-256(runtime key SPKI) || 32 zero bytes
-    /// (the server's binding rule), sends it (with the provider's collateral when it can supply it) to
-    /// <c>POST /v1/attest</c>, and calls <see cref="UseAttestation"/> with the token and the key. Afterwards
-    /// <see cref="UnwrapDataKeyAsync"/> (and so <c>EnvelopeEncryption</c>) returns data keys released to that key only.
-    /// The private runtime key never leaves this client, which disposes it.
-    /// </summary>
-    /// <param name="evidence">The TEE's evidence provider (e.g. <c>TeeRuntime.Evidence</c>).</param>
-    /// <param name="policyId">The attestation policy registered on the server.</param>
-    /// <param name="cancellationToken">Cancels the work.</param>
-    /// <returns>The token and its expiry (attest again before it expires).</returns>
-    /// <exception cref="TeeException">The TEE would not produce evidence.</exception>
-    /// <exception cref="KmsException">The server refused the evidence (<see cref="KmsErrorCode.Forbidden"/> with the reason) or is unreachable.</exception>
-    public async Task<AttestResponse> AttestAsync(IEvidenceProvider evidence, string policyId, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(evidence);
-        ArgumentException.ThrowIfNullOrEmpty(policyId);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        ECDiffieHellman? runtimeKey = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
-        try
-        {
-            RuntimeKey publicKey = RuntimeKey.FromKey(runtimeKey);
-            byte[] quote = await evidence.GetQuoteAsync(publicKey.ToReportData(), cancellationToken).ConfigureAwait(false);
-            byte[]? collateral = evidence is IEvidenceCollateralSource source
-                ? await source.GetCollateralAsync(quote, cancellationToken).ConfigureAwait(false)
-                : null;
-            AttestResponse response = await AttestAsync(
-                new AttestRequest { PolicyId = policyId, Evidence = quote, Collateral = collateral, RuntimeKey = publicKey.SubjectPublicKeyInfo.ToArray() },
-                cancellationToken).ConfigureAwait(false);
-            lock (_ownedRuntimeKeys)
-            {
-                // Earlier keys stay alive until Dispose: an unwrap still in flight may be using one.
-                _ownedRuntimeKeys.Add(runtimeKey);
-            }
-
-            UseAttestation(response.Token, runtimeKey);
-            runtimeKey = null;
-            return response;
-        }
-        finally
-        {
-            runtimeKey?.Dispose();
-        }
-    }
 
     /// <summary><c>PUT /v1/policies/{id}</c> (admin).</summary>
     /// <param name="id">The policy id.</param>
@@ -321,21 +328,21 @@ public sealed class KmsClient : IKeyManagementService
         if (!_disposed)
         {
             _http.Dispose();
-            lock (_ownedRuntimeKeys)
-            {
-                foreach (ECDiffieHellman key in _ownedRuntimeKeys)
-                {
-                    key.Dispose();
-                }
-
-                _ownedRuntimeKeys.Clear();
-            }
 
             _disposed = true;
         }
     }
 
     private static KmsWireJsonContext Wire => KmsWireJsonContext.Default;
+
+    // The token and its runtime key change together (renewal): read them as one pair.
+    private (string? Token, ECDiffieHellman? RuntimeKey) ReadAttestation()
+    {
+        lock (_attestationLock)
+        {
+            return (_attestationToken, _runtimeKey);
+        }
+    }
 
     private static string KeyPath(string name, string? verb)
     {

@@ -9,6 +9,7 @@ namespace Ppml.Kms.Remote;
 [JsonSerializable(typeof(KeyReleasePolicy))]
 [JsonSerializable(typeof(GenerateDataKeyRequest))]
 [JsonSerializable(typeof(DataKeyResponse))]
+[JsonSerializable(typeof(WrapDataKeyRequest))]
 [JsonSerializable(typeof(UnwrapRequest))]
 [JsonSerializable(typeof(UnwrapResponse))]
 [JsonSerializable(typeof(AttestRequest))]

@@ -81,7 +81,8 @@ public sealed class TrustChainEndToEndTests
         using var workload = new KmsClient(server.BaseAddress, workloadKey, ca);
         using (TeeRuntime runtime = await TeeRuntime.CreateAsync(Options(temp, "app.sig.json"), Token))
         {
-            AttestResponse attested = await workload.AttestAsync(runtime.Evidence, "sim-app", Token);
+            (AttestResponse attested, System.Security.Cryptography.ECDiffieHellman runtimeKey) = await Ppml.Workloads.Keys.WorkloadAttestation.AttestAsync(workload, runtime.Evidence, "sim-app", Token);
+            using System.Security.Cryptography.ECDiffieHellman ownedRuntimeKey = runtimeKey;
             await using FileStream input = File.OpenRead(encrypted);
             await using Ppml.Crypto.Container.ContainerReadStream decrypted = await EnvelopeEncryption.OpenReadAsync(workload, input, leaveOpen: true, Token);
             using var memory = new MemoryStream();
@@ -135,7 +136,7 @@ public sealed class TrustChainEndToEndTests
             Assert.Contains("rejected under policy 'sim-app'", problem.Detail!, StringComparison.Ordinal);
             Assert.Contains($"MRSIGNER {impostor.Identity.MrSignerHex}", problem.Detail!, StringComparison.Ordinal);
             Assert.Contains("matches no allowed MRENCLAVE and no allowed signer", problem.Detail!, StringComparison.Ordinal);
-            KmsException viaClient = await Assert.ThrowsAsync<KmsException>(() => workload.AttestAsync(impostor.Evidence, "sim-app", Token));
+            KmsException viaClient = await Assert.ThrowsAsync<KmsException>(() => Ppml.Workloads.Keys.WorkloadAttestation.AttestAsync(workload, impostor.Evidence, "sim-app", Token));
             Assert.Equal(KmsErrorCode.Forbidden, viaClient.Code);
         }
     }

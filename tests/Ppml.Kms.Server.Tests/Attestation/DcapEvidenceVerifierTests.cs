@@ -164,7 +164,12 @@ public sealed class DcapEvidenceVerifierTests : IAsyncLifetime
         var provider = new Ppml.Tee.Simulation.SimulatedEvidenceProvider(_platform, new Ppml.Tee.Measurement.EnclaveIdentity(s_mrEnclave, s_mrSigner, 1, 2, false));
 
         using KmsClient tee = harness.Client();
-        AttestResponse response = await tee.AttestAsync(provider, "p", Token);
+        using ECDiffieHellman runtime = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+        RuntimeKey runtimeKey = RuntimeKey.FromKey(runtime);
+        byte[] quote = await provider.GetQuoteAsync(runtimeKey.ToReportData(), Token);
+        AttestResponse response = await tee.AttestAsync(
+            new AttestRequest { PolicyId = "p", Evidence = quote, Collateral = await provider.GetCollateralAsync(quote, Token), RuntimeKey = runtimeKey.SubjectPublicKeyInfo.ToArray() }, Token);
+        tee.UseAttestation(response.Token, runtime);
         byte[] released = await tee.UnwrapDataKeyAsync("guarded", dataKey.KeyVersion, dataKey.WrappedKey, Token);
         UnwrapResponse raw = await owner.UnwrapAsync(
             "guarded", new UnwrapRequest { KeyVersion = dataKey.KeyVersion, WrappedKey = dataKey.WrappedKey.ToArray(), AttestationToken = response.Token }, Token);
