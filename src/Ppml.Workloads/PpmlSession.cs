@@ -141,10 +141,16 @@ public sealed class PpmlSession : IAsyncDisposable
         {
             return await EnvelopeEncryption.OpenReadAsync(Keys, stream, leaveOpen: false, cancellationToken).ConfigureAwait(false);
         }
-        catch
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
             await stream.DisposeAsync().ConfigureAwait(false);
-            throw;
+            if (exception is KmsException or TeeException or WorkloadException || exception.Message.Contains(file, StringComparison.Ordinal))
+            {
+                throw;
+            }
+
+            // Container errors name the segment, not the file: say which input failed (a malformed one is bad input).
+            throw new WorkloadException($"'{file}': {exception.Message}", isInvalidInput: exception is FormatException, exception);
         }
     }
 

@@ -23,6 +23,16 @@ internal static class DependencyRules
 
     public static IReadOnlySet<string> Hosts { get; } = new HashSet<string>(StringComparer.Ordinal) { "Ppml.Kms.Server", "Ppml.Cli" };
 
+    /// <summary>
+    /// Projects that must not reach others even through a chain of references: the key service and the data layer carry
+    /// no TEE runtime and no quote verifier (a client of the KMS is not a verifier, and the simulated PKI never rides along).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string[]> ForbiddenReach { get; } = new Dictionary<string, string[]>(StringComparer.Ordinal)
+    {
+        ["Ppml.Kms"] = ["Ppml.Tee", "Ppml.Attestation"],
+        ["Ppml.Data"] = ["Ppml.Tee", "Ppml.Attestation"],
+    };
+
     /// <summary>Each heavy dependency lives in exactly one project.</summary>
     public static IReadOnlyDictionary<string, string> HeavyPackages { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
     {
@@ -64,6 +74,15 @@ internal static class DependencyRules
             }
         }
 
+        foreach ((string project, string[] forbidden) in ForbiddenReach)
+        {
+            HashSet<string> reached = Reach(project, projectReferences);
+            foreach (string target in forbidden.Where(reached.Contains))
+            {
+                violations.Add($"{project} reaches {target} through its references; it must not (a key-service or data client carries no TEE runtime or verifier).");
+            }
+        }
+
         // Ppml.Streaming shares Redis with Ppml.Serving by design (ARCHITECTURE.md: Redis in Serving/Streaming).
         foreach ((string project, IReadOnlyList<string> packages) in packageReferences)
         {
@@ -78,5 +97,25 @@ internal static class DependencyRules
         }
 
         return violations;
+    }
+
+    private static HashSet<string> Reach(string project, IReadOnlyDictionary<string, IReadOnlyList<string>> projectReferences)
+    {
+        var reached = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>([project]);
+        while (pending.TryPop(out string? current))
+        {
+            if (!projectReferences.TryGetValue(current, out IReadOnlyList<string>? references))
+            {
+                continue;
+            }
+
+            foreach (string reference in references.Where(reached.Add))
+            {
+                pending.Push(reference);
+            }
+        }
+
+        return reached;
     }
 }

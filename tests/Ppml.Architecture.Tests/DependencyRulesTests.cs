@@ -26,6 +26,25 @@ public class DependencyRulesTests
     }
 
     [Fact]
+    public void Violations_KmsReachingTeeThroughAChain_IsReported()
+    {
+        var projects = new Dictionary<string, IReadOnlyList<string>>
+        {
+            ["Ppml.Core"] = [],
+            ["Ppml.Crypto"] = ["Ppml.Core"],
+            ["Ppml.Attestation"] = ["Ppml.Crypto"],
+            ["Ppml.Tee"] = ["Ppml.Attestation"],
+            ["Ppml.Kms"] = ["Ppml.Tee"],
+            ["Ppml.Data"] = ["Ppml.Kms"],
+        };
+
+        IReadOnlyList<string> violations = DependencyRules.Violations(projects, new Dictionary<string, IReadOnlyList<string>>());
+
+        Assert.Contains("Ppml.Kms reaches Ppml.Tee through its references; it must not (a key-service or data client carries no TEE runtime or verifier).", violations);
+        Assert.Contains(violations, v => v.StartsWith("Ppml.Data reaches Ppml.Attestation", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Violations_LibraryReferencingHost_IsReported()
     {
         var projects = new Dictionary<string, IReadOnlyList<string>> { ["Ppml.Data"] = ["Ppml.Kms.Server"] };
