@@ -9,7 +9,8 @@ namespace Ppml.Kms.Server.Http;
 /// <summary>
 /// Reads request bodies strictly: JSON media type, at most <see cref="KmsServerOptions.MaxRequestBodySize"/> bytes
 /// (Kestrel enforces it too), no unknown members (a misspelt policy field must not silently weaken a policy), required
-/// members present, nulls only where allowed. Every failure is a <see cref="KmsException"/> naming the problem.
+/// members present, nulls only where allowed, no duplicate members anywhere (two "mrEnclave" in a policy must not mean
+/// whichever came last). Every failure is a <see cref="KmsException"/> naming the problem.
 /// </summary>
 internal static class RequestJson
 {
@@ -19,6 +20,7 @@ internal static class RequestJson
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         RespectNullableAnnotations = true,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false,
         MaxDepth = 32,
     });
 

@@ -221,6 +221,17 @@ public sealed class KmsClient : IKeyManagementService
     public Task<UnwrapResponse> UnwrapAsync(string keyName, UnwrapRequest request, CancellationToken cancellationToken = default) =>
         CallAsync(HttpMethod.Post, KeyPath(keyName, "unwrap"), request, Wire.UnwrapRequest, Wire.UnwrapResponse, cancellationToken);
 
+    /// <summary>
+    /// <c>POST /v1/keys/{name}/wrap</c>: wraps a data key created inside the TEE under the key's current version, so the
+    /// KMS never generates (and the host never sees) an output key.
+    /// </summary>
+    /// <param name="keyName">The primary key.</param>
+    /// <param name="request">The 32-byte data key and (for a key with a release policy) the attestation token.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The wrapped key and the version that wrapped it.</returns>
+    public Task<WrapDataKeyResponse> WrapDataKeyAsync(string keyName, WrapDataKeyRequest request, CancellationToken cancellationToken = default) =>
+        CallAsync(HttpMethod.Post, KeyPath(keyName, "wrap"), request, Wire.WrapDataKeyRequest, Wire.WrapDataKeyResponse, cancellationToken);
+
     /// <summary><c>POST /v1/attest</c>: evidence in, signed attestation token out.</summary>
     /// <param name="request">Evidence, optional collateral, runtime key and policy id.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
