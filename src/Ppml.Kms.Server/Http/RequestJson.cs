@@ -46,14 +46,35 @@ internal static class RequestJson
                 $"The request body is '{KmsService.Truncate(request.ContentType ?? "(no Content-Type)")}'; send application/json.", StatusCodes.Status415UnsupportedMediaType);
         }
 
+        // Buffered (at most MaxRequestBodySize, which Kestrel enforces) so a refusal can name a duplicate member in full;
+        // the buffer may hold a data key (POST .../wrap), so it is zeroed afterwards.
+        using var buffer = new MemoryStream();
         try
         {
-            return await JsonSerializer.DeserializeAsync(request.Body, type, request.HttpContext.RequestAborted).ConfigureAwait(false)
-                ?? throw new KmsException(KmsErrorCode.InvalidRequest, $"The request body is JSON null; send a {type.Type.Name} object.");
+            await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted).ConfigureAwait(false);
+            ReadOnlyMemory<byte> body = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+            try
+            {
+                return JsonSerializer.Deserialize(body.Span, type)
+                    ?? throw new KmsException(KmsErrorCode.InvalidRequest, $"The request body is JSON null; send a {type.Type.Name} object.");
+            }
+            catch (JsonException exception)
+            {
+                if (DuplicateMembers.Find(body.Span) is { } duplicate)
+                {
+                    throw new KmsException(
+                        KmsErrorCode.InvalidRequest,
+                        $"The request body is not a valid {type.Type.Name}: member '{KmsService.Truncate(duplicate)}' appears twice in one object " +
+                        $"(Duplicate property '{KmsService.Truncate(duplicate[(duplicate.LastIndexOf('.') + 1)..])}'); send each member once.",
+                        exception);
+                }
+
+                throw new KmsException(KmsErrorCode.InvalidRequest, $"The request body is not a valid {type.Type.Name}: {OneLine(exception.Message)}", exception);
+            }
         }
-        catch (JsonException exception)
+        finally
         {
-            throw new KmsException(KmsErrorCode.InvalidRequest, $"The request body is not a valid {type.Type.Name}: {OneLine(exception.Message)}", exception);
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(buffer.GetBuffer());
         }
     }
 
