@@ -98,15 +98,21 @@ internal sealed partial class KmsService
         throw new KmsException(KmsErrorCode.InvalidRequest, "Field 'runtimeKey' (base64 SPKI) or 'runtimeKeyJwk' is required: the TEE's ephemeral P-256 public key.");
     }
 
-    private async Task<RuntimeKey> AuthorizeReleaseAsync(AuditEntry audit, ApplicationState caller, KeyState key, KeyReleasePolicy policy, string? token)
+    /// <summary>
+    /// Checks that <paramref name="token"/> is a valid attestation token satisfying the key's release policy; returns the
+    /// runtime key it is bound to. <paramref name="operation"/> ("unwrap", "wrap") names what was asked, for the message.
+    /// </summary>
+    private async Task<RuntimeKey> AuthorizeReleaseAsync(AuditEntry audit, ApplicationState caller, KeyState key, KeyReleasePolicy policy, string? token, string operation)
     {
         try
         {
             if (string.IsNullOrEmpty(token))
             {
+                string owners = operation == "wrap" ? "producers" : "readers";
                 throw new KmsException(
                     KmsErrorCode.Forbidden,
-                    $"Key '{key.Name}' has a release policy: send 'attestationToken' (from POST /v1/attest); its data keys are released only to an attested TEE.");
+                    $"Key '{key.Name}' has a release policy: to {operation} without an admin API key or being one of the key's {owners}, " +
+                    "send 'attestationToken' (from POST /v1/attest) of a TEE the policy admits.");
             }
 
             AttestationClaims claims = _tokens.Validate(token);

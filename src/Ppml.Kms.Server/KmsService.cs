@@ -37,14 +37,27 @@ internal sealed partial class KmsService
     public async Task<KeyDescription> CreateKeyAsync(ApplicationState caller, CreateKeyRequest request)
     {
         var audit = new AuditEntry(caller.Id, "key.create", Truncate(request.Name));
+        IReadOnlyList<string> allowed = request.AllowedApplications ?? (caller.IsAdmin ? [] : [caller.Id]);
+        IReadOnlyList<string> producers = request.Producers ?? [];
+        IReadOnlyList<string> readers = request.Readers ?? [];
         try
         {
             KeyNames.Validate(request.Name);
-            IReadOnlyList<string> allowed = request.AllowedApplications ?? (caller.IsAdmin ? [] : [caller.Id]);
             ValidateApplications(allowed, "allowedApplications");
+            ValidateApplications(producers, "producers");
+            ValidateApplications(readers, "readers");
             if (request.ReleasePolicy is { } policy)
             {
                 ValidateReleasePolicy(policy);
+            }
+
+            // Producers and readers receive plaintext keys of a guarded key: only the data owner (an admin) names them, or
+            // the holder of a workload's API key could give itself plaintext keys of a key it creates.
+            if (!caller.IsAdmin && (producers.Count > 0 || readers.Count > 0))
+            {
+                throw new KmsException(
+                    KmsErrorCode.Forbidden,
+                    $"Application '{caller.Id}' has role '{caller.Role}'; fields 'producers' and 'readers' can be set by an admin API key only (leave them out).");
             }
         }
         catch (KmsException exception)
@@ -53,8 +66,7 @@ internal sealed partial class KmsService
             throw;
         }
 
-        KeyState key = await _store.CreateKeyAsync(audit, request.Name, request.AllowedApplications ?? (caller.IsAdmin ? [] : [caller.Id]), request.ReleasePolicy)
-            .ConfigureAwait(false);
+        KeyState key = await _store.CreateKeyAsync(audit, request.Name, allowed, request.ReleasePolicy, producers, readers).ConfigureAwait(false);
         _logger.Operation(caller.Id, audit.Action, key.Name, "ok");
         return key.ToDescription();
     }
@@ -83,10 +95,47 @@ internal sealed partial class KmsService
         return key.ToDescription();
     }
 
+    public async Task<KeyDescription> SetKeyAccessAsync(ApplicationState caller, string name, SetKeyAccessRequest request)
+    {
+        var audit = new AuditEntry(caller.Id, "key.access", Truncate(name));
+        await RequireAdminAsync(audit, caller).ConfigureAwait(false);
+        await CheckUsableAsync(audit, caller, name).ConfigureAwait(false);
+        try
+        {
+            if (request.Producers is null && request.Readers is null)
+            {
+                throw new KmsException(KmsErrorCode.InvalidRequest, "The request sets neither 'producers' nor 'readers'; send at least one list (an empty list clears it).");
+            }
+
+            ValidateApplications(request.Producers ?? [], "producers");
+            ValidateApplications(request.Readers ?? [], "readers");
+        }
+        catch (KmsException exception)
+        {
+            await RefuseAsync(audit, exception).ConfigureAwait(false);
+            throw;
+        }
+
+        KeyState key = await _store.SetKeyAccessAsync(audit, name, request.Producers, request.Readers).ConfigureAwait(false);
+        _logger.Operation(caller.Id, audit.Action, name, "ok");
+        return key.ToDescription();
+    }
+
     public async Task<DataKeyResponse> GenerateDataKeyAsync(ApplicationState caller, string name, bool includePlaintext)
     {
         var audit = new AuditEntry(caller.Id, includePlaintext ? "datakey.generate" : "datakey.generate-wrapped", Truncate(name));
         KeyState key = await CheckUsableAsync(audit, caller, name, requireEnabled: true).ConfigureAwait(false);
+        if (includePlaintext && key.ReleasePolicy is not null && !key.IsProducer(caller))
+        {
+            // A plaintext data key of a guarded key lets its holder make containers the attested workload accepts as the
+            // data owner's; only the data owner's producing applications get one.
+            await RefuseAsync(audit, new KmsException(
+                KmsErrorCode.Forbidden,
+                $"Key '{name}' has a release policy and application '{caller.Id}' is not one of its producers, so it gets no plaintext data key: " +
+                $"ask with 'includePlaintext': false (wrapped only), create output keys in the TEE and wrap them (POST /v1/keys/{name}/wrap), " +
+                $"or have an admin add '{caller.Id}' to the key's producers (PUT /v1/keys/{name}/access).")).ConfigureAwait(false);
+        }
+
         KeyVersionState version = key.Current;
         byte[] primary = _store.Root.OpenKeyVersion(name, version.Version, version.SealedMaterial);
         byte[] dataKey = RandomNumberGenerator.GetBytes(DataKeyWrapping.DataKeySize);
@@ -125,9 +174,18 @@ internal sealed partial class KmsService
         }
 
         RuntimeKey? recipient = null;
+        bool isGuardedPlaintext = false;
         if (key.ReleasePolicy is { } policy)
         {
-            recipient = await AuthorizeReleaseAsync(audit, caller, key, policy, request.AttestationToken).ConfigureAwait(false);
+            // Without a token, the data owner's readers (and admins) unwrap in plaintext; everyone else needs a token.
+            if (string.IsNullOrEmpty(request.AttestationToken) && key.IsReader(caller))
+            {
+                isGuardedPlaintext = true;
+            }
+            else
+            {
+                recipient = await AuthorizeReleaseAsync(audit, caller, key, policy, request.AttestationToken, "unwrap").ConfigureAwait(false);
+            }
         }
 
         byte[] primary = _store.Root.OpenKeyVersion(name, version!.Version, version.SealedMaterial);
@@ -148,9 +206,9 @@ internal sealed partial class KmsService
 
         try
         {
-            // A plain unwrap changes nothing: its record joins the next group commit. A secure key release to a TEE is
-            // audited durably before the key leaves.
-            await (recipient is null ? AuditReadAsync(audit) : _store.AuditAsync(audit, "ok")).ConfigureAwait(false);
+            // A plain unwrap changes nothing: its record joins the next group commit. A secure key release to a TEE, and a
+            // guarded key unwrapped in plaintext for a reader, are audited durably before the key leaves.
+            await (recipient is null && !isGuardedPlaintext ? AuditReadAsync(audit) : _store.AuditAsync(audit, "ok")).ConfigureAwait(false);
             return recipient is null
                 ? new UnwrapResponse { KeyName = name, KeyVersion = version.Version, Plaintext = (byte[])dataKey.Clone() }
                 : new UnwrapResponse { KeyName = name, KeyVersion = version.Version, Released = KeyRelease.Seal(recipient, dataKey, name, version.Version) };
@@ -158,6 +216,48 @@ internal sealed partial class KmsService
         finally
         {
             CryptographicOperations.ZeroMemory(dataKey);
+        }
+    }
+
+    public async Task<WrapDataKeyResponse> WrapDataKeyAsync(ApplicationState caller, string name, WrapDataKeyRequest request)
+    {
+        var audit = new AuditEntry(caller.Id, "datakey.wrap", Truncate(name));
+        try
+        {
+            KeyState key = await CheckUsableAsync(audit, caller, name, requireEnabled: true).ConfigureAwait(false);
+            if (request.Plaintext.Length != DataKeyWrapping.DataKeySize)
+            {
+                await RefuseAsync(audit, new KmsException(
+                    KmsErrorCode.InvalidRequest,
+                    $"Field 'plaintext' is {request.Plaintext.Length} bytes; a data key is exactly {DataKeyWrapping.DataKeySize} bytes (base64 of 32 random bytes).")).ConfigureAwait(false);
+            }
+
+            // Wrapping makes a container the key's readers and attested workloads will accept: for a guarded key, only
+            // the data owner (admin, producers) or an attested workload the release policy admits may do it.
+            if (key.ReleasePolicy is { } policy && !key.IsProducer(caller))
+            {
+                await AuthorizeReleaseAsync(audit, caller, key, policy, request.AttestationToken, "wrap").ConfigureAwait(false);
+            }
+
+            KeyVersionState version = key.Current;
+            byte[] primary = _store.Root.OpenKeyVersion(name, version.Version, version.SealedMaterial);
+            byte[] wrapped;
+            try
+            {
+                wrapped = DataKeyWrapping.Wrap(primary, name, version.Version, request.Plaintext);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(primary);
+            }
+
+            // Like a generated data key, a wrap creates no state: its audit record joins the next group commit.
+            await AuditReadAsync(audit).ConfigureAwait(false);
+            return new WrapDataKeyResponse { KeyName = name, KeyVersion = version.Version, WrappedKey = wrapped };
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(request.Plaintext);
         }
     }
 

@@ -50,6 +50,13 @@ public sealed record AppraisalPolicy
 
     private static AppraisalPolicy ParseCore(byte[] json, string input)
     {
+        // JsonReading refuses duplicate members too, but the runtime's message shortens long names; name it in full, since
+        // two "allowExpiredCollateral" could mean one thing to this parser and another to the next.
+        if (FindDuplicateMember(json) is { } duplicate)
+        {
+            throw JsonReading.Error(input, duplicate, "appears twice in one object; a policy states each field once");
+        }
+
         using JsonDocument document = JsonReading.Parse(json, input);
         JsonElement root = document.RootElement;
         Expect(root, JsonValueKind.Object, input, "$");
@@ -171,6 +178,47 @@ public sealed record AppraisalPolicy
         }
 
         return new PolicyOutcome { Accepted = reasons.Count == 0, Reasons = reasons };
+    }
+
+    /// <summary>The path of the first member that appears twice in one object, or <see langword="null"/> (also for text that is not JSON, which the parser reports).</summary>
+    internal static string? FindDuplicateMember(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = JsonReading.DocumentOptions.MaxDepth });
+        var scopes = new Stack<(string Path, HashSet<string>? Members)>();
+        string? pending = null;
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                        string path = scopes.Count == 0 ? string.Empty
+                            : scopes.Peek().Members is null ? scopes.Peek().Path + "[]"
+                            : scopes.Peek().Path.Length == 0 ? pending! : $"{scopes.Peek().Path}.{pending}";
+                        scopes.Push((path, reader.TokenType == JsonTokenType.StartObject ? new HashSet<string>(StringComparer.Ordinal) : null));
+                        break;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        scopes.Pop();
+                        break;
+                    case JsonTokenType.PropertyName:
+                        pending = reader.GetString()!;
+                        (string parent, HashSet<string>? members) = scopes.Peek();
+                        if (!members!.Add(pending))
+                        {
+                            return parent.Length == 0 ? pending : $"{parent}.{pending}";
+                        }
+
+                        break;
+                }
+            }
+        }
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+
+        return null;
     }
 
     internal static JsonElement Expect(JsonElement element, JsonValueKind kind, string input, string path)

@@ -21,7 +21,9 @@ internal static class KmsServerCommands
         var secretFile = new Option<string?>("--secret-file") { Description = "Operator secret the root key is sealed under (default: STORE/operator.secret, generated on first start)." };
         var simulatedPlatform = new Option<string?>("--simulated-platform")
         {
-            Description = "Also accept quotes of this simulated platform (tokens say tee 'simulation'). Default: the workspace's attestation/platform when the workspace is in simulation mode.",
+            Description = "Also accept quotes of this simulated platform (DIR; without DIR the workspace's attestation/platform); tokens say tee 'simulation'. " +
+                "Default: only when the workspace's config.json says \"tee\": \"simulation\" (PPML_TEE is not read). Refused with PPML_ENVIRONMENT=production.",
+            Arity = ArgumentArity.ZeroOrOne,
         };
         var intelOnly = new Option<bool>("--intel-only") { Description = "Trust only the Intel SGX Root CA, even in a simulation workspace." };
         var collateral = new Option<string[]>("--collateral") { Description = "Collateral bundle (sgx_ql_qve_collateral_t JSON) to seed the verifier's cache with; repeat for several." };
@@ -40,7 +42,8 @@ internal static class KmsServerCommands
                 parse.GetValue(store),
                 parse.GetValue(secretFile),
                 cancellationToken,
-                parse.GetValue(simulatedPlatform),
+                // A bare --simulated-platform means the workspace's platform.
+                parse.GetResult(simulatedPlatform) is null ? null : parse.GetValue(simulatedPlatform) ?? KmsServeHandler.WorkspacePlatform,
                 parse.GetValue(intelOnly),
                 parse.GetValue(collateral),
                 parse.GetValue(durableReadAudits))));

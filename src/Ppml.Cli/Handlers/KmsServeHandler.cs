@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using Ppml.Cli.Workspace;
+using Ppml.Core;
 using Ppml.Kms.Server;
 using Ppml.Kms.Server.Attestation;
 
@@ -10,6 +11,9 @@ namespace Ppml.Cli.Handlers;
 internal sealed class KmsServeHandler
 {
     public const string StoreDirectoryName = "kms-server";
+
+    /// <summary>The <c>simulatedPlatform</c> value of a bare <c>--simulated-platform</c>: the workspace's own platform.</summary>
+    public const string WorkspacePlatform = "";
     private readonly CliContext _context;
 
     public KmsServeHandler(CliContext context)
@@ -23,6 +27,8 @@ internal sealed class KmsServeHandler
     public async Task<int> RunAsync(
         string? home, string[] urls, string? store, string? secretFile, CancellationToken cancellationToken, string? simulatedPlatform = null, bool intelOnly = false, string[]? collateralFiles = null, bool durableReadAudits = false)
     {
+        // Read first: a bad PPML_ENVIRONMENT is an error before anything starts.
+        DeploymentEnvironment.IsProduction(_context.GetEnvironmentVariable);
         PpmlWorkspace workspace = await PpmlWorkspace.OpenAsync(PpmlWorkspace.ResolveRoot(_context, home), cancellationToken);
         DcapEvidenceVerifier verifier = await CreateVerifierAsync(workspace, simulatedPlatform, intelOnly, collateralFiles ?? [], cancellationToken);
         string password = await workspace.ReadPasswordAsync(cancellationToken);
@@ -68,8 +74,11 @@ internal sealed class KmsServeHandler
     }
 
     /// <summary>
-    /// The DCAP verifier: the Intel root always; a simulated platform's root only when given with
-    /// <c>--simulated-platform</c>, or by default the workspace's own when the workspace runs in simulation mode.
+    /// The DCAP verifier: the Intel root always; a simulated platform's root only when told explicitly, by
+    /// <c>--simulated-platform [DIR]</c> (<see cref="WorkspacePlatform"/>: the workspace's), or by the workspace's own
+    /// configuration saying <c>"tee": "simulation"</c>. The server's environment never turns simulation on (it does not
+    /// read <c>PPML_TEE</c>: that variable selects the TEE of a workload, and a host could set it), and with
+    /// <c>PPML_ENVIRONMENT=production</c> no simulated root is trusted at all.
     /// </summary>
     internal async Task<DcapEvidenceVerifier> CreateVerifierAsync(
         PpmlWorkspace workspace, string? simulatedPlatform, bool intelOnly, string[] collateralFiles, CancellationToken cancellationToken)
@@ -85,14 +94,22 @@ internal sealed class KmsServeHandler
             seeds.Add(await File.ReadAllBytesAsync(_context.ResolvePath(file), cancellationToken));
         }
 
-        string mode = _context.GetEnvironmentVariable(Ppml.Tee.TeeDetector.EnvironmentVariable) is { Length: > 0 } requested ? requested : workspace.Config.Tee;
+        bool isProduction = DeploymentEnvironment.IsProduction(_context.GetEnvironmentVariable);
         string? platform = intelOnly
             ? null
             : simulatedPlatform is not null
-                ? _context.ResolvePath(simulatedPlatform)
-                : string.Equals(mode.Trim(), "simulation", StringComparison.OrdinalIgnoreCase) && Directory.Exists(workspace.SimulatedPlatformDirectory)
+                ? simulatedPlatform == WorkspacePlatform ? workspace.SimulatedPlatformDirectory : _context.ResolvePath(simulatedPlatform)
+                : string.Equals(workspace.Config.Tee, Ppml.Core.TeeKinds.Simulation, StringComparison.Ordinal) && Directory.Exists(workspace.SimulatedPlatformDirectory)
                     ? workspace.SimulatedPlatformDirectory
                     : null;
+        if (platform is not null && isProduction)
+        {
+            string reason = simulatedPlatform is not null ? "--simulated-platform is given" : "the workspace's config.json says \"tee\": \"simulation\"";
+            throw CliException.Usage(
+                $"{DeploymentEnvironment.EnvironmentVariable}={DeploymentEnvironment.Production} refuses to trust a simulated platform, but {reason}; " +
+                "drop it (or pass --intel-only), or run outside production.");
+        }
+
         try
         {
             return platform is null

@@ -59,14 +59,31 @@ internal static class KmsEndpoints
             await WriteAsync(context, StatusCodes.Status200OK, await service.DisableKeyAsync(caller, name), wire.KeyDescription);
         }).WithName("DisableKey").WithSummary("Stop generating and unwrapping under the key (admin).").Produces<KeyDescription>().WithProblems();
 
+        v1.MapPut("/keys/{name}/access", async (HttpContext context, string name) =>
+        {
+            ApplicationState caller = authentication.Authenticate(context);
+            SetKeyAccessRequest request = (await RequestJson.ReadAsync(context.Request, strict.SetKeyAccessRequest, optional: false))!;
+            await WriteAsync(context, StatusCodes.Status200OK, await service.SetKeyAccessAsync(caller, name, request), wire.KeyDescription);
+        }).WithName("SetKeyAccess").WithSummary("Replace a key's producers and/or readers (admin).")
+            .Accepts<SetKeyAccessRequest>("application/json").Produces<KeyDescription>().WithProblems();
+
         v1.MapPost("/keys/{name}/datakey", async (HttpContext context, string name) =>
         {
             ApplicationState caller = authentication.Authenticate(context);
             GenerateDataKeyRequest request = await RequestJson.ReadAsync(context.Request, strict.GenerateDataKeyRequest, optional: true) ?? new GenerateDataKeyRequest();
             DataKeyResponse response = await service.GenerateDataKeyAsync(caller, name, request.IncludePlaintext);
             await WriteAsync(context, StatusCodes.Status200OK, response, wire.DataKeyResponse);
-        }).WithName("GenerateDataKey").WithSummary("A fresh 256-bit data key wrapped under the current version (plaintext optional).")
+        }).WithName("GenerateDataKey").WithSummary("A fresh 256-bit data key wrapped under the current version (plaintext on request; for a key with a release policy, to admins and producers only).")
             .Accepts<GenerateDataKeyRequest>("application/json").Produces<DataKeyResponse>().WithProblems();
+
+        v1.MapPost("/keys/{name}/wrap", async (HttpContext context, string name) =>
+        {
+            ApplicationState caller = authentication.Authenticate(context);
+            WrapDataKeyRequest request = (await RequestJson.ReadAsync(context.Request, strict.WrapDataKeyRequest, optional: false))!;
+            WrapDataKeyResponse response = await service.WrapDataKeyAsync(caller, name, request);
+            await WriteAsync(context, StatusCodes.Status200OK, response, wire.WrapDataKeyResponse);
+        }).WithName("WrapDataKey").WithSummary("Wrap a 32-byte data key created in a TEE under the current version (release policy: attested TEE, admin or producer).")
+            .Accepts<WrapDataKeyRequest>("application/json").Produces<WrapDataKeyResponse>().WithProblems();
 
         v1.MapPost("/keys/{name}/unwrap", async (HttpContext context, string name) =>
         {

@@ -9,7 +9,8 @@ namespace Ppml.Kms.Server.Http;
 /// <summary>
 /// Reads request bodies strictly: JSON media type, at most <see cref="KmsServerOptions.MaxRequestBodySize"/> bytes
 /// (Kestrel enforces it too), no unknown members (a misspelt policy field must not silently weaken a policy), required
-/// members present, nulls only where allowed. Every failure is a <see cref="KmsException"/> naming the problem.
+/// members present, nulls only where allowed, no duplicate members anywhere (two "mrEnclave" in a policy must not mean
+/// whichever came last). Every failure is a <see cref="KmsException"/> naming the problem.
 /// </summary>
 internal static class RequestJson
 {
@@ -19,6 +20,7 @@ internal static class RequestJson
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         RespectNullableAnnotations = true,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false,
         MaxDepth = 32,
     });
 
@@ -44,14 +46,35 @@ internal static class RequestJson
                 $"The request body is '{KmsService.Truncate(request.ContentType ?? "(no Content-Type)")}'; send application/json.", StatusCodes.Status415UnsupportedMediaType);
         }
 
+        // Buffered (at most MaxRequestBodySize, which Kestrel enforces) so a refusal can name a duplicate member in full;
+        // the buffer may hold a data key (POST .../wrap), so it is zeroed afterwards.
+        using var buffer = new MemoryStream();
         try
         {
-            return await JsonSerializer.DeserializeAsync(request.Body, type, request.HttpContext.RequestAborted).ConfigureAwait(false)
-                ?? throw new KmsException(KmsErrorCode.InvalidRequest, $"The request body is JSON null; send a {type.Type.Name} object.");
+            await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted).ConfigureAwait(false);
+            ReadOnlyMemory<byte> body = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+            try
+            {
+                return JsonSerializer.Deserialize(body.Span, type)
+                    ?? throw new KmsException(KmsErrorCode.InvalidRequest, $"The request body is JSON null; send a {type.Type.Name} object.");
+            }
+            catch (JsonException exception)
+            {
+                if (DuplicateMembers.Find(body.Span) is { } duplicate)
+                {
+                    throw new KmsException(
+                        KmsErrorCode.InvalidRequest,
+                        $"The request body is not a valid {type.Type.Name}: member '{KmsService.Truncate(duplicate)}' appears twice in one object " +
+                        $"(Duplicate property '{KmsService.Truncate(duplicate[(duplicate.LastIndexOf('.') + 1)..])}'); send each member once.",
+                        exception);
+                }
+
+                throw new KmsException(KmsErrorCode.InvalidRequest, $"The request body is not a valid {type.Type.Name}: {OneLine(exception.Message)}", exception);
+            }
         }
-        catch (JsonException exception)
+        finally
         {
-            throw new KmsException(KmsErrorCode.InvalidRequest, $"The request body is not a valid {type.Type.Name}: {OneLine(exception.Message)}", exception);
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(buffer.GetBuffer());
         }
     }
 

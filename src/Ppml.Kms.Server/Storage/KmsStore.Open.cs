@@ -223,9 +223,33 @@ internal sealed partial class KmsStore
 
     private static void CreateSchema(SqliteConnection connection)
     {
-        using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = StoreSchema.Create;
-        command.ExecuteNonQuery();
+        using (SqliteCommand command = connection.CreateCommand())
+        {
+            command.CommandText = StoreSchema.Create;
+            command.ExecuteNonQuery();
+        }
+
+        // A store created by an earlier server lacks the newer columns; add them (NULL reads as the empty default).
+        var existing = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        using (SqliteCommand info = connection.CreateCommand())
+        {
+            info.CommandText = "SELECT name FROM pragma_table_info('keys')";
+            using SqliteDataReader reader = info.ExecuteReader();
+            while (reader.Read())
+            {
+                existing.Add(reader.GetString(0));
+            }
+        }
+
+        foreach ((string column, string definition) in StoreSchema.AddedKeyColumns)
+        {
+            if (!existing.Contains(column))
+            {
+                using SqliteCommand alter = connection.CreateCommand();
+                alter.CommandText = $"ALTER TABLE keys ADD COLUMN {column} {definition}";
+                alter.ExecuteNonQuery();
+            }
+        }
     }
 
     private static async Task<(RootKey, StoreOpenResult)> InitializeAsync(
@@ -302,7 +326,7 @@ internal sealed partial class KmsStore
 
         using (SqliteCommand command = _writer.CreateCommand())
         {
-            command.CommandText = "SELECT name, created_at, disabled_at, allowed_apps, release_policy FROM keys";
+            command.CommandText = $"SELECT {KeyColumns} FROM keys";
             using SqliteDataReader reader = command.ExecuteReader();
             while (reader.Read())
             {

@@ -100,7 +100,8 @@ internal sealed partial class KmsStore : IAsyncDisposable
     }
 
     /// <summary>Creates a primary key at version 1.</summary>
-    public Task<KeyState> CreateKeyAsync(AuditEntry audit, string name, IReadOnlyList<string> allowedApplications, KeyReleasePolicy? releasePolicy) =>
+    public Task<KeyState> CreateKeyAsync(
+        AuditEntry audit, string name, IReadOnlyList<string> allowedApplications, KeyReleasePolicy? releasePolicy, IReadOnlyList<string> producers, IReadOnlyList<string> readers) =>
         WriteAsync(
             audit,
             transaction =>
@@ -113,13 +114,15 @@ internal sealed partial class KmsStore : IAsyncDisposable
 
                 Execute(
                     transaction,
-                    "INSERT INTO keys (name, created_at, disabled_at, allowed_apps, release_policy) VALUES ($name, $at, NULL, $apps, $policy)",
+                    "INSERT INTO keys (name, created_at, disabled_at, allowed_apps, release_policy, producers, readers) VALUES ($name, $at, NULL, $apps, $policy, $producers, $readers)",
                     ("$name", name),
                     ("$at", now.ToUnixTimeMilliseconds()),
                     ("$apps", JsonSerializer.Serialize(allowedApplications, StoreJsonContext.Default.IReadOnlyListString)),
-                    ("$policy", releasePolicy is null ? DBNull.Value : JsonSerializer.Serialize(releasePolicy, KmsWireJsonContext.Default.KeyReleasePolicy)));
+                    ("$policy", releasePolicy is null ? DBNull.Value : JsonSerializer.Serialize(releasePolicy, KmsWireJsonContext.Default.KeyReleasePolicy)),
+                    ("$producers", JsonSerializer.Serialize(producers, StoreJsonContext.Default.IReadOnlyListString)),
+                    ("$readers", JsonSerializer.Serialize(readers, StoreJsonContext.Default.IReadOnlyListString)));
                 KeyVersionState version = InsertVersion(transaction, name, 1, now);
-                return new KeyState(name, now, null, allowedApplications, releasePolicy, [version]);
+                return new KeyState(name, now, null, allowedApplications, releasePolicy, [version], producers, readers);
             },
             key => _keys[key.Name] = key);
 
@@ -137,6 +140,24 @@ internal sealed partial class KmsStore : IAsyncDisposable
 
                 KeyVersionState version = InsertVersion(transaction, name, key.Current.Version + 1, _timeProvider.GetUtcNow());
                 return key with { Versions = [.. key.Versions, version] };
+            },
+            key => _keys[key.Name] = key);
+
+    /// <summary>Replaces a key's producers and/or readers (a <see langword="null"/> list stays as it is).</summary>
+    public Task<KeyState> SetKeyAccessAsync(AuditEntry audit, string name, IReadOnlyList<string>? producers, IReadOnlyList<string>? readers) =>
+        WriteAsync(
+            audit,
+            transaction =>
+            {
+                KeyState key = ReadKey(transaction, name);
+                KeyState updated = key with { Producers = producers ?? key.Producers, Readers = readers ?? key.Readers };
+                Execute(
+                    transaction,
+                    "UPDATE keys SET producers = $producers, readers = $readers WHERE name = $name",
+                    ("$producers", JsonSerializer.Serialize(updated.Producers, StoreJsonContext.Default.IReadOnlyListString)),
+                    ("$readers", JsonSerializer.Serialize(updated.Readers, StoreJsonContext.Default.IReadOnlyListString)),
+                    ("$name", name));
+                return updated;
             },
             key => _keys[key.Name] = key);
 
@@ -267,7 +288,7 @@ internal sealed partial class KmsStore : IAsyncDisposable
     private static KeyState ReadKey(SqliteTransaction transaction, string name)
     {
         KeyState? key = null;
-        using (SqliteCommand command = Command(transaction, "SELECT name, created_at, disabled_at, allowed_apps, release_policy FROM keys WHERE name = $p", ("$p", name)))
+        using (SqliteCommand command = Command(transaction, $"SELECT {KeyColumns} FROM keys WHERE name = $p", ("$p", name)))
         using (SqliteDataReader reader = command.ExecuteReader())
         {
             if (reader.Read())
@@ -300,13 +321,22 @@ internal sealed partial class KmsStore : IAsyncDisposable
         return versions;
     }
 
+    /// <summary>The columns <see cref="KeyFromRow"/> reads, in its order.</summary>
+    private const string KeyColumns = "name, created_at, disabled_at, allowed_apps, release_policy, producers, readers";
+
     private static KeyState KeyFromRow(SqliteDataReader reader, IReadOnlyList<KeyVersionState> versions) => new(
         reader.GetString(0),
         DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
         reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
         JsonSerializer.Deserialize(reader.GetString(3), StoreJsonContext.Default.IReadOnlyListString) ?? [],
         reader.IsDBNull(4) ? null : JsonSerializer.Deserialize(reader.GetString(4), KmsWireJsonContext.Default.KeyReleasePolicy),
-        versions);
+        versions,
+        ApplicationList(reader, 5),
+        ApplicationList(reader, 6));
+
+    // NULL in a store from before the column existed: nobody but admins.
+    private static IReadOnlyList<string> ApplicationList(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? [] : JsonSerializer.Deserialize(reader.GetString(ordinal), StoreJsonContext.Default.IReadOnlyListString) ?? [];
 
     private static bool Exists(SqliteTransaction transaction, string sql, string parameter)
     {

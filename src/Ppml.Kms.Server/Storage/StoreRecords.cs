@@ -9,7 +9,9 @@ internal sealed record KeyState(
     DateTimeOffset? DisabledAt,
     IReadOnlyList<string> AllowedApplications,
     KeyReleasePolicy? ReleasePolicy,
-    IReadOnlyList<KeyVersionState> Versions)
+    IReadOnlyList<KeyVersionState> Versions,
+    IReadOnlyList<string> Producers,
+    IReadOnlyList<string> Readers)
 {
     public KeyVersionState Current => Versions[^1];
 
@@ -23,7 +25,15 @@ internal sealed record KeyState(
         DisabledAt = DisabledAt,
         AllowedApplications = AllowedApplications,
         ReleasePolicy = ReleasePolicy,
+        Producers = Producers,
+        Readers = Readers,
     };
+
+    /// <summary>Whether <paramref name="caller"/> may receive this key's data keys in plaintext without attestation (an admin, or a listed producer).</summary>
+    public bool IsProducer(ApplicationState caller) => caller.IsAdmin || Producers.Contains(caller.Id, StringComparer.Ordinal);
+
+    /// <summary>Whether <paramref name="caller"/> may unwrap this key's data keys in plaintext without attestation (an admin, or a listed reader).</summary>
+    public bool IsReader(ApplicationState caller) => caller.IsAdmin || Readers.Contains(caller.Id, StringComparer.Ordinal);
 }
 
 /// <summary>One version of a primary key: its material sealed under the root key.</summary>

@@ -5,6 +5,12 @@ internal static class StoreSchema
 {
     public const string Format = "ppml-kms-server/1";
 
+    /// <summary>
+    /// Columns added to <c>keys</c> after the first release: a store created before them gets them (NULL, read as an
+    /// empty list) when a server opens it. The format name is unchanged; older servers ignore the columns.
+    /// </summary>
+    public static readonly IReadOnlyList<(string Column, string Definition)> AddedKeyColumns = [("producers", "TEXT NULL"), ("readers", "TEXT NULL")];
+
     public const string Create = """
         CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
         CREATE TABLE IF NOT EXISTS keys (
@@ -12,7 +18,9 @@ internal static class StoreSchema
             created_at INTEGER NOT NULL,
             disabled_at INTEGER NULL,
             allowed_apps TEXT NOT NULL,
-            release_policy TEXT NULL);
+            release_policy TEXT NULL,
+            producers TEXT NULL,
+            readers TEXT NULL);
         CREATE TABLE IF NOT EXISTS key_versions (
             name TEXT NOT NULL REFERENCES keys(name),
             version INTEGER NOT NULL,

@@ -11,4 +11,16 @@ public sealed record CreateKeyRequest
 
     /// <summary>Release policy; <see langword="null"/> for none (admin only).</summary>
     public KeyReleasePolicy? ReleasePolicy { get; init; }
+
+    /// <summary>
+    /// Applications that may receive plaintext data keys from <c>datakey</c> for a key with a release policy (the data
+    /// owner's encrypting application); <see langword="null"/> or empty: admins only. Setting it needs an admin API key.
+    /// </summary>
+    public IReadOnlyList<string>? Producers { get; init; }
+
+    /// <summary>
+    /// Applications that may unwrap a key with a release policy in plaintext without an attestation token (the data
+    /// owner's reading application); <see langword="null"/> or empty: admins only. Setting it needs an admin API key.
+    /// </summary>
+    public IReadOnlyList<string>? Readers { get; init; }
 }

@@ -182,13 +182,8 @@ public sealed class KmsClient : IKeyManagementService
             byte[] fresh = RandomNumberGenerator.GetBytes(DataKeySize);
             try
             {
-                DataKeyResponse wrapped = await WrapDataKeyAsync(
+                WrapDataKeyResponse wrapped = await WrapDataKeyAsync(
                     keyName, new WrapDataKeyRequest { Plaintext = fresh, AttestationToken = token }, cancellationToken).ConfigureAwait(false);
-                if (wrapped.Plaintext is not null)
-                {
-                    throw new KmsException(KmsErrorCode.Forbidden, $"KMS {Description} echoed a plaintext key when asked to wrap one for key '{keyName}'; refused.");
-                }
-
                 return new DataKey(wrapped.KeyName, wrapped.KeyVersion, fresh, wrapped.WrappedKey);
             }
             catch
@@ -206,14 +201,6 @@ public sealed class KmsClient : IKeyManagementService
 
         return new DataKey(response.KeyName, response.KeyVersion, response.Plaintext, response.WrappedKey);
     }
-
-    /// <summary><c>POST /v1/keys/{name}/wrap</c>: wraps a data key the caller (an attested TEE) created; the KMS stores nothing.</summary>
-    /// <param name="keyName">The primary key.</param>
-    /// <param name="request">The plaintext data key (32 bytes) and the attestation token.</param>
-    /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>The wrapped key and the version that wrapped it.</returns>
-    public Task<DataKeyResponse> WrapDataKeyAsync(string keyName, WrapDataKeyRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync(HttpMethod.Post, KeyPath(keyName, "wrap"), request, Wire.WrapDataKeyRequest, Wire.DataKeyResponse, cancellationToken);
 
     /// <summary><c>POST /v1/keys/{name}/datakey</c>.</summary>
     /// <param name="keyName">The primary key.</param>
@@ -273,6 +260,17 @@ public sealed class KmsClient : IKeyManagementService
     /// <returns>The answer.</returns>
     public Task<UnwrapResponse> UnwrapAsync(string keyName, UnwrapRequest request, CancellationToken cancellationToken = default) =>
         CallAsync(HttpMethod.Post, KeyPath(keyName, "unwrap"), request, Wire.UnwrapRequest, Wire.UnwrapResponse, cancellationToken);
+
+    /// <summary>
+    /// <c>POST /v1/keys/{name}/wrap</c>: wraps a data key created inside the TEE under the key's current version, so the
+    /// KMS never generates (and the host never sees) an output key.
+    /// </summary>
+    /// <param name="keyName">The primary key.</param>
+    /// <param name="request">The 32-byte data key and (for a key with a release policy) the attestation token.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The wrapped key and the version that wrapped it.</returns>
+    public Task<WrapDataKeyResponse> WrapDataKeyAsync(string keyName, WrapDataKeyRequest request, CancellationToken cancellationToken = default) =>
+        CallAsync(HttpMethod.Post, KeyPath(keyName, "wrap"), request, Wire.WrapDataKeyRequest, Wire.WrapDataKeyResponse, cancellationToken);
 
     /// <summary><c>POST /v1/attest</c>: evidence in, signed attestation token out.</summary>
     /// <param name="request">Evidence, optional collateral, runtime key and policy id.</param>

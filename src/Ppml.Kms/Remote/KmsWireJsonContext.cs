@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace Ppml.Kms.Remote;
 
-/// <summary>Source-generated JSON for the KMS server's HTTP API (camelCase; byte arrays as base64).</summary>
+/// <summary>
+/// Source-generated JSON for the KMS server's HTTP API (camelCase; byte arrays as base64). A JSON object with a
+/// duplicate member is refused, so a policy read with it cannot mean one thing to one parser and another to the next.
+/// </summary>
 [JsonSerializable(typeof(CreateKeyRequest))]
 [JsonSerializable(typeof(KeyDescription))]
 [JsonSerializable(typeof(IReadOnlyList<KeyDescription>))]
@@ -10,6 +13,8 @@ namespace Ppml.Kms.Remote;
 [JsonSerializable(typeof(GenerateDataKeyRequest))]
 [JsonSerializable(typeof(DataKeyResponse))]
 [JsonSerializable(typeof(WrapDataKeyRequest))]
+[JsonSerializable(typeof(WrapDataKeyResponse))]
+[JsonSerializable(typeof(SetKeyAccessRequest))]
 [JsonSerializable(typeof(UnwrapRequest))]
 [JsonSerializable(typeof(UnwrapResponse))]
 [JsonSerializable(typeof(AttestRequest))]
@@ -26,5 +31,6 @@ namespace Ppml.Kms.Remote;
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    RespectNullableAnnotations = true)]
+    RespectNullableAnnotations = true,
+    AllowDuplicateProperties = false)]
 public sealed partial class KmsWireJsonContext : JsonSerializerContext;

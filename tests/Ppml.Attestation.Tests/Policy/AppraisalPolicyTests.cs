@@ -140,4 +140,19 @@ public sealed class AppraisalPolicyTests
 
         Assert.Equal(field, error.Field);
     }
+
+    // Issue 10: a duplicate member could mean one thing to this parser and another to the next; named in full (the
+    // runtime's own message shortens names longer than 15 characters).
+    [Theory]
+    [InlineData("""{"allowExpiredCollateral": false, "allowExpiredCollateral": true}""", "allowExpiredCollateral")]
+    [InlineData("""{"sgx": {"mrEnclave": [], "mrEnclave": ["00"]}}""", "sgx.mrEnclave")]
+    [InlineData("""{"sgx": {"allowSimulation": true}, "sgx": {}}""", "sgx")]
+    [InlineData("""{"sgx": {"signers": [{"mrSigner": "aa", "mrSigner": "bb"}]}}""", "sgx.signers[].mrSigner")]
+    public void Parse_DuplicateMember_NamesItInFull(string json, string field)
+    {
+        AttestationFormatException error = Assert.Throws<AttestationFormatException>(() => Parse(json));
+
+        Assert.Equal(field, error.Field);
+        Assert.Contains($"'{field}' appears twice", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -22,12 +22,15 @@ internal sealed class LoopbackKmsServer : IAsyncDisposable
     /// <summary>The CLI options that reach the server as its admin: --kms URL --api-key-file FILE.</summary>
     public string[] Options => ["--kms", Server.BaseAddress.ToString(), "--api-key-file", Server.AdminKeyPath];
 
-    /// <summary>Starts a server for the workspace in <paramref name="cli"/>'s home, its store in TEMP/store.</summary>
-    public static async Task<LoopbackKmsServer> StartAsync(CliHarness cli)
+    /// <summary>
+    /// Starts a server for the workspace in <paramref name="cli"/>'s home, its store in TEMP/store, with the verifier
+    /// `ppml kms serve` builds in <paramref name="environment"/> (default: empty).
+    /// </summary>
+    public static async Task<LoopbackKmsServer> StartAsync(CliHarness cli, Func<string, string?>? environment = null)
     {
         CancellationToken token = TestContext.Current.CancellationToken;
         PpmlWorkspace workspace = await PpmlWorkspace.OpenAsync(cli.Home, token);
-        var context = new CliContext { Output = TextWriter.Null, Error = TextWriter.Null, WorkingDirectory = cli.Temp.Path, GetEnvironmentVariable = _ => null };
+        var context = new CliContext { Output = TextWriter.Null, Error = TextWriter.Null, WorkingDirectory = cli.Temp.Path, GetEnvironmentVariable = environment ?? (_ => null) };
         X509Certificate2 certificate = X509CertificateLoader.LoadPkcs12FromFile(
             Path.Combine(workspace.TlsDirectory, "keystore.pkcs12"), await workspace.ReadPasswordAsync(token), X509KeyStorageFlags.EphemeralKeySet);
         try

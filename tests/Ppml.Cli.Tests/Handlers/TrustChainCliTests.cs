@@ -35,9 +35,14 @@ public sealed class TrustChainCliTests : IClassFixture<InitializedWorkspace>
         CliResult policy = await cli.RunAsync(["kms", "policy", "set", "ppml", "--file", "appraisal.json", .. kms]);
         CliResult key = await cli.RunAsync(["kms", "key", "create", "guarded", "--release-policy", "release.json", .. kms]);
         CliResult encrypted = await cli.RunAsync(["encrypt", "--in", "data.csv", "--out", "data.csv.ppml", "--key", "guarded", .. kms]);
-        CliResult withoutAttestation = await cli.RunAsync(["decrypt", "--in", "data.csv.ppml", "--out", "plain.csv", .. kms]);
-        CliResult attested = await cli.RunAsync(["decrypt", "--in", "data.csv.ppml", "--out", "plain.csv", "--attest", .. kms]);
-        CliResult wrongPolicy = await cli.RunAsync(["decrypt", "--in", "data.csv.ppml", "--out", "again.csv", "--attest", "--policy", "nope", .. kms]);
+        CliResult app = await cli.RunAsync(["kms", "app", "create", "workload", "--out", "workload.apikey", .. kms]);
+
+        // The workload's API key alone (not admin, not one of the key's readers) gets nothing; the data owner (admin) reads.
+        string[] workload = ["--kms", kms[1], "--api-key-file", "workload.apikey"];
+        CliResult withoutAttestation = await cli.RunAsync(["decrypt", "--in", "data.csv.ppml", "--out", "plain.csv", .. workload]);
+        CliResult attested = await cli.RunAsync(["decrypt", "--in", "data.csv.ppml", "--out", "plain.csv", "--attest", .. workload]);
+        CliResult wrongPolicy = await cli.RunAsync(["decrypt", "--in", "data.csv.ppml", "--out", "again.csv", "--attest", "--policy", "nope", .. workload]);
+        CliResult owner = await cli.RunAsync(["decrypt", "--in", "data.csv.ppml", "--out", "owner.csv", .. kms]);
 
         Assert.True(policy.ExitCode == 0, policy.ToString());
         Assert.True(key.ExitCode == 0, key.ToString());
@@ -51,6 +56,9 @@ public sealed class TrustChainCliTests : IClassFixture<InitializedWorkspace>
         Assert.Equal(File.ReadAllBytes(cli.Temp.Combine("data.csv")), File.ReadAllBytes(cli.Temp.Combine("plain.csv")));
         Assert.Equal(1, wrongPolicy.ExitCode);
         Assert.Contains("'nope' does not exist", wrongPolicy.Error, StringComparison.Ordinal);
+        Assert.True(app.ExitCode == 0, app.ToString());
+        Assert.True(owner.ExitCode == 0, owner.ToString());
+        Assert.Equal(File.ReadAllBytes(cli.Temp.Combine("data.csv")), File.ReadAllBytes(cli.Temp.Combine("owner.csv")));
     }
 
     [Fact]
@@ -68,7 +76,7 @@ public sealed class TrustChainCliTests : IClassFixture<InitializedWorkspace>
     }
 
     [Fact]
-    public async Task KmsServeVerifier_SimulationWorkspaceTrustsItsPlatform_UnlessIntelOnly()
+    public async Task KmsServeVerifier_SimulationWorkspaceTrustsItsPlatform_UnlessIntelOnly_PpmlTeeIgnored()
     {
         using var cli = new CliHarness();
         _workspace.CopyTo(cli.Home);
@@ -78,7 +86,8 @@ public sealed class TrustChainCliTests : IClassFixture<InitializedWorkspace>
 
         DcapEvidenceVerifier byDefault = await new KmsServeHandler(context).CreateVerifierAsync(workspace, null, intelOnly: false, [], Token);
         DcapEvidenceVerifier intelOnly = await new KmsServeHandler(context).CreateVerifierAsync(workspace, null, intelOnly: true, [], Token);
-        DcapEvidenceVerifier inSgx = await new KmsServeHandler(sgxContext).CreateVerifierAsync(workspace, null, intelOnly: false, [], Token);
+        // PPML_TEE is never read by the server: the workspace's "tee" decides (see Issue10_KmsServeEnvironment).
+        DcapEvidenceVerifier ppmlTeeSgx = await new KmsServeHandler(sgxContext).CreateVerifierAsync(workspace, null, intelOnly: false, [], Token);
         DcapEvidenceVerifier explicitPlatform = await new KmsServeHandler(sgxContext).CreateVerifierAsync(workspace, workspace.SimulatedPlatformDirectory, intelOnly: false, [], Token);
         CliException both = await Assert.ThrowsAsync<CliException>(() =>
             new KmsServeHandler(context).CreateVerifierAsync(workspace, workspace.SimulatedPlatformDirectory, intelOnly: true, [], Token));
@@ -87,7 +96,7 @@ public sealed class TrustChainCliTests : IClassFixture<InitializedWorkspace>
         Assert.Equal(2, byDefault.CachedCollateralCount);
         Assert.Equal(workspace.SimulatedPlatformDirectory, byDefault.SimulatedPlatformSource);
         Assert.False(intelOnly.AcceptsSimulatedEvidence);
-        Assert.False(inSgx.AcceptsSimulatedEvidence);
+        Assert.True(ppmlTeeSgx.AcceptsSimulatedEvidence);
         Assert.True(explicitPlatform.AcceptsSimulatedEvidence);
         Assert.Equal(ExitCodes.InvalidInput, both.ExitCode);
     }

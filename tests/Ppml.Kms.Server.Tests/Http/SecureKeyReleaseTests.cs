@@ -116,8 +116,11 @@ public sealed class SecureKeyReleaseTests
         using KmsClient client = harness.Client();
         await SetUpAsync(client, new KeyReleasePolicy());
         using DataKey dataKey = await client.GenerateDataKeyAsync("guarded", Token);
+        ApplicationDescription application = await client.CreateApplicationAsync(new CreateApplicationRequest { Id = "workload" }, Token);
+        using KmsClient workload = harness.Client(application.ApiKey);
 
-        KmsException refused = await Assert.ThrowsAsync<KmsException>(() => client.UnwrapDataKeyAsync("guarded", 1, dataKey.WrappedKey, Token));
+        // An application that is not one of the key's readers (an admin is: see Issue10_GuardedKeyPlaintextRules).
+        KmsException refused = await Assert.ThrowsAsync<KmsException>(() => workload.UnwrapDataKeyAsync("guarded", 1, dataKey.WrappedKey, Token));
 
         Assert.Equal(KmsErrorCode.Forbidden, refused.Code);
         Assert.Contains("attestationToken", refused.Message, StringComparison.Ordinal);
