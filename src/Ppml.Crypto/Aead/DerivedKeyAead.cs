@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -86,6 +87,8 @@ public static class DerivedKeyAead
     /// <param name="associatedData">Data authenticated with the message but not stored (may be empty).</param>
     /// <returns>The sealed value: <c>3 || salt(32) || ciphertext || tag(16)</c>.</returns>
     /// <exception cref="ArgumentException">The key is too short or the domain is empty.</exception>
+    // Preferred over the byte[] overload so collection expressions and mixed arguments are not ambiguous.
+    [OverloadResolutionPriority(1)]
     public static byte[] Seal(ReadOnlySpan<byte> key, string domain, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
     {
         byte[] sealedBytes = new byte[GetSealedLength(plaintext.Length)];
@@ -113,8 +116,8 @@ public static class DerivedKeyAead
     /// <param name="sealedBytes">The sealed value (untrusted).</param>
     /// <param name="associatedData">The associated data it was sealed with.</param>
     /// <param name="destination">
-    /// Receives the plaintext (<paramref name="sealedBytes"/> length − <see cref="Overhead"/> bytes); zeroed when the
-    /// value is refused. Must not overlap <paramref name="sealedBytes"/>.
+    /// Receives the plaintext (<paramref name="sealedBytes"/> length − <see cref="Overhead"/> bytes); all of it is zeroed
+    /// when the value is refused. Must not overlap <paramref name="sealedBytes"/>.
     /// </param>
     /// <returns>The plaintext length.</returns>
     /// <exception cref="AeadAuthenticationException">
@@ -127,12 +130,15 @@ public static class DerivedKeyAead
         ValidateKeyAndDomain(key, domain);
         if (sealedBytes.Length < Overhead)
         {
+            // Every refusal leaves the destination zeroed, whatever the caller put there before.
+            CryptographicOperations.ZeroMemory(destination);
             throw new AeadAuthenticationException(
                 $"Sealed value for '{domain}' is {sealedBytes.Length} bytes; format {Format} needs at least {Overhead}. It is truncated or not a sealed value.");
         }
 
         if (sealedBytes[0] != Format)
         {
+            CryptographicOperations.ZeroMemory(destination);
             throw new AeadAuthenticationException(
                 $"Sealed value for '{domain}' has format byte {sealedBytes[0]}; this reader knows format {Format}. It is corrupted or was written by another program.");
         }
@@ -154,7 +160,7 @@ public static class DerivedKeyAead
         }
         catch (AuthenticationTagMismatchException exception)
         {
-            CryptographicOperations.ZeroMemory(plaintext);
+            CryptographicOperations.ZeroMemory(destination);
             throw new AeadAuthenticationException(
                 $"Sealed value for '{domain}' did not authenticate: it was modified, or sealed under another key, domain or associated data.",
                 exception);
@@ -173,6 +179,8 @@ public static class DerivedKeyAead
     /// <returns>The plaintext; nothing is returned unless it authenticated.</returns>
     /// <exception cref="AeadAuthenticationException">The value is truncated, has an unknown format byte, or does not authenticate.</exception>
     /// <exception cref="ArgumentException">The key is too short or the domain is empty.</exception>
+    // Preferred over the byte[] overload so collection expressions and mixed arguments are not ambiguous.
+    [OverloadResolutionPriority(1)]
     public static byte[] Open(ReadOnlySpan<byte> key, string domain, ReadOnlySpan<byte> sealedBytes, ReadOnlySpan<byte> associatedData)
     {
         byte[] plaintext = new byte[Math.Max(0, sealedBytes.Length - Overhead)];
