@@ -10,8 +10,9 @@ namespace Ppml.Kms.File;
 /// The embedded KMS (<c>file:PATH</c>): primary keys in <c>PATH/kms.json</c>, each version sealed with
 /// <see cref="DerivedKeyAead"/> (a one-time AES-256-GCM key per value) under a store key derived from the workspace
 /// password with PBKDF2-SHA256 (at least 600,000 iterations); data keys are wrapped with <see cref="DataKeyWrap"/>
-/// (format 3). Stores and wrapped keys written before (format 1) still open. No key is ever written in plaintext. Updates take an exclusive lock file, re-read the store, check its revision and replace
-/// the file atomically, so a crash leaves either the old or the new store and concurrent writers never lose updates.
+/// (format 3). Stores and wrapped keys written before (format 1) still open. No key is ever written in plaintext.
+/// Updates take an exclusive lock file, re-read the store, check its revision and replace the file atomically, so a
+/// crash leaves either the old or the new store and concurrent writers never lose updates.
 /// </summary>
 public sealed class FileKeyManagementService : IKeyManagementService
 {
