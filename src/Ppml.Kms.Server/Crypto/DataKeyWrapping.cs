@@ -1,66 +1,32 @@
-using System.Buffers.Binary;
-using System.Security.Cryptography;
-using System.Text;
+using Ppml.Crypto.Aead;
 
 namespace Ppml.Kms.Server.Crypto;
 
 /// <summary>
-/// Wraps 256-bit data keys under a primary key version: format byte 2 || nonce (12) || AES-256-GCM ciphertext (32) || tag
-/// (16), with associated data "ppml-kms-dk-v2" || 0 || key name || 0 || version (big endian), so a wrapped key unwraps
-/// only under the key name and version that wrapped it.
+/// Wraps 256-bit data keys under a primary key version with <see cref="DataKeyWrap"/> (docs/formats/data-key-wrap-v3.md):
+/// new wraps are format 3, <c>3 || salt(32) || ciphertext(32) || tag(16)</c>, under a one-time key derived per wrap,
+/// bound to the key name and version. Keys this server wrapped before (format 2, random nonce) still unwrap.
 /// </summary>
 internal static class DataKeyWrapping
 {
-    public const int DataKeySize = 32;
-    public const byte Format = 2;
-    public const int WrappedSize = 1 + NonceSize + DataKeySize + TagSize;
-    private const int NonceSize = 12;
-    private const int TagSize = 16;
+    public const int DataKeySize = DataKeyWrap.DataKeySize;
+    public const byte Format = DataKeyWrap.Format;
+    public const int WrappedSize = DataKeyWrap.WrappedSize;
 
-    public static byte[] Wrap(ReadOnlySpan<byte> primary, string keyName, int keyVersion, ReadOnlySpan<byte> dataKey)
-    {
-        byte[] wrapped = new byte[WrappedSize];
-        wrapped[0] = Format;
-        RandomNumberGenerator.Fill(wrapped.AsSpan(1, NonceSize));
-        using var aes = new AesGcm(primary, TagSize);
-        aes.Encrypt(wrapped.AsSpan(1, NonceSize), dataKey, wrapped.AsSpan(1 + NonceSize, DataKeySize), wrapped.AsSpan(1 + NonceSize + DataKeySize), AssociatedData(keyName, keyVersion));
-        return wrapped;
-    }
+    public static byte[] Wrap(ReadOnlySpan<byte> primary, string keyName, int keyVersion, ReadOnlySpan<byte> dataKey) =>
+        DataKeyWrap.Wrap(primary, keyName, keyVersion, dataKey);
 
-    /// <summary>Unwraps; throws <see cref="KmsException"/> (<see cref="KmsErrorCode.UnwrapFailed"/>) for anything that does not authenticate.</summary>
+    /// <summary>Unwraps format 3 or 2; throws <see cref="KmsException"/> (<see cref="KmsErrorCode.UnwrapFailed"/>) for anything that does not authenticate.</summary>
     public static byte[] Unwrap(ReadOnlySpan<byte> primary, string keyName, int keyVersion, ReadOnlySpan<byte> wrapped)
     {
-        if (wrapped.Length != WrappedSize || wrapped[0] != Format)
-        {
-            throw new KmsException(
-                KmsErrorCode.UnwrapFailed,
-                $"Field 'wrappedKey' is {wrapped.Length} bytes{(wrapped.Length > 0 ? $" of format {wrapped[0]}" : string.Empty)}; key '{keyName}' expects {WrappedSize} bytes of format {Format}. It is corrupted or from another KMS.");
-        }
-
-        byte[] dataKey = new byte[DataKeySize];
         try
         {
-            using var aes = new AesGcm(primary, TagSize);
-            aes.Decrypt(wrapped.Slice(1, NonceSize), wrapped.Slice(1 + NonceSize, DataKeySize), wrapped.Slice(1 + NonceSize + DataKeySize), dataKey, AssociatedData(keyName, keyVersion));
-            return dataKey;
+            return DataKeyWrap.Unwrap(primary, keyName, keyVersion, wrapped);
         }
-        catch (AuthenticationTagMismatchException exception)
+        catch (AeadAuthenticationException exception)
         {
-            CryptographicOperations.ZeroMemory(dataKey);
-            throw new KmsException(
-                KmsErrorCode.UnwrapFailed,
-                $"Field 'wrappedKey' does not unwrap under key '{keyName}' version {keyVersion}: it is corrupted or was wrapped by another key or version.",
-                exception);
+            // The message names the field, the key and version and what was found; never key material.
+            throw new KmsException(KmsErrorCode.UnwrapFailed, $"Field 'wrappedKey': {exception.Message}", exception);
         }
-    }
-
-    private static byte[] AssociatedData(string keyName, int keyVersion)
-    {
-        byte[] name = Encoding.UTF8.GetBytes(keyName);
-        byte[] data = new byte[15 + name.Length + 1 + 4];
-        "ppml-kms-dk-v2\0"u8.CopyTo(data);
-        name.CopyTo(data, 15);
-        BinaryPrimitives.WriteInt32BigEndian(data.AsSpan(data.Length - 4), keyVersion);
-        return data;
     }
 }

@@ -1,16 +1,18 @@
-using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Ppml.Core.IO;
+using Ppml.Crypto.Aead;
 
 namespace Ppml.Kms.File;
 
 /// <summary>
-/// The embedded KMS (<c>file:PATH</c>): primary keys in <c>PATH/kms.json</c>, each version sealed with AES-256-GCM
-/// under a store key derived from the workspace password with PBKDF2-SHA256 (at least 600,000 iterations). No key is
-/// ever written in plaintext. Updates take an exclusive lock file, re-read the store, check its revision and replace
-/// the file atomically, so a crash leaves either the old or the new store and concurrent writers never lose updates.
+/// The embedded KMS (<c>file:PATH</c>): primary keys in <c>PATH/kms.json</c>, each version sealed with
+/// <see cref="DerivedKeyAead"/> (a one-time AES-256-GCM key per value) under a store key derived from the workspace
+/// password with PBKDF2-SHA256 (at least 600,000 iterations); data keys are wrapped with <see cref="DataKeyWrap"/>
+/// (format 3). Stores and wrapped keys written before (format 1) still open. No key is ever written in plaintext.
+/// Updates take an exclusive lock file, re-read the store, check its revision and replace the file atomically, so a
+/// crash leaves either the old or the new store and concurrent writers never lose updates.
 /// </summary>
 public sealed class FileKeyManagementService : IKeyManagementService
 {
@@ -22,10 +24,7 @@ public sealed class FileKeyManagementService : IKeyManagementService
 
     private const string LockFileName = "kms.lock";
     private const int KeySize = 32;
-    private const int NonceSize = 12;
-    private const int TagSize = 16;
-    private const byte WrappedKeyFormat = 1;
-    private const int WrappedKeyLength = 1 + NonceSize + KeySize + TagSize;
+    private const string SealDomain = "ppml/kms-file/seal/v3";
     private static readonly byte[] s_checkPlaintext = Encoding.ASCII.GetBytes("ppml-kms-store-check-v1");
 
     private readonly string _directory;
@@ -77,7 +76,7 @@ public sealed class FileKeyManagementService : IKeyManagementService
         byte[] storeKey = DeriveStoreKey(password, document.Kdf, Path.Combine(fullDirectory, StoreFileName));
         try
         {
-            byte[] check = Open(storeKey, Decode(document.Check, "check"), Encoding.ASCII.GetBytes("check"));
+            byte[] check = Open(storeKey, Decode(document.Check, "check"), Encoding.ASCII.GetBytes("check"), s_checkPlaintext.Length, "check");
             bool matches = CryptographicOperations.FixedTimeEquals(check, s_checkPlaintext);
             if (!matches)
             {
@@ -224,62 +223,20 @@ public sealed class FileKeyManagementService : IKeyManagementService
         return new FileKeyManagementService(fullDirectory, storeKey, timeProvider ?? TimeProvider.System);
     }
 
-    internal static byte[] Wrap(ReadOnlySpan<byte> primary, string keyName, int keyVersion, ReadOnlySpan<byte> dataKey)
-    {
-        byte[] wrapped = new byte[WrappedKeyLength];
-        wrapped[0] = WrappedKeyFormat;
-        Span<byte> nonce = wrapped.AsSpan(1, NonceSize);
-        RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(primary, TagSize);
-        aes.Encrypt(
-            nonce,
-            dataKey,
-            wrapped.AsSpan(1 + NonceSize, KeySize),
-            wrapped.AsSpan(1 + NonceSize + KeySize, TagSize),
-            WrapAssociatedData(keyName, keyVersion));
-        return wrapped;
-    }
+    internal static byte[] Wrap(ReadOnlySpan<byte> primary, string keyName, int keyVersion, ReadOnlySpan<byte> dataKey) =>
+        DataKeyWrap.Wrap(primary, keyName, keyVersion, dataKey);
 
+    /// <summary>Unwraps format 3 or format 1 (written before); anything that does not authenticate is <see cref="KmsErrorCode.UnwrapFailed"/>.</summary>
     internal static byte[] Unwrap(ReadOnlySpan<byte> primary, string keyName, int keyVersion, ReadOnlySpan<byte> wrapped)
     {
-        if (wrapped.Length != WrappedKeyLength || wrapped[0] != WrappedKeyFormat)
-        {
-            throw new KmsException(
-                KmsErrorCode.UnwrapFailed,
-                $"The wrapped data key is {wrapped.Length} bytes (format {(wrapped.Length > 0 ? wrapped[0] : 0)}); " +
-                $"key '{keyName}' expects {WrappedKeyLength} bytes of format {WrappedKeyFormat}. It is corrupted or from another KMS.");
-        }
-
-        byte[] dataKey = new byte[KeySize];
         try
         {
-            using var aes = new AesGcm(primary, TagSize);
-            aes.Decrypt(
-                wrapped.Slice(1, NonceSize),
-                wrapped.Slice(1 + NonceSize, KeySize),
-                wrapped.Slice(1 + NonceSize + KeySize, TagSize),
-                dataKey,
-                WrapAssociatedData(keyName, keyVersion));
-            return dataKey;
+            return DataKeyWrap.Unwrap(primary, keyName, keyVersion, wrapped);
         }
-        catch (AuthenticationTagMismatchException exception)
+        catch (AeadAuthenticationException exception)
         {
-            CryptographicOperations.ZeroMemory(dataKey);
-            throw new KmsException(
-                KmsErrorCode.UnwrapFailed,
-                $"The wrapped data key does not unwrap under key '{keyName}' version {keyVersion}: it is corrupted or was wrapped by another key.",
-                exception);
+            throw new KmsException(KmsErrorCode.UnwrapFailed, exception.Message, exception);
         }
-    }
-
-    private static byte[] WrapAssociatedData(string keyName, int keyVersion)
-    {
-        byte[] name = Encoding.UTF8.GetBytes(keyName);
-        byte[] data = new byte[10 + name.Length + 4];
-        "ppml-dk-v1"u8.CopyTo(data);
-        name.CopyTo(data, 10);
-        BinaryPrimitives.WriteInt32BigEndian(data.AsSpan(10 + name.Length), keyVersion);
-        return data;
     }
 
     private static byte[] VersionAssociatedData(string keyName, int version) =>
@@ -298,28 +255,19 @@ public sealed class FileKeyManagementService : IKeyManagementService
         return Rfc2898DeriveBytes.Pbkdf2(password, salt, kdf.Iterations, HashAlgorithmName.SHA256, KeySize);
     }
 
-    private static byte[] Seal(byte[] key, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
-    {
-        byte[] sealedBytes = new byte[NonceSize + plaintext.Length + TagSize];
-        Span<byte> nonce = sealedBytes.AsSpan(0, NonceSize);
-        RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(key, TagSize);
-        aes.Encrypt(nonce, plaintext, sealedBytes.AsSpan(NonceSize, plaintext.Length), sealedBytes.AsSpan(NonceSize + plaintext.Length), associatedData);
-        return sealedBytes;
-    }
+    private static byte[] Seal(byte[] key, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData) =>
+        DerivedKeyAead.Seal(key, SealDomain, plaintext, associatedData);
 
-    private static byte[] Open(byte[] key, ReadOnlySpan<byte> sealedBytes, ReadOnlySpan<byte> associatedData)
-    {
-        if (sealedBytes.Length < NonceSize + TagSize)
-        {
-            throw new CryptographicException("Sealed value is too short.");
-        }
-
-        byte[] plaintext = new byte[sealedBytes.Length - NonceSize - TagSize];
-        using var aes = new AesGcm(key, TagSize);
-        aes.Decrypt(sealedBytes[..NonceSize], sealedBytes[NonceSize..^TagSize], sealedBytes[^TagSize..], plaintext, associatedData);
-        return plaintext;
-    }
+    /// <summary>
+    /// Opens a sealed value whose plaintext is <paramref name="plaintextLength"/> bytes. The two layouts have different
+    /// lengths for the same plaintext, so the length decides: format 3 (<see cref="DerivedKeyAead"/>, 49 bytes of
+    /// overhead) or the layout written before it (<c>nonce(12) || ciphertext || tag(16)</c>, 28 bytes of overhead).
+    /// Throws a <see cref="CryptographicException"/> (<see cref="AeadAuthenticationException"/>) when it does not authenticate.
+    /// </summary>
+    private static byte[] Open(byte[] key, ReadOnlySpan<byte> sealedBytes, ReadOnlySpan<byte> associatedData, int plaintextLength, string description) =>
+        sealedBytes.Length == plaintextLength + LegacyAesGcm.Overhead
+            ? LegacyAesGcm.Open(key, sealedBytes, associatedData, description)
+            : DerivedKeyAead.Open(key, SealDomain, sealedBytes, associatedData);
 
     private static byte[] Decode(string base64, string field)
     {
@@ -365,11 +313,12 @@ public sealed class FileKeyManagementService : IKeyManagementService
             throw new KmsException(KmsErrorCode.StoreUnavailable, $"KMS store '{path}' is not valid JSON: {exception.Message}", exception);
         }
 
-        if (document is null || document.Format != FileKeyStoreDocument.CurrentFormat)
+        if (document is null || (document.Format != FileKeyStoreDocument.CurrentFormat && document.Format != FileKeyStoreDocument.LegacyFormat))
         {
             throw new KmsException(
                 KmsErrorCode.StoreUnavailable,
-                $"'{path}' is not a KMS store of format {FileKeyStoreDocument.CurrentFormat} (found '{document?.Format}').");
+                $"'{path}' is not a KMS store of format {FileKeyStoreDocument.CurrentFormat} or {FileKeyStoreDocument.LegacyFormat} (found '{document?.Format}'); " +
+                "it is corrupted, or was written by a newer version of ppml.");
         }
 
         return document;
@@ -408,7 +357,8 @@ public sealed class FileKeyManagementService : IKeyManagementService
     {
         try
         {
-            return Open(_storeKey, Decode(version.Material, $"keys[{name}].versions[{version.Version}]"), VersionAssociatedData(name, version.Version));
+            string field = $"keys[{name}].versions[{version.Version}]";
+            return Open(_storeKey, Decode(version.Material, field), VersionAssociatedData(name, version.Version), KeySize, field);
         }
         catch (CryptographicException exception)
         {
@@ -436,6 +386,8 @@ public sealed class FileKeyManagementService : IKeyManagementService
                 throw new KmsException(KmsErrorCode.Conflict, $"{Description} changed during the update (revision {expected} -> {current.Revision}); retry.");
             }
 
+            // A v1 store becomes v2 at its first update: the values written now are format 3, which v1 readers cannot open.
+            document.Format = FileKeyStoreDocument.CurrentFormat;
             document.Revision = expected + 1;
             await WriteDocumentAsync(_directory, document, overwrite: true, cancellationToken).ConfigureAwait(false);
         }

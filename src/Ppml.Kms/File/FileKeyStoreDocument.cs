@@ -2,13 +2,17 @@ using System.Text.Json.Serialization;
 
 namespace Ppml.Kms.File;
 
-/// <summary>The on-disk shape of <c>kms.json</c>; see docs/formats/kms-file-store-v1.md.</summary>
+/// <summary>The on-disk shape of <c>kms.json</c>; see docs/formats/kms-file-store-v2.md.</summary>
 internal sealed class FileKeyStoreDocument
 {
-    public const string CurrentFormat = "ppml-kms-file/1";
+    /// <summary>Written by every create and update: values sealed with DerivedKeyAead (format 3), data keys wrapped in format 3.</summary>
+    public const string CurrentFormat = "ppml-kms-file/2";
+
+    /// <summary>Still read (docs/formats/kms-file-store-v1.md): values sealed with a random GCM nonce; rewritten as v2 by the next update.</summary>
+    public const string LegacyFormat = "ppml-kms-file/1";
 
     [JsonPropertyName("format")]
-    public required string Format { get; init; }
+    public required string Format { get; set; }
 
     [JsonPropertyName("revision")]
     public required long Revision { get; set; }

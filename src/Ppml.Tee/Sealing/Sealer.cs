@@ -1,19 +1,25 @@
 using System.Security.Cryptography;
+using Ppml.Crypto.Aead;
 
 namespace Ppml.Tee.Sealing;
 
 /// <summary>
-/// Seals data to the TEE: <c>"PSEAL1" || policy(1) || nonce(12) || AES-256-GCM ciphertext || tag(16)</c> under the
-/// sealing key for the policy; the header is authenticated. Only the same enclave (or signer) can unseal.
+/// Seals data to the TEE under the sealing key for a policy; only the same enclave (or signer) can unseal. New blobs
+/// are <c>"PSEAL2" || policy(1) || 3 || salt(32) || ciphertext || tag(16)</c>: <see cref="DerivedKeyAead"/> under the
+/// sealing key, domain <c>"ppml/tee/seal/v2"</c>, with the 7-byte header as associated data, so one sealing key seals
+/// any number of blobs. <see cref="UnsealAsync"/> also opens <c>PSEAL1</c> blobs sealed before:
+/// <c>"PSEAL1" || policy(1) || nonce(12) || AES-256-GCM ciphertext || tag(16)</c>, header authenticated.
 /// </summary>
 public static class Sealer
 {
-    private static ReadOnlySpan<byte> Magic => "PSEAL1"u8;
+    private const string Domain = "ppml/tee/seal/v2";
+    private const int HeaderLength = 7;
 
-    private const int NonceSize = 12;
-    private const int TagSize = 16;
+    private static ReadOnlySpan<byte> Magic => "PSEAL2"u8;
 
-    /// <summary>Seals <paramref name="plaintext"/>.</summary>
+    private static ReadOnlySpan<byte> LegacyMagic => "PSEAL1"u8;
+
+    /// <summary>Seals <paramref name="plaintext"/> (format <c>PSEAL2</c>).</summary>
     /// <param name="keys">The TEE's sealing keys.</param>
     /// <param name="policy">Which identity may unseal.</param>
     /// <param name="plaintext">The secret.</param>
@@ -25,18 +31,10 @@ public static class Sealer
         byte[] key = await keys.GetKeyAsync(policy, cancellationToken).ConfigureAwait(false);
         try
         {
-            int headerLength = Magic.Length + 1 + NonceSize;
-            byte[] blob = new byte[headerLength + plaintext.Length + TagSize];
+            byte[] blob = new byte[HeaderLength + DerivedKeyAead.GetSealedLength(plaintext.Length)];
             Magic.CopyTo(blob);
             blob[Magic.Length] = (byte)policy;
-            RandomNumberGenerator.Fill(blob.AsSpan(Magic.Length + 1, NonceSize));
-            using var aes = new AesGcm(key, TagSize);
-            aes.Encrypt(
-                blob.AsSpan(Magic.Length + 1, NonceSize),
-                plaintext.Span,
-                blob.AsSpan(headerLength, plaintext.Length),
-                blob.AsSpan(headerLength + plaintext.Length),
-                blob.AsSpan(0, Magic.Length + 1));
+            DerivedKeyAead.Seal(key, Domain, plaintext.Span, blob.AsSpan(0, HeaderLength), blob.AsSpan(HeaderLength));
             return blob;
         }
         finally
@@ -45,7 +43,7 @@ public static class Sealer
         }
     }
 
-    /// <summary>Unseals a blob made by <see cref="SealAsync"/>.</summary>
+    /// <summary>Unseals a blob made by <see cref="SealAsync"/> (<c>PSEAL2</c>, or <c>PSEAL1</c> from earlier versions).</summary>
     /// <param name="keys">The TEE's sealing keys.</param>
     /// <param name="blob">The sealed blob.</param>
     /// <param name="cancellationToken">Cancels the key request.</param>
@@ -54,26 +52,27 @@ public static class Sealer
     public static async Task<byte[]> UnsealAsync(ISealingKeySource keys, ReadOnlyMemory<byte> blob, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        int headerLength = Magic.Length + 1 + NonceSize;
-        if (blob.Length < headerLength + TagSize || !blob.Span.StartsWith(Magic) || blob.Span[Magic.Length] > (byte)SealingPolicy.MrSigner)
+        bool isLegacy = blob.Span.StartsWith(LegacyMagic);
+        if (blob.Length < HeaderLength || !(isLegacy || blob.Span.StartsWith(Magic)) || blob.Span[Magic.Length] > (byte)SealingPolicy.MrSigner)
         {
-            throw new TeeException($"Sealed blob of {blob.Length} bytes is not a PSEAL1 blob.");
+            throw new TeeException($"Sealed blob of {blob.Length} bytes is not a PSEAL2 or PSEAL1 blob; it is corrupted or not a sealed blob.");
         }
 
         var policy = (SealingPolicy)blob.Span[Magic.Length];
         byte[] key = await keys.GetKeyAsync(policy, cancellationToken).ConfigureAwait(false);
-        byte[] plaintext = new byte[blob.Length - headerLength - TagSize];
         try
         {
-            using var aes = new AesGcm(key, TagSize);
             ReadOnlySpan<byte> span = blob.Span;
-            aes.Decrypt(span.Slice(Magic.Length + 1, NonceSize), span[headerLength..^TagSize], span[^TagSize..], plaintext, span[..(Magic.Length + 1)]);
-            return plaintext;
+            return isLegacy
+                ? LegacyAesGcm.Open(key, span[HeaderLength..], span[..HeaderLength], "PSEAL1 blob")
+                : DerivedKeyAead.Open(key, Domain, span[HeaderLength..], span[..HeaderLength]);
         }
-        catch (AuthenticationTagMismatchException exception)
+        catch (AeadAuthenticationException exception)
         {
-            CryptographicOperations.ZeroMemory(plaintext);
-            throw new TeeException($"The sealed blob does not unseal here ({policy} policy): it was sealed by another enclave or platform, or modified.", exception);
+            throw new TeeException(
+                $"The sealed {(isLegacy ? "PSEAL1" : "PSEAL2")} blob of {blob.Length} bytes does not unseal here ({policy} policy): " +
+                "it was sealed by another enclave or platform, or modified, or truncated.",
+                exception);
         }
         finally
         {

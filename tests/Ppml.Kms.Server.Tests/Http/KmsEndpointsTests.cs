@@ -56,7 +56,7 @@ public sealed class KmsEndpointsTests
         DataKeyResponse response = await client.GenerateDataKeyAsync("k", includePlaintext: false, Token);
 
         Assert.Null(response.Plaintext);
-        Assert.Equal(61, response.WrappedKey.Length);
+        Assert.Equal(81, response.WrappedKey.Length);
     }
 
     [Fact]

@@ -217,7 +217,9 @@ public class FileKeyManagementServiceTests
 
     private const UnixFileMode AtomicModeOwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    // Opens the sealed material with the store key, to prove the file does not contain it in the clear.
+    // Opens the sealed material with the store key, to prove the file does not contain it in the clear. Written from
+    // docs/formats/kms-file-store-v2.md with the BCL primitives, independently of the code under test:
+    // 3 || salt(32) || AES-256-GCM(HKDF-SHA256(storeKey, salt, "ppml/kms-file/seal/v3"), nonce 0, material) || tag(16).
     private static byte[] ReadPrimaryForTest(string directory, string name)
     {
         string json = System.IO.File.ReadAllText(Path.Combine(directory, "kms.json"));
@@ -227,9 +229,12 @@ public class FileKeyManagementServiceTests
             "pw", Convert.FromBase64String(kdf.GetProperty("salt").GetString()!), kdf.GetProperty("iterations").GetInt32(),
             System.Security.Cryptography.HashAlgorithmName.SHA256, 32);
         byte[] sealedBytes = Convert.FromBase64String(document.RootElement.GetProperty("keys")[0].GetProperty("versions")[0].GetProperty("material").GetString()!);
-        byte[] plaintext = new byte[sealedBytes.Length - 28];
-        using var aes = new System.Security.Cryptography.AesGcm(storeKey, 16);
-        aes.Decrypt(sealedBytes.AsSpan(0, 12), sealedBytes.AsSpan(12, plaintext.Length), sealedBytes.AsSpan(12 + plaintext.Length), plaintext,
+        Assert.Equal(3, sealedBytes[0]);
+        byte[] oneTimeKey = System.Security.Cryptography.HKDF.DeriveKey(
+            System.Security.Cryptography.HashAlgorithmName.SHA256, storeKey, 32, sealedBytes.AsSpan(1, 32).ToArray(), "ppml/kms-file/seal/v3"u8.ToArray());
+        byte[] plaintext = new byte[sealedBytes.Length - 49];
+        using var aes = new System.Security.Cryptography.AesGcm(oneTimeKey, 16);
+        aes.Decrypt(new byte[12], sealedBytes.AsSpan(33, plaintext.Length), sealedBytes.AsSpan(33 + plaintext.Length), plaintext,
             Encoding.UTF8.GetBytes($"ppml-kms-key\0{name}\01"));
         return plaintext;
     }

@@ -56,6 +56,52 @@ public class SealerTests
     }
 
     [Fact]
+    public async Task SealAsync_AnyPlaintext_WritesPseal2WithDerivedKeyAead()
+    {
+        using var keys = new DerivedSealingKeySource(s_platform, Identity(1, 9));
+
+        byte[] blob = await Sealer.SealAsync(keys, SealingPolicy.MrSigner, "secret"u8.ToArray(), Token);
+        byte[] again = await Sealer.SealAsync(keys, SealingPolicy.MrSigner, "secret"u8.ToArray(), Token);
+
+        Assert.Equal("PSEAL2"u8.ToArray(), blob[..6]);
+        Assert.Equal((byte)SealingPolicy.MrSigner, blob[6]);
+        Assert.Equal(3, blob[7]);
+        Assert.Equal(7 + 1 + 32 + 6 + 16, blob.Length);
+        Assert.NotEqual(blob, again);
+    }
+
+    [Theory]
+    [InlineData(SealingPolicy.MrEnclave, "fd98b98515b7785fe1161d08297c327077dc7e1a6499eac300ad21d768c1402d", "505345414c310019d093276fce55fc24a1d4a5c09737cdfbb3e3a1778588c0542be0fd012c1eb858999141ceedc30b3f49c21cb9", "6d6f64656c2077656967687473206b6579")]
+    [InlineData(SealingPolicy.MrSigner, "47e78405cf1a69e8c6edad8e61c1e4ddfd64ed52248f84c1ebd728caa630db1b", "505345414c3101debf145c3f9a3bca9560ec517d879be176d21e53dc61c79dc41ec308", "")]
+    public async Task UnsealAsync_Pseal1BlobSealedByShippedCode_ReturnsSecretAndRefusesTampering(SealingPolicy policy, string keyHex, string blobHex, string plaintextHex)
+    {
+        // tests/Ppml.Crypto.Tests/TestData/aead/legacy-vectors.json "pseal1" 0 and 1, written by a copy of the shipped
+        // Sealer.SealAsync (TestData/aead/generate-legacy.cs) under a known test key.
+        var keys = new FixedSealingKeySource(policy, Convert.FromHexString(keyHex));
+        byte[] blob = Convert.FromHexString(blobHex);
+
+        Assert.Equal(Convert.FromHexString(plaintextHex), await Sealer.UnsealAsync(keys, blob, Token));
+        for (int i = 0; i < blob.Length; i++)
+        {
+            byte[] tampered = blob.ToArray();
+            tampered[i] ^= 0x04;
+            await Assert.ThrowsAsync<TeeException>(() => Sealer.UnsealAsync(keys, tampered, Token));
+        }
+    }
+
+    [Fact]
+    public async Task UnsealAsync_TruncatedAtEveryLength_ThrowsTeeExceptionOnly()
+    {
+        using var keys = new DerivedSealingKeySource(s_platform, Identity(1, 9));
+        byte[] blob = await Sealer.SealAsync(keys, SealingPolicy.MrEnclave, "secret"u8.ToArray(), Token);
+
+        for (int length = 0; length < blob.Length; length++)
+        {
+            await Assert.ThrowsAsync<TeeException>(() => Sealer.UnsealAsync(keys, blob.AsMemory(0, length), Token));
+        }
+    }
+
+    [Fact]
     public async Task Gramine_KeysComeFromPseudoFiles_AndDifferByPolicy()
     {
         var keys = new GramineSealingKeySource(EmulatedTeeFileSystem.WithGramine());
