@@ -120,7 +120,7 @@ internal static class ApplicationMeasurement
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw new TeeException($"Cannot read '{entry.Display}' to measure it: {exception.Message}", exception);
+            throw new TeeException($"Cannot read {entry.Display} to measure it: {exception.Message}", exception);
         }
     }
 }

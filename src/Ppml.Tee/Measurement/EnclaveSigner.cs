@@ -163,7 +163,7 @@ public static class EnclaveSigner
             if (!listed.ContainsKey(entry.Name))
             {
                 throw new TeeException(
-                    $"Unmeasured file '{entry.Display}' is present but not in the signed measurement; remove it (or sign the application again if it belongs there). Refusing to produce evidence.");
+                    $"Unmeasured file {entry.Display} is present but not in the signed measurement; remove it (or sign the application again if it belongs there). Refusing to produce evidence.");
             }
         }
 
@@ -182,7 +182,7 @@ public static class EnclaveSigner
         {
             if (!CryptographicOperations.FixedTimeEquals(Convert.FromHexString(actual[i].Sha256), DecodeHex(listed[actual[i].Path], actual[i].Path)))
             {
-                throw new TeeException($"Trusted file '{present[i].Display}' differs from the enclave measurement; refusing to produce evidence.");
+                throw new TeeException($"Trusted file {present[i].Display} differs from the enclave measurement; refusing to produce evidence.");
             }
         }
 

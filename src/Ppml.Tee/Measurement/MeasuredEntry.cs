@@ -5,6 +5,6 @@ namespace Ppml.Tee.Measurement;
 /// <param name="FullPath">The file on disk.</param>
 internal sealed record MeasuredEntry(string Name, string FullPath)
 {
-    /// <summary>How an error message names the file.</summary>
-    public string Display => Name.StartsWith(RuntimeComponent.Prefix, StringComparison.Ordinal) ? $"{Name}' ('{FullPath}" : FullPath;
+    /// <summary>How an error message names the file, quoted: the path, or the runtime name and the path.</summary>
+    public string Display => Name.StartsWith(RuntimeComponent.Prefix, StringComparison.Ordinal) ? $"'{Name}' ('{FullPath}')" : $"'{FullPath}'";
 }
