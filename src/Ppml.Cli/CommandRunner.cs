@@ -39,6 +39,7 @@ internal static class CommandRunner
         KmsException { Code: KmsErrorCode.InvalidKeyName } kms => (ExitCodes.InvalidInput, kms.Message),
         KmsException kms => (ExitCodes.Failure, kms.Message),
         Ppml.Tee.TeeException tee => (ExitCodes.Failure, tee.Message),
+        Ppml.Core.InvalidSettingException setting => (ExitCodes.InvalidInput, setting.Message), // a usage error: one line, exit 2
         FileNotFoundException notFound => (ExitCodes.InvalidInput, notFound.Message),
         DirectoryNotFoundException notFound => (ExitCodes.InvalidInput, notFound.Message),
         Ppml.Learning.LearningFormatException learning => (ExitCodes.InvalidInput, learning.Message),

@@ -11,19 +11,20 @@ namespace Ppml.Tee;
 /// </summary>
 public static class TeeDetector
 {
-    /// <summary>The environment variable that selects the TEE.</summary>
-    public const string EnvironmentVariable = "PPML_TEE";
+    /// <summary>The environment variable that selects the TEE (<see cref="TeeKinds.EnvironmentVariable"/>).</summary>
+    public const string EnvironmentVariable = TeeKinds.EnvironmentVariable;
 
     /// <summary>Determines the TEE.</summary>
-    /// <param name="configured">The configured mode (workspace <c>tee</c>), or <see langword="null"/> for auto.</param>
+    /// <param name="configured">The configured request (workspace <c>tee</c>), or <see langword="null"/> for auto.</param>
     /// <param name="isProduction">Whether simulation must be refused.</param>
     /// <param name="fileSystem">Where to probe for <c>/dev/attestation</c> and configfs-tsm.</param>
-    /// <param name="getEnvironmentVariable">Environment lookup.</param>
+    /// <param name="getEnvironmentVariable">Environment lookup (<c>PPML_TEE</c>, parsed strictly).</param>
     /// <param name="cancellationToken">Cancels the probe.</param>
     /// <returns>The TEE kind.</returns>
-    /// <exception cref="TeeException">The requested TEE is absent, the request is invalid, no TEE is found in auto mode, or simulation is refused.</exception>
+    /// <exception cref="TeeException">The requested TEE is absent, no TEE is found in auto mode, or simulation is refused.</exception>
+    /// <exception cref="InvalidSettingException"><c>PPML_TEE</c> is set to anything but exactly sgx, tdx, simulation or auto.</exception>
     public static async Task<TeeKind> DetectAsync(
-        string? configured,
+        TeeKind? configured,
         bool isProduction,
         ITeeFileSystem fileSystem,
         Func<string, string?> getEnvironmentVariable,
@@ -31,27 +32,27 @@ public static class TeeDetector
     {
         ArgumentNullException.ThrowIfNull(fileSystem);
         ArgumentNullException.ThrowIfNull(getEnvironmentVariable);
-        string? fromEnvironment = getEnvironmentVariable(EnvironmentVariable);
-        string requested = (string.IsNullOrWhiteSpace(fromEnvironment) ? configured : fromEnvironment)?.Trim().ToUpperInvariant() ?? "AUTO";
-        string source = string.IsNullOrWhiteSpace(fromEnvironment) ? "the workspace configuration" : EnvironmentVariable;
+        bool fromEnvironment = TeeKinds.TryReadEnvironment(getEnvironmentVariable, out TeeKind? environmentRequest);
+        TeeKind? requested = fromEnvironment ? environmentRequest : configured;
+        string source = fromEnvironment ? EnvironmentVariable : "the workspace configuration";
 
         bool sgx = await GramineSgxEvidenceProvider.IsAvailableAsync(fileSystem, cancellationToken).ConfigureAwait(false);
         bool tdx = TdxTsmEvidenceProvider.IsAvailable(fileSystem);
         switch (requested)
         {
-            case "SIMULATION":
+            case TeeKind.Simulation:
                 if (isProduction)
                 {
                     throw new TeeException(
-                        $"Simulation mode was requested by {source}, but this is a production setting: simulation gives no memory protection and is refused.");
+                        $"Simulation mode was requested by {source}, but this is a production setting ({DeploymentEnvironment.EnvironmentVariable}=production): simulation gives no memory protection and is refused.");
                 }
 
                 return TeeKind.Simulation;
-            case "SGX":
+            case TeeKind.Sgx:
                 return sgx ? TeeKind.Sgx : throw new TeeException($"{source} asks for SGX, but Gramine's /dev/attestation (dcap) is not present.");
-            case "TDX":
+            case TeeKind.Tdx:
                 return tdx ? TeeKind.Tdx : throw new TeeException($"{source} asks for TDX, but {TdxTsmEvidenceProvider.ReportDirectory} is not present.");
-            case "AUTO" or "":
+            case null:
                 if (sgx)
                 {
                     return TeeKind.Sgx;
@@ -65,7 +66,7 @@ public static class TeeDetector
                 throw new TeeException(
                     $"No TEE found (no Gramine /dev/attestation, no {TdxTsmEvidenceProvider.ReportDirectory}). To run without hardware protection, set {EnvironmentVariable}=simulation or \"tee\": \"simulation\" in the workspace configuration.");
             default:
-                throw new TeeException($"{source} names TEE '{requested.ToLowerInvariant()}'; use sgx, tdx, simulation or auto.");
+                throw new TeeException($"{source} names an unknown TEE kind {requested}; use sgx, tdx, simulation or auto.");
         }
     }
 }

@@ -5,5 +5,6 @@ namespace Ppml.Tee;
 
 [JsonSerializable(typeof(EnclaveManifest))]
 [JsonSerializable(typeof(SignedEnclave))]
+[JsonSerializable(typeof(TrustAnchorsDocument))]
 [JsonSourceGenerationOptions(WriteIndented = true)]
 internal sealed partial class TeeJsonContext : JsonSerializerContext;

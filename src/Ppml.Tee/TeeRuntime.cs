@@ -13,16 +13,21 @@ namespace Ppml.Tee;
 /// <summary>
 /// The TEE this process runs in, composed once at start: which TEE (<see cref="TeeDetector"/>), how to get evidence
 /// and how to seal. In SGX it speaks Gramine's <c>/dev/attestation</c>; in TDX, configfs-tsm (no sealing); in the
-/// explicit simulation mode it loads the simulated platform and the signed enclave and verifies every trusted file
-/// before it will produce any evidence — a changed file stops the start with a <see cref="TeeException"/> naming it.
+/// explicit simulation mode it loads the simulated platform and the signed enclave and measures the running
+/// application (every file of <see cref="AppContext.BaseDirectory"/> and of the .NET runtime it runs on) before it will
+/// produce any evidence — an unmeasured, missing or changed file stops the start with a <see cref="TeeException"/>
+/// naming it. In every kind it first refuses code-injection settings (<c>DOTNET_STARTUP_HOOKS</c>, <c>LD_PRELOAD</c>,
+/// profilers, <c>*.runtimeconfig.dev.json</c>…), and it exposes the measured <see cref="TrustAnchors"/>.
 /// </summary>
 public sealed class TeeRuntime : IDisposable
 {
     private readonly IDisposable[] _owned;
 
-    private TeeRuntime(TeeKind kind, IEvidenceProvider evidence, ISealingKeySource sealing, EnclaveIdentity? identity, string description, params IDisposable[] owned)
+    private TeeRuntime(
+        TeeKind kind, IEvidenceProvider evidence, ISealingKeySource sealing, EnclaveIdentity? identity, TrustAnchors? trustAnchors, string description, params IDisposable[] owned)
     {
         Kind = kind;
+        TrustAnchors = trustAnchors;
         Evidence = evidence;
         Sealing = sealing;
         Identity = identity;
@@ -51,6 +56,14 @@ public sealed class TeeRuntime : IDisposable
     /// </summary>
     public EnclaveIdentity? Identity { get; }
 
+    /// <summary>
+    /// The measured trust anchors (KMS URL and CA hash), or <see langword="null"/> when the measurement records none.
+    /// Simulation: from the verified signed enclave (folded into MRENCLAVE). SGX and TDX: from
+    /// <see cref="TrustAnchors.FileName"/> in the application directory, which the hardware measures. Use these and
+    /// refuse a KMS URL or CA from anywhere else (<see cref="TrustAnchors.CheckUrl"/>, <see cref="TrustAnchors.CheckCertificate"/>).
+    /// </summary>
+    public TrustAnchors? TrustAnchors { get; }
+
     /// <summary>One line for logs and the CLI (no secrets).</summary>
     public string Description { get; }
 
@@ -59,30 +72,39 @@ public sealed class TeeRuntime : IDisposable
     /// <param name="cancellationToken">Cancels detection and verification.</param>
     /// <returns>The runtime; dispose it to release the simulated platform's keys and the seal secret.</returns>
     /// <exception cref="TeeException">
-    /// The requested TEE is absent, simulation is refused (production) or misconfigured, or a trusted file is missing or
-    /// differs from the signed measurement.
+    /// A code-injection setting is in effect, the requested TEE is absent, simulation is refused (production) or
+    /// misconfigured, a file is unmeasured, missing or differs from the signed measurement, or the trust anchors file is invalid.
     /// </exception>
+    /// <exception cref="InvalidSettingException"><c>PPML_TEE</c> or <c>PPML_ENVIRONMENT</c> is set to a value outside its closed set.</exception>
     public static async Task<TeeRuntime> CreateAsync(TeeRuntimeOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        string applicationDirectory = Path.GetFullPath(options.ApplicationDirectory ?? AppContext.BaseDirectory);
+        CodeInjectionSettings.Check(options.GetEnvironmentVariable, options.GetAppContextData, applicationDirectory);
+        bool isProduction = DeploymentEnvironment.IsProduction(options.GetEnvironmentVariable) || options.IsProduction;
         TeeKind kind = await TeeDetector.DetectAsync(
-            options.ConfiguredMode, options.IsProduction, options.FileSystem, options.GetEnvironmentVariable, cancellationToken).ConfigureAwait(false);
-        switch (kind)
+            options.ConfiguredMode, isProduction, options.FileSystem, options.GetEnvironmentVariable, cancellationToken).ConfigureAwait(false);
+        if (kind == TeeKind.Simulation)
         {
-            case TeeKind.Sgx:
-                var gramine = new GramineSgxEvidenceProvider(options.FileSystem);
-                return new TeeRuntime(kind, gramine, new GramineSealingKeySource(options.FileSystem), null, "SGX enclave (Gramine, DCAP)", gramine);
-            case TeeKind.Tdx:
-                return new TeeRuntime(
-                    kind,
-                    new TdxTsmEvidenceProvider(options.FileSystem),
-                    new UnavailableSealingKeySource(
-                        "A TDX trust domain has no sealing key (there is no EGETKEY); keep secrets in the KMS and obtain them by attestation (secure key release) instead."),
-                    null,
-                    "TDX trust domain (configfs-tsm)");
-            default:
-                return await CreateSimulationAsync(options, cancellationToken).ConfigureAwait(false);
+            return await CreateSimulationAsync(options, applicationDirectory, cancellationToken).ConfigureAwait(false);
         }
+
+        // The hardware measured the application directory, this file included (Gramine trusted file, TD image).
+        TrustAnchors? anchors = await TrustAnchorsFile.LoadAsync(Path.Combine(applicationDirectory, TrustAnchors.FileName), cancellationToken).ConfigureAwait(false);
+        if (kind == TeeKind.Sgx)
+        {
+            var gramine = new GramineSgxEvidenceProvider(options.FileSystem);
+            return new TeeRuntime(kind, gramine, new GramineSealingKeySource(options.FileSystem), null, anchors, "SGX enclave (Gramine, DCAP)", gramine);
+        }
+
+        return new TeeRuntime(
+            kind,
+            new TdxTsmEvidenceProvider(options.FileSystem),
+            new UnavailableSealingKeySource(
+                "A TDX trust domain has no sealing key (there is no EGETKEY); keep secrets in the KMS and obtain them by attestation (secure key release) instead."),
+            null,
+            anchors,
+            "TDX trust domain (configfs-tsm)");
     }
 
     /// <inheritdoc />
@@ -94,7 +116,7 @@ public sealed class TeeRuntime : IDisposable
         }
     }
 
-    private static async Task<TeeRuntime> CreateSimulationAsync(TeeRuntimeOptions options, CancellationToken cancellationToken)
+    private static async Task<TeeRuntime> CreateSimulationAsync(TeeRuntimeOptions options, string applicationDirectory, CancellationToken cancellationToken)
     {
         string platformDirectory = Require(options.SimulationPlatformDirectory, nameof(options.SimulationPlatformDirectory), "the simulated platform directory");
         string signedEnclavePath = Require(options.SignedEnclavePath, nameof(options.SignedEnclavePath), "the signed enclave");
@@ -104,9 +126,17 @@ public sealed class TeeRuntime : IDisposable
             throw new TeeException($"Signed enclave '{signedEnclavePath}' is missing; sign the application with 'ppml enclave sign' ('ppml init' signs ppml itself).");
         }
 
-        // Verify the trusted files first: nothing else happens for an enclave that is not the one that was signed.
+        // Measure the running application first: nothing else happens for an enclave that is not the one that was signed.
         SignedEnclave signed = await EnclaveSigner.LoadAsync(signedEnclavePath, cancellationToken).ConfigureAwait(false);
-        EnclaveIdentity identity = await EnclaveSigner.VerifyAsync(signed, options.ApplicationDirectory, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<RuntimeComponent> runtime = options.RuntimeComponents ?? RuntimeLocator.ForCurrentProcess(options.GetAppContextData);
+        EnclaveIdentity identity = await EnclaveSigner.VerifyAsync(signed, applicationDirectory, runtime, cancellationToken).ConfigureAwait(false);
+        TrustAnchors? anchors = EnclaveSigner.ReadTrustAnchors(signed);
+        TrustAnchors? inDirectory = await TrustAnchorsFile.LoadAsync(Path.Combine(applicationDirectory, TrustAnchors.FileName), cancellationToken).ConfigureAwait(false);
+        if (inDirectory is not null && (anchors is null || inDirectory.ToString() != anchors.ToString()))
+        {
+            throw new TeeException(
+                $"'{Path.Combine(applicationDirectory, TrustAnchors.FileName)}' ({inDirectory}) disagrees with the trust anchors of the signed enclave ({anchors?.ToString() ?? "none"}); sign with the same --kms-url and --kms-ca.");
+        }
 
         SimulatedPlatform platform;
         try
@@ -140,8 +170,8 @@ public sealed class TeeRuntime : IDisposable
         var evidence = new SimulatedEvidenceProvider(platform, identity, options.SimulatedQuoteType);
         string description =
             $"SIMULATION (memory is NOT hardware-protected): enclave '{signed.Name}' mrenclave {identity.MrEnclaveHex[..16]}... mrsigner {identity.MrSignerHex[..16]}..., " +
-            $"{signed.Files.Count} trusted files verified, simulated {(options.SimulatedQuoteType == TeeType.Tdx ? "TDX" : "SGX")} quotes";
-        return new TeeRuntime(TeeKind.Simulation, evidence, sealing, identity, description, platform, sealing);
+            $"{signed.Files.Count} measured files verified{(anchors is null ? string.Empty : ", measured KMS " + anchors.KmsUrl)}, simulated {(options.SimulatedQuoteType == TeeType.Tdx ? "TDX" : "SGX")} quotes";
+        return new TeeRuntime(TeeKind.Simulation, evidence, sealing, identity, anchors, description, platform, sealing);
     }
 
     private static string Require(string? value, string option, string what) =>

@@ -1,5 +1,7 @@
 using Ppml.Attestation.Quotes;
+using Ppml.Core;
 using Ppml.Tee.IO;
+using Ppml.Tee.Measurement;
 
 namespace Ppml.Tee;
 
@@ -10,19 +12,32 @@ public sealed class TeeRuntimeOptions
     public const string SectionName = "Tee";
 
     /// <summary>
-    /// The configured mode: <c>sgx</c>, <c>tdx</c>, <c>simulation</c>, or <c>auto</c>/<see langword="null"/>. The
-    /// <c>PPML_TEE</c> environment variable overrides it (<see cref="TeeDetector"/>). <value>Default: auto.</value>
+    /// The configured request: a TEE kind, or <see langword="null"/> for auto-detection. <c>PPML_TEE</c> overrides it
+    /// (parsed strictly, <see cref="TeeKinds.TryReadEnvironment"/>). <value>Default: auto.</value>
     /// </summary>
-    public string? ConfiguredMode { get; init; }
+    public TeeKind? ConfiguredMode { get; init; }
 
-    /// <summary>A production setting: simulation is refused. <value>Default: <see langword="false"/>.</value></summary>
+    /// <summary>
+    /// Forces a production setting: simulation is refused. <c>PPML_ENVIRONMENT=production</c> (read strictly from
+    /// <see cref="GetEnvironmentVariable"/>, <see cref="DeploymentEnvironment.IsProduction"/>) does the same whatever this
+    /// says. <value>Default: <see langword="false"/>.</value>
+    /// </summary>
     public bool IsProduction { get; init; }
 
     /// <summary>Where <c>/dev/attestation</c> and configfs-tsm are probed. <value>Default: the real file system.</value></summary>
     public ITeeFileSystem FileSystem { get; init; } = new PhysicalTeeFileSystem();
 
-    /// <summary>Environment lookup (for <c>PPML_TEE</c>). <value>Default: the process environment.</value></summary>
+    /// <summary>
+    /// Environment lookup: <c>PPML_TEE</c>, <c>PPML_ENVIRONMENT</c>, and the code-injection variables that are refused
+    /// (<c>DOTNET_STARTUP_HOOKS</c>, <c>LD_PRELOAD</c>, profilers…). <value>Default: the process environment.</value>
+    /// </summary>
     public Func<string, string?> GetEnvironmentVariable { get; init; } = Environment.GetEnvironmentVariable;
+
+    /// <summary>
+    /// AppContext property lookup: <c>STARTUP_HOOKS</c> (refused) and the framework deps files that locate the runtime
+    /// measured in simulation. <value>Default: <see cref="AppContext.GetData"/>.</value>
+    /// </summary>
+    public Func<string, object?> GetAppContextData { get; init; } = AppContext.GetData;
 
     /// <summary>Simulation: the saved simulated platform (<c>ppml init</c> writes <c>attestation/platform</c>).</summary>
     public string? SimulationPlatformDirectory { get; init; }
@@ -31,9 +46,17 @@ public sealed class TeeRuntimeOptions
     public string? SignedEnclavePath { get; init; }
 
     /// <summary>
-    /// Simulation: where the trusted files are now; <see langword="null"/> for the directory recorded at signing.
+    /// For tests only: the application directory to measure (and to read <c>ppml.trust.json</c> from) instead of this
+    /// process's <see cref="AppContext.BaseDirectory"/>. <see langword="null"/> (the default, and the only production
+    /// value) measures the running application; the directory recorded at signing is never used.
     /// </summary>
     public string? ApplicationDirectory { get; init; }
+
+    /// <summary>
+    /// For tests only: the runtime components measured with the application in simulation instead of the shared
+    /// frameworks and host this process runs on. <see langword="null"/> (the default) measures the real ones.
+    /// </summary>
+    public IReadOnlyList<RuntimeComponent>? RuntimeComponents { get; init; }
 
     /// <summary>Simulation: the platform seal secret (the simulated fuse key, mode 0600; <c>attestation/seal.secret</c>).</summary>
     public string? SealingSecretPath { get; init; }
@@ -43,6 +66,8 @@ public sealed class TeeRuntimeOptions
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"TeeRuntimeOptions {{ ConfiguredMode = {ConfiguredMode ?? "auto"}, IsProduction = {IsProduction}, SimulationPlatformDirectory = {SimulationPlatformDirectory}, " +
-        $"SignedEnclavePath = {SignedEnclavePath}, ApplicationDirectory = {ApplicationDirectory ?? "(recorded)"}, SealingSecretPath = {SealingSecretPath}, SimulatedQuoteType = {SimulatedQuoteType} }}";
+        $"TeeRuntimeOptions {{ ConfiguredMode = {ConfiguredMode?.ToName() ?? TeeKinds.Auto}, IsProduction = {IsProduction}, SimulationPlatformDirectory = {SimulationPlatformDirectory}, " +
+        $"SignedEnclavePath = {SignedEnclavePath}, ApplicationDirectory = {ApplicationDirectory ?? "(the running application)"}, " +
+        $"RuntimeComponents = {(RuntimeComponents is null ? "(the running runtime)" : RuntimeComponents.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))}, " +
+        $"SealingSecretPath = {SealingSecretPath}, SimulatedQuoteType = {SimulatedQuoteType} }}";
 }

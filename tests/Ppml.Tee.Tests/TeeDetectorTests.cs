@@ -21,7 +21,7 @@ public class TeeDetectorTests
     [Fact]
     public async Task Auto_FindsGramineThenTdx()
     {
-        Assert.Equal(TeeKind.Sgx, await TeeDetector.DetectAsync("auto", false, EmulatedTeeFileSystem.WithGramine(), Env(null), Token));
+        Assert.Equal(TeeKind.Sgx, await TeeDetector.DetectAsync(null, false, EmulatedTeeFileSystem.WithGramine(), Env(null), Token));
         Assert.Equal(TeeKind.Tdx, await TeeDetector.DetectAsync(null, false, EmulatedTeeFileSystem.WithTsm(), Env(null), Token));
     }
 
@@ -29,14 +29,14 @@ public class TeeDetectorTests
     public async Task Simulation_FromEnvironmentOrConfig_IsHonoured()
     {
         Assert.Equal(TeeKind.Simulation, await TeeDetector.DetectAsync(null, false, new EmulatedTeeFileSystem(), Env("simulation"), Token));
-        Assert.Equal(TeeKind.Simulation, await TeeDetector.DetectAsync("simulation", false, new EmulatedTeeFileSystem(), Env(null), Token));
+        Assert.Equal(TeeKind.Simulation, await TeeDetector.DetectAsync(TeeKind.Simulation, false, new EmulatedTeeFileSystem(), Env(null), Token));
     }
 
     [Fact]
     public async Task Simulation_InProduction_IsRefused()
     {
         TeeException error = await Assert.ThrowsAsync<TeeException>(() =>
-            TeeDetector.DetectAsync("simulation", isProduction: true, EmulatedTeeFileSystem.WithGramine(), Env(null), Token));
+            TeeDetector.DetectAsync(TeeKind.Simulation, isProduction: true, EmulatedTeeFileSystem.WithGramine(), Env(null), Token));
 
         Assert.Contains("production", error.Message, StringComparison.Ordinal);
     }
@@ -44,15 +44,29 @@ public class TeeDetectorTests
     [Fact]
     public async Task Environment_OverridesConfiguration()
     {
-        Assert.Equal(TeeKind.Sgx, await TeeDetector.DetectAsync("simulation", false, EmulatedTeeFileSystem.WithGramine(), Env("sgx"), Token));
+        Assert.Equal(TeeKind.Sgx, await TeeDetector.DetectAsync(TeeKind.Simulation, false, EmulatedTeeFileSystem.WithGramine(), Env("sgx"), Token));
     }
 
     [Theory]
-    [InlineData("sgx")]
-    [InlineData("tdx")]
-    [InlineData("sev")]
-    public async Task Explicit_Unavailable_OrUnknown_Fails(string requested)
+    [InlineData(TeeKind.Sgx)]
+    [InlineData(TeeKind.Tdx)]
+    public async Task Explicit_Unavailable_Fails(TeeKind requested)
     {
         await Assert.ThrowsAsync<TeeException>(() => TeeDetector.DetectAsync(requested, false, new EmulatedTeeFileSystem(), Env(null), Token));
+    }
+
+    [Theory]
+    [InlineData(" simulation")]
+    [InlineData("simulation ")]
+    [InlineData("Simulation")]
+    [InlineData("sim")]
+    [InlineData("sev")]
+    [InlineData("")]
+    public async Task Environment_NearMiss_IsAnError_NeverSimulation(string value)
+    {
+        InvalidSettingException error = await Assert.ThrowsAsync<InvalidSettingException>(() =>
+            TeeDetector.DetectAsync(TeeKind.Simulation, false, new EmulatedTeeFileSystem(), Env(value), Token));
+
+        Assert.Equal("PPML_TEE", error.Setting);
     }
 }

@@ -9,11 +9,12 @@ using Ppml.Tee.Evidence;
 using Ppml.Tee.Measurement;
 using Ppml.Tee.Sealing;
 using Ppml.Tee.Tests.Fakes;
+using Ppml.Tee.Tests.Measurement;
 using Ppml.Testing;
 
 namespace Ppml.Tee.Tests;
 
-public sealed class TeeRuntimeTests : IAsyncLifetime
+public sealed partial class TeeRuntimeTests : IAsyncLifetime
 {
     private static readonly Lazy<RSA> s_key = new(() => RsaKeyGenerator.Generate(3072, 3));
     private readonly TempDirectory _temp = new();
@@ -23,18 +24,19 @@ public sealed class TeeRuntimeTests : IAsyncLifetime
 
     private string App => _temp.Combine("app");
 
+    private IReadOnlyList<RuntimeComponent> Runtime { get; set; } = [];
+
     public async ValueTask InitializeAsync()
     {
-        Directory.CreateDirectory(App);
-        File.WriteAllText(Path.Combine(App, "ppml.dll"), "assembly one");
-        File.WriteAllText(Path.Combine(App, "Ppml.Tee.dll"), "assembly two");
-        File.WriteAllText(Path.Combine(App, "ppml.runtimeconfig.json"), "{}");
+        SyntheticApplication.Write(App);
+        File.WriteAllText(Path.Combine(App, "Ppml.Tee.dll"), "assembly three");
+        Runtime = SyntheticApplication.WriteRuntime(_temp.Combine("dotnet"));
         using (SimulatedPlatform platform = await SimulatedPlatform.CreateAsync(cancellationToken: Token))
         {
             await platform.SaveAsync(_temp.Combine("platform"), Token);
         }
 
-        _signed = await EnclaveSigner.SignAsync(EnclaveManifest.ForApplication(App), s_key.Value, Token);
+        _signed = await EnclaveSigner.SignAsync(EnclaveManifest.ForApplication(App), s_key.Value, trustAnchors: null, Runtime, Token);
         await File.WriteAllBytesAsync(_temp.Combine("app.sig.json"), EnclaveSigner.Serialize(_signed), Token);
         await DerivedSealingKeySource.WriteNewSecretAsync(_temp.Combine("seal.secret"), Token);
     }
@@ -45,14 +47,16 @@ public sealed class TeeRuntimeTests : IAsyncLifetime
         return ValueTask.CompletedTask;
     }
 
-    private TeeRuntimeOptions Simulation(Func<string, string?>? environment = null) => new()
+    private TeeRuntimeOptions Simulation(Func<string, string?>? environment = null, string? applicationDirectory = null) => new()
     {
-        ConfiguredMode = "simulation",
+        ConfiguredMode = TeeKind.Simulation,
         FileSystem = new EmulatedTeeFileSystem(),
         GetEnvironmentVariable = environment ?? (_ => null),
         SimulationPlatformDirectory = _temp.Combine("platform"),
         SignedEnclavePath = _temp.Combine("app.sig.json"),
         SealingSecretPath = _temp.Combine("seal.secret"),
+        ApplicationDirectory = applicationDirectory ?? App,
+        RuntimeComponents = Runtime,
     };
 
     [Fact]
@@ -92,25 +96,10 @@ public sealed class TeeRuntimeTests : IAsyncLifetime
     [Fact]
     public async Task Create_Simulation_ApplicationDirectoryOverride_VerifiesThere()
     {
-        string copy = _temp.Combine("copy");
-        Directory.CreateDirectory(copy);
-        foreach (string file in Directory.EnumerateFiles(App))
-        {
-            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
-        }
-
+        string copy = SyntheticApplication.Copy(App, _temp.Combine("copy"));
         File.AppendAllText(Path.Combine(App, "ppml.dll"), "changed in the original place");
 
-        using TeeRuntime runtime = await TeeRuntime.CreateAsync(new TeeRuntimeOptions
-        {
-            ConfiguredMode = "simulation",
-            FileSystem = new EmulatedTeeFileSystem(),
-            GetEnvironmentVariable = _ => null,
-            SimulationPlatformDirectory = _temp.Combine("platform"),
-            SignedEnclavePath = _temp.Combine("app.sig.json"),
-            SealingSecretPath = _temp.Combine("seal.secret"),
-            ApplicationDirectory = copy,
-        }, Token);
+        using TeeRuntime runtime = await TeeRuntime.CreateAsync(Simulation(applicationDirectory: copy), Token);
 
         Assert.Equal(_signed.MrEnclave, runtime.Identity!.MrEnclaveHex);
     }
@@ -128,6 +117,8 @@ public sealed class TeeRuntimeTests : IAsyncLifetime
                 SimulationPlatformDirectory = options.SimulationPlatformDirectory,
                 SignedEnclavePath = options.SignedEnclavePath,
                 SealingSecretPath = options.SealingSecretPath,
+                ApplicationDirectory = options.ApplicationDirectory,
+                RuntimeComponents = options.RuntimeComponents,
                 SimulatedQuoteType = TeeType.Tdx,
             },
             Token);
@@ -153,7 +144,7 @@ public sealed class TeeRuntimeTests : IAsyncLifetime
 
         // Another application (other trusted files, so another MRENCLAVE) on the same platform cannot unseal.
         File.WriteAllText(Path.Combine(App, "extra.dll"), "a new assembly");
-        SignedEnclave other = await EnclaveSigner.SignAsync(EnclaveManifest.ForApplication(App), s_key.Value, Token);
+        SignedEnclave other = await EnclaveSigner.SignAsync(EnclaveManifest.ForApplication(App), s_key.Value, trustAnchors: null, Runtime, Token);
         await File.WriteAllBytesAsync(_temp.Combine("app.sig.json"), EnclaveSigner.Serialize(other), Token);
         using TeeRuntime otherRuntime = await TeeRuntime.CreateAsync(Simulation(), Token);
         await Assert.ThrowsAsync<TeeException>(() => Sealer.UnsealAsync(otherRuntime.Sealing, blob, Token));
@@ -167,7 +158,7 @@ public sealed class TeeRuntimeTests : IAsyncLifetime
         TeeException error = await Assert.ThrowsAsync<TeeException>(() => TeeRuntime.CreateAsync(
             new TeeRuntimeOptions
             {
-                ConfiguredMode = "simulation",
+                ConfiguredMode = TeeKind.Simulation,
                 IsProduction = true,
                 FileSystem = options.FileSystem,
                 GetEnvironmentVariable = options.GetEnvironmentVariable,
@@ -186,7 +177,7 @@ public sealed class TeeRuntimeTests : IAsyncLifetime
         Directory.Delete(_temp.Combine("platform"), recursive: true);
         TeeException noPlatform = await Assert.ThrowsAsync<TeeException>(() => TeeRuntime.CreateAsync(Simulation(), Token));
         TeeException noEnclave = await Assert.ThrowsAsync<TeeException>(() => TeeRuntime.CreateAsync(
-            new TeeRuntimeOptions { ConfiguredMode = "simulation", FileSystem = new EmulatedTeeFileSystem(), GetEnvironmentVariable = _ => null, SimulationPlatformDirectory = "p", SealingSecretPath = "s" },
+            new TeeRuntimeOptions { ConfiguredMode = TeeKind.Simulation, FileSystem = new EmulatedTeeFileSystem(), GetEnvironmentVariable = _ => null, SimulationPlatformDirectory = "p", SealingSecretPath = "s" },
             Token));
 
         Assert.Contains("simulated platform", noPlatform.Message, StringComparison.Ordinal);
@@ -228,7 +219,7 @@ public sealed class TeeRuntimeTests : IAsyncLifetime
     public async Task Create_Sgx_UsesGramineForEvidenceAndSealing()
     {
         using TeeRuntime runtime = await TeeRuntime.CreateAsync(
-            new TeeRuntimeOptions { ConfiguredMode = "sgx", FileSystem = EmulatedTeeFileSystem.WithGramine(), GetEnvironmentVariable = _ => null }, Token);
+            new TeeRuntimeOptions { ConfiguredMode = TeeKind.Sgx, FileSystem = EmulatedTeeFileSystem.WithGramine(), GetEnvironmentVariable = _ => null }, Token);
         byte[] reportData = RandomNumberGenerator.GetBytes(64);
 
         byte[] quote = await runtime.Evidence.GetQuoteAsync(reportData, Token);
@@ -245,7 +236,7 @@ public sealed class TeeRuntimeTests : IAsyncLifetime
     public async Task Create_Tdx_EvidenceFromTsm_SealingRefusedWithReason()
     {
         using TeeRuntime runtime = await TeeRuntime.CreateAsync(
-            new TeeRuntimeOptions { ConfiguredMode = "tdx", FileSystem = EmulatedTeeFileSystem.WithTsm(), GetEnvironmentVariable = _ => null }, Token);
+            new TeeRuntimeOptions { ConfiguredMode = TeeKind.Tdx, FileSystem = EmulatedTeeFileSystem.WithTsm(), GetEnvironmentVariable = _ => null }, Token);
 
         byte[] quote = await runtime.Evidence.GetQuoteAsync(new byte[64], Token);
         TeeException sealing = await Assert.ThrowsAsync<TeeException>(() => runtime.Sealing.GetKeyAsync(SealingPolicy.MrEnclave, Token));

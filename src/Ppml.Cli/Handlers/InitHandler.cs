@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Ppml.Attestation.Simulation;
 using Ppml.Cli.Workspace;
+using Ppml.Core;
 using Ppml.Core.IO;
 using Ppml.Crypto.Keys;
 using Ppml.Kms.File;
@@ -26,6 +27,8 @@ internal sealed class InitHandler
 
     public async Task<InitResult> InitializeAsync(string root, bool force, string? passwordFile, CancellationToken cancellationToken)
     {
+        // Decided before anything is written: a PPML_TEE near miss is an error (exit 2), never a simulated workspace.
+        string tee = ConfiguredTee(_context.GetEnvironmentVariable);
         string? backup = null;
         if (Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any(e => Path.GetFileName(e) != PpmlWorkspace.BackupsDirectoryName))
         {
@@ -66,9 +69,7 @@ internal sealed class InitHandler
             await kms.CreateKeyAsync(DefaultKeyName, cancellationToken);
         }
 
-        // Inside an enclave or TD, PPML_TEE=sgx|tdx at init records that mode; everywhere else the workspace is explicitly simulated.
-        string tee = ConfiguredTee(_context.GetEnvironmentVariable(Ppml.Tee.TeeDetector.EnvironmentVariable));
-        if (tee == "simulation")
+        if (tee == TeeKinds.Simulation)
         {
             // No TEE here: a simulated platform (Intel-shaped PKI, collateral, quoting enclave) and its seal secret.
             using SimulatedPlatform platform = await SimulatedPlatform.CreateAsync(null, _context.TimeProvider, cancellationToken);
@@ -92,8 +93,20 @@ internal sealed class InitHandler
         return new InitResult(root, config.Tee, config.Kms, DefaultKeyName, backup, enclave.MrEnclave, enclave.MrSigner);
     }
 
-    private static string ConfiguredTee(string? requested) =>
-        requested?.Trim().ToLowerInvariant() is "sgx" or "tdx" ? requested.Trim().ToLowerInvariant() : "simulation";
+    /// <summary>
+    /// Inside an enclave or TD, PPML_TEE=sgx|tdx at init records that mode; unset or <c>simulation</c> records an
+    /// explicitly simulated workspace. The parse is strict (<see cref="TeeKinds"/>); <c>auto</c> cannot choose a mode here.
+    /// </summary>
+    private static string ConfiguredTee(Func<string, string?> getEnvironmentVariable)
+    {
+        if (!TeeKinds.TryReadEnvironment(getEnvironmentVariable, out TeeKind? requested))
+        {
+            return TeeKinds.Simulation;
+        }
+
+        return requested?.ToName() ?? throw CliException.Usage(
+            $"{TeeKinds.EnvironmentVariable}=auto cannot choose the mode of a new workspace; set it to sgx, tdx or simulation, or unset it (simulation).");
+    }
 
     public static Task WritePemAsync(string path, string pem, CancellationToken cancellationToken) =>
         AtomicFile.WriteAllBytesAsync(path, Encoding.ASCII.GetBytes(pem + "\n"), overwrite: false, AtomicFile.OwnerOnly, cancellationToken);

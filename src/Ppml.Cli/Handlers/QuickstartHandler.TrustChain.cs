@@ -177,7 +177,7 @@ internal sealed partial class QuickstartHandler
     /// </summary>
     private static async Task<string> ShadowWithOneChangedFileAsync(SignedEnclave enclave, string shadow, CancellationToken cancellationToken)
     {
-        foreach (TrustedFile file in enclave.Files)
+        foreach (TrustedFile file in enclave.Files.Where(f => !f.Path.StartsWith(RuntimeComponent.Prefix, StringComparison.Ordinal)))
         {
             string source = Path.Combine(enclave.BaseDirectory, file.Path);
             string target = Path.Combine(shadow, file.Path);

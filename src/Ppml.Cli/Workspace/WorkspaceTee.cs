@@ -1,4 +1,5 @@
 using Ppml.Attestation.Quotes;
+using Ppml.Core;
 using Ppml.Tee;
 
 namespace Ppml.Cli.Workspace;
@@ -6,9 +7,6 @@ namespace Ppml.Cli.Workspace;
 /// <summary>The TEE runtime of a workspace: its configured mode, simulated platform, signed enclave and seal secret.</summary>
 internal static class WorkspaceTee
 {
-    /// <summary><c>PPML_ENVIRONMENT=production</c> makes simulation a hard error.</summary>
-    public const string EnvironmentVariable = "PPML_ENVIRONMENT";
-
     public static TeeRuntimeOptions Options(
         CliContext context,
         PpmlWorkspace workspace,
@@ -17,8 +15,8 @@ internal static class WorkspaceTee
         TeeType quoteType = TeeType.Sgx,
         string? applicationDirectory = null) => new()
     {
-        ConfiguredMode = workspace.Config.Tee,
-        IsProduction = string.Equals(context.GetEnvironmentVariable(EnvironmentVariable), "production", StringComparison.OrdinalIgnoreCase),
+        ConfiguredMode = workspace.Config.Tee is null ? null : TeeKinds.ParseRequest(workspace.Config.Tee, $"'{workspace.Root}/config.json' \"tee\""),
+        IsProduction = DeploymentEnvironment.IsProduction(context.GetEnvironmentVariable),
         GetEnvironmentVariable = context.GetEnvironmentVariable,
         SimulationPlatformDirectory = platformDirectory ?? workspace.SimulatedPlatformDirectory,
         SignedEnclavePath = signedEnclavePath ?? workspace.SignedEnclavePath,
@@ -36,7 +34,7 @@ internal static class WorkspaceTee
         {
             runtime = await TeeRuntime.CreateAsync(Options(context, workspace, platformDirectory, signedEnclavePath, quoteType), cancellationToken);
         }
-        catch (TeeException exception) when (signedEnclavePath is null && exception.Message.StartsWith("Trusted file", StringComparison.Ordinal))
+        catch (TeeException exception) when (signedEnclavePath is null && IsMeasurementMismatch(exception))
         {
             // The workspace's own signature of ppml: after an intended upgrade or rebuild it must be renewed.
             throw new TeeException(
@@ -52,4 +50,9 @@ internal static class WorkspaceTee
 
         return runtime;
     }
+
+    private static bool IsMeasurementMismatch(TeeException exception) =>
+        exception.Message.StartsWith("Trusted file", StringComparison.Ordinal)
+        || exception.Message.StartsWith("Unmeasured file", StringComparison.Ordinal)
+        || exception.Message.StartsWith("Signed enclave format", StringComparison.Ordinal);
 }

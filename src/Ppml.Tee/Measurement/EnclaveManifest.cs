@@ -4,8 +4,9 @@ using System.Text.Json.Serialization;
 namespace Ppml.Tee.Measurement;
 
 /// <summary>
-/// What an enclave is made of, in the spirit of Gramine's trusted files: the application's files (globs relative
-/// to <see cref="BaseDirectory"/>), product id and security version. JSON; see docs/tee.md.
+/// The identity fields of an enclave: name, product id, security version, debug flag, and the application directory
+/// (<see cref="BaseDirectory"/>). What is measured is not listed here: every file of the application directory and of
+/// the runtime it runs on is (docs/tee.md). JSON.
 /// </summary>
 public sealed class EnclaveManifest
 {
@@ -25,24 +26,19 @@ public sealed class EnclaveManifest
     [JsonPropertyName("debug")]
     public bool Debug { get; init; }
 
-    /// <summary>Directory the trusted-file globs are relative to; relative to the manifest's directory. Default: the manifest's directory.</summary>
+    /// <summary>The application directory to measure; relative to the manifest's directory. Default: the manifest's directory.</summary>
     [JsonPropertyName("baseDirectory")]
     public string? BaseDirectory { get; init; }
 
-    /// <summary>Trusted files: relative paths or globs (<c>*</c> within one directory level, <c>**/</c> for any depth).</summary>
-    [JsonPropertyName("trustedFiles")]
-    public required IReadOnlyList<string> TrustedFiles { get; init; }
-
-    /// <summary>The default manifest for the published <c>ppml</c> application in <paramref name="applicationDirectory"/>.</summary>
-    /// <param name="applicationDirectory">Where the application's assemblies live.</param>
-    /// <returns>A manifest covering its assemblies and configuration.</returns>
+    /// <summary>The manifest of the <c>ppml</c> application in <paramref name="applicationDirectory"/>.</summary>
+    /// <param name="applicationDirectory">The application directory (every file in it is measured).</param>
+    /// <returns>The manifest.</returns>
     public static EnclaveManifest ForApplication(string applicationDirectory) => new()
     {
         Name = "ppml",
         IsvProdId = 1,
         IsvSvn = 1,
         BaseDirectory = applicationDirectory,
-        TrustedFiles = ["*.dll", "*.runtimeconfig.json", "*.deps.json", "runtimes/**/*.so"],
     };
 
     /// <summary>Reads a manifest file.</summary>
@@ -56,6 +52,15 @@ public sealed class EnclaveManifest
         try
         {
             byte[] json = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+            using (JsonDocument document = JsonDocument.Parse(json))
+            {
+                if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("trustedFiles", out _))
+                {
+                    throw new TeeException(
+                        $"Manifest '{path}' has 'trustedFiles': globs are no longer supported, every file of the application directory and its runtime is measured; remove the field.");
+                }
+            }
+
             manifest = JsonSerializer.Deserialize(json, TeeJsonContext.Default.EnclaveManifest);
         }
         catch (JsonException exception)
@@ -63,9 +68,9 @@ public sealed class EnclaveManifest
             throw new TeeException($"Manifest '{path}' is not valid JSON: {exception.Message}", exception);
         }
 
-        if (manifest is null || manifest.TrustedFiles is null || manifest.TrustedFiles.Count == 0 || string.IsNullOrWhiteSpace(manifest.Name))
+        if (manifest is null || string.IsNullOrWhiteSpace(manifest.Name))
         {
-            throw new TeeException($"Manifest '{path}' needs a 'name' and at least one entry in 'trustedFiles'.");
+            throw new TeeException($"Manifest '{path}' needs a 'name'.");
         }
 
         if (manifest.IsvProdId is < 0 or > ushort.MaxValue || manifest.IsvSvn is < 0 or > ushort.MaxValue)
@@ -81,7 +86,6 @@ public sealed class EnclaveManifest
             IsvSvn = manifest.IsvSvn,
             Debug = manifest.Debug,
             BaseDirectory = Path.GetFullPath(manifest.BaseDirectory ?? ".", manifestDirectory),
-            TrustedFiles = manifest.TrustedFiles,
         };
     }
 }

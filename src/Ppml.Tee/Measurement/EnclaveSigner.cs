@@ -2,28 +2,47 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace Ppml.Tee.Measurement;
 
 /// <summary>
-/// Measures and signs enclaves for simulation mode, and verifies them at start. MRENCLAVE is SHA-256 over the
-/// sorted trusted files (path and content hash); MRSIGNER is SHA-256 of the signing key's modulus in
-/// little-endian order, as SGX defines it; the signature (RSASSA-PKCS1-v1_5, SHA-256) covers MRENCLAVE, the
-/// product id, the version and the debug flag, so none can be changed without the signing key.
+/// Measures and signs enclaves for simulation mode, and verifies them at start. MRENCLAVE is SHA-256 over every file
+/// actually present in the application directory and every file of the .NET runtime it runs on (path and content hash,
+/// sorted), and the trust anchors (KMS URL and CA hash); MRSIGNER is SHA-256 of the signing key's modulus in
+/// little-endian order, as SGX defines it; the signature (RSASSA-PKCS1-v1_5, SHA-256) covers MRENCLAVE, the product id,
+/// the version and the debug flag, so none can be changed without the signing key. Verification never takes MRENCLAVE
+/// from the document: it enumerates and hashes the real files and recomputes it.
 /// </summary>
 public static class EnclaveSigner
 {
-    private static readonly byte[] s_measurementDomain = Encoding.ASCII.GetBytes("PPML-SIM-MRENCLAVE-v1\0");
+    private static readonly byte[] s_measurementDomain = Encoding.ASCII.GetBytes("PPML-SIM-MRENCLAVE-v2\0");
     private static readonly byte[] s_signatureDomain = Encoding.ASCII.GetBytes("PPML-SIGSTRUCT-v1\0");
 
-    /// <summary>Measures the manifest's trusted files and signs the measurement with <paramref name="signingKey"/>.</summary>
-    /// <param name="manifest">The manifest (with an absolute base directory).</param>
+    /// <summary>
+    /// Measures the application in the manifest's base directory (every file, and the runtime its
+    /// <c>*.runtimeconfig.json</c> names in the current .NET installation) and signs the measurement; no trust anchors.
+    /// </summary>
+    /// <param name="manifest">The manifest (with an absolute base directory: the application directory).</param>
     /// <param name="signingKey">An RSA-3072 key with public exponent 3 (what <c>ppml keys enclave</c> makes).</param>
     /// <param name="cancellationToken">Cancels the hashing.</param>
     /// <returns>The signed enclave.</returns>
-    /// <exception cref="TeeException">The key is not RSA-3072 with exponent 3, or no file matches the manifest.</exception>
-    public static async Task<SignedEnclave> SignAsync(EnclaveManifest manifest, RSA signingKey, CancellationToken cancellationToken = default)
+    /// <exception cref="TeeException">The key is not RSA-3072 with exponent 3, or the application directory cannot be measured.</exception>
+    public static Task<SignedEnclave> SignAsync(EnclaveManifest manifest, RSA signingKey, CancellationToken cancellationToken = default) =>
+        SignAsync(manifest, signingKey, trustAnchors: null, runtime: null, cancellationToken);
+
+    /// <summary>Measures the application with its runtime and trust anchors, and signs the measurement.</summary>
+    /// <param name="manifest">The manifest (with an absolute base directory: the application directory).</param>
+    /// <param name="signingKey">An RSA-3072 key with public exponent 3 (what <c>ppml keys enclave</c> makes).</param>
+    /// <param name="trustAnchors">The KMS URL and CA to fold into MRENCLAVE, or <see langword="null"/> for none.</param>
+    /// <param name="runtime">
+    /// The runtime to measure with the application; <see langword="null"/> for the frameworks the application's
+    /// <c>*.runtimeconfig.json</c> names, resolved in the current .NET installation.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the hashing.</param>
+    /// <returns>The signed enclave.</returns>
+    /// <exception cref="TeeException">The key is not RSA-3072 with exponent 3, or the application directory cannot be measured.</exception>
+    public static async Task<SignedEnclave> SignAsync(
+        EnclaveManifest manifest, RSA signingKey, TrustAnchors? trustAnchors, IReadOnlyList<RuntimeComponent>? runtime, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(signingKey);
@@ -34,14 +53,18 @@ public static class EnclaveSigner
                 $"The enclave signing key must be RSA-3072 with public exponent 3 (SGX requires it); got RSA-{signingKey.KeySize} with exponent {Convert.ToHexString(publicKey.Exponent!)}. Create one with 'ppml keys enclave'.");
         }
 
-        string baseDirectory = manifest.BaseDirectory ?? throw new TeeException("The manifest has no base directory.");
-        IReadOnlyList<TrustedFile> files = await HashFilesAsync(baseDirectory, manifest.TrustedFiles, cancellationToken).ConfigureAwait(false);
+        ValidateIds(manifest.IsvProdId, manifest.IsvSvn, "The manifest");
+        string baseDirectory = Path.GetFullPath(manifest.BaseDirectory ?? throw new TeeException("The manifest has no base directory (the application directory to measure)."));
+        runtime ??= RuntimeLocator.ForApplication(baseDirectory, AppContext.GetData);
+        IReadOnlyList<TrustedFile> files = await MeasureAsync(baseDirectory, runtime, cancellationToken).ConfigureAwait(false);
         if (files.Count == 0)
         {
-            throw new TeeException($"No file under '{baseDirectory}' matches the manifest's trustedFiles ({string.Join(", ", manifest.TrustedFiles)}).");
+            throw new TeeException($"Application directory '{baseDirectory}' holds no file to measure.");
         }
 
-        byte[] mrEnclave = ComputeMrEnclave(files);
+        string? kmsUrl = trustAnchors?.KmsUrl.AbsoluteUri;
+        string? kmsCaSha256 = trustAnchors?.KmsCaSha256Hex;
+        byte[] mrEnclave = ComputeMrEnclave(files, kmsUrl, kmsCaSha256);
         byte[] mrSigner = ComputeMrSigner(publicKey.Modulus!);
         byte[] body = SignedBody(mrEnclave, (ushort)manifest.IsvProdId, (ushort)manifest.IsvSvn, manifest.Debug);
         byte[] signature = signingKey.SignData(body, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
@@ -54,6 +77,8 @@ public static class EnclaveSigner
             IsvSvn = manifest.IsvSvn,
             Debug = manifest.Debug,
             BaseDirectory = baseDirectory,
+            KmsUrl = kmsUrl,
+            KmsCaSha256 = kmsCaSha256,
             Files = files,
             Modulus = Convert.ToBase64String(publicKey.Modulus!),
             Exponent = 3,
@@ -62,27 +87,52 @@ public static class EnclaveSigner
     }
 
     /// <summary>
-    /// Verifies the signed <paramref name="enclave"/>: the signature, then every trusted file under <paramref name="baseDirectory"/>.
+    /// Verifies the signed <paramref name="enclave"/> against the application in <paramref name="applicationDirectory"/>
+    /// (default: this process's <see cref="AppContext.BaseDirectory"/>, never the directory recorded at signing) and the
+    /// runtime its <c>*.runtimeconfig.json</c> names.
     /// </summary>
     /// <param name="enclave">The signed enclave.</param>
-    /// <param name="baseDirectory">Where the files are now (default: the directory recorded at signing).</param>
+    /// <param name="applicationDirectory">The application directory to measure; <see langword="null"/> for this process's.</param>
     /// <param name="cancellationToken">Cancels the hashing.</param>
     /// <returns>The verified identity.</returns>
-    /// <exception cref="TeeException">The signature is invalid, or a trusted file is missing or differs (named).</exception>
-    public static async Task<EnclaveIdentity> VerifyAsync(SignedEnclave enclave, string? baseDirectory = null, CancellationToken cancellationToken = default)
+    /// <exception cref="TeeException">The signature is invalid, a file is unmeasured, missing or differs (named), or the measurement differs.</exception>
+    public static Task<EnclaveIdentity> VerifyAsync(SignedEnclave enclave, string? applicationDirectory = null, CancellationToken cancellationToken = default)
+    {
+        string directory = Path.GetFullPath(applicationDirectory ?? AppContext.BaseDirectory);
+        return VerifyAsync(enclave, directory, RuntimeLocator.ForApplication(directory, AppContext.GetData), cancellationToken);
+    }
+
+    /// <summary>
+    /// Verifies the signed <paramref name="enclave"/>: the signature; then the real files of
+    /// <paramref name="applicationDirectory"/> and <paramref name="runtime"/> against the signed list (an unlisted file,
+    /// a missing one or another hash is refused, named); then MRENCLAVE recomputed from the real files and the signed
+    /// trust anchors must equal the signed one.
+    /// </summary>
+    /// <param name="enclave">The signed enclave.</param>
+    /// <param name="applicationDirectory">The application directory to measure.</param>
+    /// <param name="runtime">The runtime components to measure with it.</param>
+    /// <param name="cancellationToken">Cancels the hashing.</param>
+    /// <returns>The verified identity.</returns>
+    /// <exception cref="TeeException">The signature is invalid, a file is unmeasured, missing or differs (named), or the measurement differs.</exception>
+    public static async Task<EnclaveIdentity> VerifyAsync(
+        SignedEnclave enclave, string applicationDirectory, IReadOnlyList<RuntimeComponent> runtime, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(enclave);
+        ArgumentNullException.ThrowIfNull(applicationDirectory);
+        ArgumentNullException.ThrowIfNull(runtime);
         if (enclave.Format != SignedEnclave.CurrentFormat)
         {
-            throw new TeeException($"Signed enclave format '{enclave.Format}' is not supported (expected {SignedEnclave.CurrentFormat}).");
+            throw new TeeException(
+                $"Signed enclave format '{enclave.Format}' is not supported (expected {SignedEnclave.CurrentFormat}, which measures every file and the runtime); sign the application again with 'ppml enclave sign'.");
         }
 
+        ValidateIds(enclave.IsvProdId, enclave.IsvSvn, "The signed enclave");
         byte[] modulus = DecodeBase64(enclave.Modulus, "modulus");
-        byte[] mrEnclave = DecodeHex(enclave.MrEnclave, "mrEnclave");
+        byte[] signedMrEnclave = DecodeHex(enclave.MrEnclave, "mrEnclave");
         using (RSA rsa = RSA.Create())
         {
             rsa.ImportParameters(new RSAParameters { Modulus = modulus, Exponent = [3] });
-            byte[] body = SignedBody(mrEnclave, (ushort)enclave.IsvProdId, (ushort)enclave.IsvSvn, enclave.Debug);
+            byte[] body = SignedBody(signedMrEnclave, (ushort)enclave.IsvProdId, (ushort)enclave.IsvSvn, enclave.Debug);
             if (enclave.Exponent != 3 || !rsa.VerifyData(body, DecodeBase64(enclave.Signature, "signature"), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
             {
                 throw new TeeException("The enclave signature does not verify: the measurement, product id, version or debug flag was changed after signing.");
@@ -95,29 +145,81 @@ public static class EnclaveSigner
             throw new TeeException("mrSigner does not match the signing key's modulus.");
         }
 
-        var sortedFiles = enclave.Files.OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
-        if (!CryptographicOperations.FixedTimeEquals(ComputeMrEnclave(sortedFiles), mrEnclave))
+        _ = ReadTrustAnchors(enclave); // well-formed, both or neither
+
+        var listed = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (TrustedFile file in enclave.Files ?? [])
         {
-            throw new TeeException("mrEnclave does not match the listed trusted files: the signed enclave was edited.");
+            if (file?.Path is null || file.Sha256 is null || !listed.TryAdd(file.Path, file.Sha256))
+            {
+                throw new TeeException($"The signed enclave lists a file twice or without a path and hash ('{file?.Path}'); sign the application again.");
+            }
         }
 
-        string root = baseDirectory ?? enclave.BaseDirectory;
-        foreach (TrustedFile file in sortedFiles)
+        // The real files, never the document's list: an unlisted file is refused before anything is hashed.
+        IReadOnlyList<MeasuredEntry> present = ApplicationMeasurement.Enumerate(applicationDirectory, runtime);
+        foreach (MeasuredEntry entry in present)
         {
-            string path = Path.Combine(root, file.Path);
-            if (!File.Exists(path))
+            if (!listed.ContainsKey(entry.Name))
             {
-                throw new TeeException($"Trusted file '{path}' is missing; refusing to produce evidence.");
+                throw new TeeException(
+                    $"Unmeasured file {entry.Display} is present but not in the signed measurement; remove it (or sign the application again if it belongs there). Refusing to produce evidence.");
             }
+        }
 
-            byte[] actual = await HashFileAsync(path, cancellationToken).ConfigureAwait(false);
-            if (!CryptographicOperations.FixedTimeEquals(actual, DecodeHex(file.Sha256, file.Path)))
+        var presentNames = present.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (string name in listed.Keys.Order(StringComparer.Ordinal))
+        {
+            if (!presentNames.Contains(name))
             {
-                throw new TeeException($"Trusted file '{path}' differs from the enclave measurement; refusing to produce evidence.");
+                string where = name.StartsWith(RuntimeComponent.Prefix, StringComparison.Ordinal) ? name : Path.Combine(applicationDirectory, name);
+                throw new TeeException($"Trusted file '{where}' is missing; refusing to produce evidence.");
             }
+        }
+
+        IReadOnlyList<TrustedFile> actual = await ApplicationMeasurement.HashAsync(present, cancellationToken).ConfigureAwait(false);
+        for (int i = 0; i < present.Count; i++)
+        {
+            if (!CryptographicOperations.FixedTimeEquals(Convert.FromHexString(actual[i].Sha256), DecodeHex(listed[actual[i].Path], actual[i].Path)))
+            {
+                throw new TeeException($"Trusted file {present[i].Display} differs from the enclave measurement; refusing to produce evidence.");
+            }
+        }
+
+        byte[] mrEnclave = ComputeMrEnclave(actual, enclave.KmsUrl, enclave.KmsCaSha256);
+        if (!CryptographicOperations.FixedTimeEquals(mrEnclave, signedMrEnclave))
+        {
+            throw new TeeException(
+                $"MRENCLAVE of '{applicationDirectory}' with the recorded trust anchors is {Convert.ToHexStringLower(mrEnclave)}, not the signed {enclave.MrEnclave}: the signed document was edited (a trust anchor?) after signing; sign the application again.");
         }
 
         return new EnclaveIdentity(mrEnclave, mrSigner, (ushort)enclave.IsvProdId, (ushort)enclave.IsvSvn, enclave.Debug);
+    }
+
+    /// <summary>
+    /// Measures <paramref name="applicationDirectory"/> and <paramref name="runtime"/> as signing and verification do,
+    /// and returns MRENCLAVE for those files and <paramref name="trustAnchors"/> (no signature, no comparison).
+    /// </summary>
+    /// <param name="applicationDirectory">The application directory.</param>
+    /// <param name="runtime">The runtime components.</param>
+    /// <param name="trustAnchors">The trust anchors, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the hashing.</param>
+    /// <returns>MRENCLAVE (32 bytes).</returns>
+    public static async Task<byte[]> ComputeMrEnclaveAsync(
+        string applicationDirectory, IReadOnlyList<RuntimeComponent> runtime, TrustAnchors? trustAnchors, CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<TrustedFile> files = await MeasureAsync(Path.GetFullPath(applicationDirectory), runtime, cancellationToken).ConfigureAwait(false);
+        return ComputeMrEnclave(files, trustAnchors?.KmsUrl.AbsoluteUri, trustAnchors?.KmsCaSha256Hex);
+    }
+
+    /// <summary>The trust anchors recorded in a signed enclave (verify it first), or <see langword="null"/> when it records none.</summary>
+    /// <param name="enclave">The signed enclave.</param>
+    /// <returns>The anchors.</returns>
+    /// <exception cref="TeeException">Only one of the two is recorded, or one is malformed.</exception>
+    public static TrustAnchors? ReadTrustAnchors(SignedEnclave enclave)
+    {
+        ArgumentNullException.ThrowIfNull(enclave);
+        return TrustAnchorsFile.FromFields(enclave.KmsUrl, enclave.KmsCaSha256, "The signed enclave");
     }
 
     /// <summary>Loads a signed enclave file.</summary>
@@ -153,7 +255,7 @@ public static class EnclaveSigner
         return SHA256.HashData(littleEndian);
     }
 
-    internal static byte[] ComputeMrEnclave(IReadOnlyList<TrustedFile> sortedFiles)
+    internal static byte[] ComputeMrEnclave(IReadOnlyList<TrustedFile> sortedFiles, string? kmsUrl, string? kmsCaSha256)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(s_measurementDomain);
@@ -165,6 +267,23 @@ public static class EnclaveSigner
             hash.AppendData(length);
             hash.AppendData(path);
             hash.AppendData(DecodeHex(file.Sha256, file.Path));
+        }
+
+        // End of the file list (-1 is no path length), then the trust anchors: 0, or 1 || len || URL || CA SHA-256.
+        BinaryPrimitives.WriteInt32LittleEndian(length, -1);
+        hash.AppendData(length);
+        if (kmsUrl is null && kmsCaSha256 is null)
+        {
+            hash.AppendData([0]);
+        }
+        else
+        {
+            byte[] url = Encoding.UTF8.GetBytes(kmsUrl ?? string.Empty);
+            hash.AppendData([1]);
+            BinaryPrimitives.WriteInt32LittleEndian(length, url.Length);
+            hash.AppendData(length);
+            hash.AppendData(url);
+            hash.AppendData(DecodeHex(kmsCaSha256 ?? string.Empty, "kmsCaSha256"));
         }
 
         return hash.GetHashAndReset();
@@ -181,64 +300,15 @@ public static class EnclaveSigner
         return body;
     }
 
-    private static async Task<IReadOnlyList<TrustedFile>> HashFilesAsync(string baseDirectory, IReadOnlyList<string> patterns, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<TrustedFile>> MeasureAsync(string applicationDirectory, IReadOnlyList<RuntimeComponent> runtime, CancellationToken cancellationToken) =>
+        await ApplicationMeasurement.HashAsync(ApplicationMeasurement.Enumerate(applicationDirectory, runtime), cancellationToken).ConfigureAwait(false);
+
+    private static void ValidateIds(int isvProdId, int isvSvn, string what)
     {
-        if (!Directory.Exists(baseDirectory))
+        if (isvProdId is < 0 or > ushort.MaxValue || isvSvn is < 0 or > ushort.MaxValue)
         {
-            throw new TeeException($"Base directory '{baseDirectory}' does not exist.");
+            throw new TeeException($"{what}: isvProdId and isvSvn must be between 0 and 65535.");
         }
-
-        Regex[] matchers = [.. patterns.Select(GlobToRegex)];
-        var files = new List<TrustedFile>();
-        foreach (string path in Directory.EnumerateFiles(baseDirectory, "*", SearchOption.AllDirectories))
-        {
-            string relative = Path.GetRelativePath(baseDirectory, path).Replace(Path.DirectorySeparatorChar, '/');
-            if (matchers.Any(m => m.IsMatch(relative)))
-            {
-                files.Add(new TrustedFile(relative, Convert.ToHexStringLower(await HashFileAsync(path, cancellationToken).ConfigureAwait(false))));
-            }
-        }
-
-        files.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
-        return files;
-    }
-
-    private static async Task<byte[]> HashFileAsync(string path, CancellationToken cancellationToken)
-    {
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        await using (stream.ConfigureAwait(false))
-        {
-            return await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    internal static Regex GlobToRegex(string glob)
-    {
-        var pattern = new StringBuilder("^");
-        for (int i = 0; i < glob.Length; i++)
-        {
-            char c = glob[i];
-            if (c == '*' && i + 2 < glob.Length + 1 && i + 1 < glob.Length && glob[i + 1] == '*')
-            {
-                bool slash = i + 2 < glob.Length && glob[i + 2] == '/';
-                pattern.Append(slash ? "(?:.*/)?" : ".*");
-                i += slash ? 2 : 1;
-            }
-            else if (c == '*')
-            {
-                pattern.Append("[^/]*");
-            }
-            else if (c == '?')
-            {
-                pattern.Append("[^/]");
-            }
-            else
-            {
-                pattern.Append(Regex.Escape(c.ToString()));
-            }
-        }
-
-        return new Regex(pattern.Append('$').ToString(), RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
     }
 
     private static byte[] DecodeHex(string hex, string field)

@@ -3,13 +3,14 @@ using System.Text.Json.Serialization;
 namespace Ppml.Tee.Measurement;
 
 /// <summary>
-/// The signed measurement of an enclave (our SIGSTRUCT for simulation mode): MRENCLAVE over the trusted files,
-/// MRSIGNER from the signing key, the product id and version, the per-file hashes, and the RSA signature.
+/// The signed measurement of an enclave (our SIGSTRUCT for simulation mode): MRENCLAVE over every file of the
+/// application and its runtime and the trust anchors, MRSIGNER from the signing key, the product id and version, the
+/// per-file hashes, the trust anchors, and the RSA signature. See docs/tee.md.
 /// </summary>
 public sealed class SignedEnclave
 {
     /// <summary>The format tag.</summary>
-    public const string CurrentFormat = "ppml-sigstruct/1";
+    public const string CurrentFormat = "ppml-sigstruct/2";
 
     /// <summary>The format tag of this document.</summary>
     [JsonPropertyName("format")]
@@ -39,11 +40,27 @@ public sealed class SignedEnclave
     [JsonPropertyName("debug")]
     public required bool Debug { get; init; }
 
-    /// <summary>The directory the files were measured in (informational; verification takes its own).</summary>
+    /// <summary>
+    /// The directory the files were measured in: informational only. Verification measures the running application
+    /// (<see cref="AppContext.BaseDirectory"/>), never this directory.
+    /// </summary>
     [JsonPropertyName("baseDirectory")]
     public required string BaseDirectory { get; init; }
 
-    /// <summary>Every trusted file with its SHA-256, sorted by path (ordinal).</summary>
+    /// <summary>The measured KMS URL (folded into MRENCLAVE), or <see langword="null"/> when no anchor was recorded.</summary>
+    [JsonPropertyName("kmsUrl")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? KmsUrl { get; init; }
+
+    /// <summary>The measured KMS CA: lowercase hex SHA-256 of its DER encoding (folded into MRENCLAVE), or <see langword="null"/>.</summary>
+    [JsonPropertyName("kmsCaSha256")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? KmsCaSha256 { get; init; }
+
+    /// <summary>
+    /// Every measured file with its SHA-256, sorted by path (ordinal): application files by relative path, runtime
+    /// files as <c>runtime:&lt;component&gt;/&lt;path&gt;</c>.
+    /// </summary>
     [JsonPropertyName("files")]
     public required IReadOnlyList<TrustedFile> Files { get; init; }
 
@@ -61,7 +78,7 @@ public sealed class SignedEnclave
 }
 
 /// <summary>One measured file.</summary>
-/// <param name="Path">Path relative to the base directory, '/' separated.</param>
+/// <param name="Path">Path relative to the application directory, '/' separated, or <c>runtime:&lt;component&gt;/&lt;path&gt;</c>.</param>
 /// <param name="Sha256">Lowercase hex SHA-256 of the content.</param>
 public sealed record TrustedFile(
     [property: JsonPropertyName("path")] string Path,

@@ -12,7 +12,7 @@ namespace Ppml.Tee.Simulation;
 /// <summary>
 /// Simulation-mode evidence: quotes in Intel's exact SGX v3 (or TDX v4) layout, signed by the simulated quoting
 /// enclave of a <see cref="SimulatedPlatform"/>, carrying the MRENCLAVE, MRSIGNER, ISVPRODID, ISVSVN and debug flag of
-/// an enclave whose trusted files were verified (<see cref="EnclaveSigner.VerifyAsync"/>). Its PCK chain ends in the
+/// an enclave whose trusted files were verified (<see cref="EnclaveSigner.VerifyAsync(SignedEnclave, string, IReadOnlyList{RuntimeComponent}, CancellationToken)"/>). Its PCK chain ends in the
 /// simulated root, which no verifier trusts unless its operator configures it; tokens for such evidence say
 /// <c>"tee": "simulation"</c>. It supplies its own collateral. Thread-safe.
 /// </summary>

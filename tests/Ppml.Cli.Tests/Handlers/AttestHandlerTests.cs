@@ -116,52 +116,94 @@ public class AttestHandlerTests
     }
 
     [Fact]
-    public async Task Quote_TamperedSignedEnclaveFile_RefusesNamingTheFile()
+    public async Task Quote_SignatureOfAnotherApplication_RefusedBecauseTheRunningPpmlIsMeasured()
     {
         using var cli = new CliHarness();
         Assert.Equal(0, (await cli.RunAsync("init")).ExitCode);
         string app = cli.Temp.Combine("app");
         Directory.CreateDirectory(app);
         File.WriteAllText(Path.Combine(app, "work.dll"), "the workload");
-        cli.Write("app.manifest.json", """{"name": "work", "isvProdId": 2, "isvSvn": 1, "baseDirectory": "app", "trustedFiles": ["*.dll"]}""");
+        cli.Write("app.manifest.json", """{"name": "work", "isvProdId": 2, "isvSvn": 1, "baseDirectory": "app"}""");
         Assert.Equal(0, (await cli.RunAsync("enclave", "sign", "--manifest", "app.manifest.json", "--out", "work.sig.json")).ExitCode);
-        File.AppendAllText(Path.Combine(app, "work.dll"), " changed");
 
+        // The signed document names 'app', but the process that would quote is ppml: its own files are measured.
         CliResult refused = await cli.RunAsync("attest", "quote", "--enclave", "work.sig.json", "--report-data", "00", "--out", "q.bin");
 
         Assert.Equal(1, refused.ExitCode);
-        Assert.Contains("work.dll", refused.Error, StringComparison.Ordinal);
-        Assert.Contains("refusing to produce evidence", refused.Error, StringComparison.Ordinal);
+        Assert.Contains(AppContext.BaseDirectory, refused.Error, StringComparison.Ordinal);
+        Assert.Contains("Refusing to produce evidence", refused.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(cli.Temp.Combine("q.bin")));
     }
 
     [Fact]
-    public async Task Quote_WorkspaceSignatureOfAChangedPpml_RefusesAndSaysHowToResign()
+    public async Task Quote_WorkspaceSignatureOfAnotherPpmlBuild_RefusesAndSaysHowToResign()
     {
         using var cli = new CliHarness();
         Assert.Equal(0, (await cli.RunAsync("init")).ExitCode);
         string signedPath = Path.Combine(cli.Home, "enclave", "ppml.sig.json");
         var signed = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(signedPath))!;
         string original = signed["baseDirectory"]!.GetValue<string>();
-        string shadow = cli.Temp.Combine("rebuilt-ppml");
+        string build = cli.Temp.Combine("other-ppml-build");
         foreach (System.Text.Json.Nodes.JsonNode? file in signed["files"]!.AsArray())
         {
             string relative = file!["path"]!.GetValue<string>();
-            string target = Path.Combine(shadow, relative);
+            if (relative.StartsWith("runtime:", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            string target = Path.Combine(build, relative);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.CreateSymbolicLink(target, Path.Combine(original, relative));
         }
 
-        File.Delete(Path.Combine(shadow, "ppml.dll"));
-        File.WriteAllText(Path.Combine(shadow, "ppml.dll"), "a rebuilt ppml");
-        signed["baseDirectory"] = shadow; // informational in the signed document: verification looks there by default
-        File.WriteAllText(signedPath, signed.ToJsonString());
+        File.Delete(Path.Combine(build, "ppml.dll"));
+        File.WriteAllText(Path.Combine(build, "ppml.dll"), "another ppml build");
+        Assert.Equal(0, (await cli.RunAsync("enclave", "sign", "--app", build, "--out", signedPath, "--force")).ExitCode);
+
+        // The workspace now vouches for another build; the ppml that runs is this one, so its ppml.dll differs.
+        CliResult refused = await cli.RunAsync("attest", "quote", "--report-data", "00", "--out", "q.bin");
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains(Path.Combine(AppContext.BaseDirectory, "ppml.dll"), refused.Error, StringComparison.Ordinal);
+        Assert.Contains("ppml enclave sign --out", refused.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("DOTNET_STARTUP_HOOKS", "/tmp/Hook.dll")]
+    [InlineData("LD_PRELOAD", "/tmp/libevil.so")]
+    [InlineData("CORECLR_ENABLE_PROFILING", "1")]
+    public async Task Quote_CodeInjectionVariable_RefusedNamingIt(string variable, string value)
+    {
+        using var cli = new CliHarness();
+        Assert.Equal(0, (await cli.RunAsync("init")).ExitCode);
+        cli.SetEnvironment(variable, value);
 
         CliResult refused = await cli.RunAsync("attest", "quote", "--report-data", "00", "--out", "q.bin");
 
         Assert.Equal(1, refused.ExitCode);
-        Assert.Contains("ppml.dll", refused.Error, StringComparison.Ordinal);
-        Assert.Contains("ppml enclave sign --out", refused.Error, StringComparison.Ordinal);
+        Assert.Contains(variable, refused.Error, StringComparison.Ordinal);
+        Assert.Contains("unset it", refused.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(cli.Temp.Combine("q.bin")));
+    }
+
+    [Theory]
+    [InlineData("PPML_ENVIRONMENT", " production")]
+    [InlineData("PPML_ENVIRONMENT", "production ")]
+    [InlineData("PPML_ENVIRONMENT", "prod")]
+    [InlineData("PPML_TEE", " simulation")]
+    public async Task Quote_SettingNearMiss_ExitTwoOneLine_NeverSimulation(string variable, string value)
+    {
+        using var cli = new CliHarness();
+        Assert.Equal(0, (await cli.RunAsync("init")).ExitCode);
+        cli.SetEnvironment(variable, value);
+
+        CliResult refused = await cli.RunAsync("attest", "quote", "--report-data", "00", "--out", "q.bin");
+
+        Assert.Equal(2, refused.ExitCode);
+        Assert.StartsWith($"ppml: error: {variable} is '{value}'", refused.Error, StringComparison.Ordinal);
+        Assert.Single(refused.Error.TrimEnd('\n').Split('\n'));
+        Assert.False(File.Exists(cli.Temp.Combine("q.bin")));
     }
 
     [Fact]

@@ -43,6 +43,25 @@ public class InitHandlerTests
         Assert.Contains("\"name\":\"primary\"", keys.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("bogus")]
+    [InlineData(" simulation")]
+    [InlineData("SGX")]
+    [InlineData("")]
+    [InlineData("auto")]
+    public async Task Init_InvalidPpmlTee_ExitsTwo_AndWritesNoWorkspace(string value)
+    {
+        using var cli = new CliHarness();
+        cli.SetEnvironment("PPML_TEE", value);
+
+        CliResult result = await cli.RunAsync("init");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("PPML_TEE", result.Error, StringComparison.Ordinal);
+        Assert.Single(result.Error.TrimEnd('\n').Split('\n'));
+        Assert.False(Directory.Exists(cli.Home), "no workspace may be written");
+    }
+
     [Fact]
     public async Task Init_Twice_RefusesWithoutForce_AndForceKeepsBackup()
     {

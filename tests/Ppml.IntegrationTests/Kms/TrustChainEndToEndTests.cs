@@ -154,8 +154,10 @@ public sealed class TrustChainEndToEndTests
 
     private static TeeRuntimeOptions Options(TempDirectory temp, string signedEnclave) => new()
     {
-        ConfiguredMode = "simulation",
+        ConfiguredMode = Ppml.Core.TeeKind.Simulation,
         GetEnvironmentVariable = _ => null,
+        ApplicationDirectory = temp.Combine("app"), // the synthetic workload stands for the running application
+        RuntimeComponents = [], // its runtimeconfig names no framework
         SimulationPlatformDirectory = temp.Combine("platform"),
         SignedEnclavePath = temp.Combine(signedEnclave),
         SealingSecretPath = temp.Combine("seal.secret"),
