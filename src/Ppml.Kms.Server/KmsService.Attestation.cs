@@ -135,4 +135,18 @@ internal sealed partial class KmsService
             throw;
         }
     }
+
+    /// <summary>The runtime key of a valid token, for a key without a release policy (no policy to satisfy).</summary>
+    private async Task<RuntimeKey> AttestedRecipientAsync(AuditEntry audit, string token)
+    {
+        try
+        {
+            return RuntimeKey.FromSubjectPublicKeyInfo(_tokens.Validate(token).RuntimeKey);
+        }
+        catch (KmsException exception)
+        {
+            await RefuseAsync(audit, exception).ConfigureAwait(false);
+            throw;
+        }
+    }
 }

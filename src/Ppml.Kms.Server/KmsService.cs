@@ -187,6 +187,12 @@ internal sealed partial class KmsService
                 recipient = await AuthorizeReleaseAsync(audit, caller, key, policy, request.AttestationToken, "unwrap").ConfigureAwait(false);
             }
         }
+        else if (!string.IsNullOrEmpty(request.AttestationToken))
+        {
+            // An attested workload takes every key released to its runtime key, guarded or not: it refuses plaintext
+            // answers, since only a KMS that follows the protocol never sends one.
+            recipient = await AttestedRecipientAsync(audit, request.AttestationToken).ConfigureAwait(false);
+        }
 
         byte[] primary = _store.Root.OpenKeyVersion(name, version!.Version, version.SealedMaterial);
         byte[] dataKey;

@@ -38,6 +38,26 @@ public sealed class SecureKeyReleaseTests
     }
 
     [Fact]
+    public async Task Unwrap_KeyWithoutReleasePolicyAndAToken_IsReleasedNeverPlaintext()
+    {
+        await using ServerHarness harness = await ServerHarness.StartAsync();
+        using KmsClient client = harness.Client();
+        await SetUpAsync(client, new KeyReleasePolicy());
+        await client.CreateKeyAsync("open", Token);
+        using DataKey dataKey = await client.GenerateDataKeyAsync("open", Token);
+        using ECDiffieHellman runtime = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+        string token = await AttestAsync(harness, client, runtime, TeeKinds.Sgx);
+
+        UnwrapResponse attested = await client.UnwrapAsync("open", new UnwrapRequest { KeyVersion = 1, WrappedKey = dataKey.WrappedKey.ToArray(), AttestationToken = token }, Token);
+        KmsException forged = await Assert.ThrowsAsync<KmsException>(() =>
+            client.UnwrapAsync("open", new UnwrapRequest { KeyVersion = 1, WrappedKey = dataKey.WrappedKey.ToArray(), AttestationToken = token[..^4] + "AAAA" }, Token));
+
+        Assert.Null(attested.Plaintext);
+        Assert.Equal(dataKey.Plaintext.ToArray(), KeyRelease.Open(runtime, attested.Released!, "open", 1));
+        Assert.Equal(KmsErrorCode.Forbidden, forged.Code);
+    }
+
+    [Fact]
     public async Task Attest_TokenCarriesMeasurementsAndRuntimeKeyHash()
     {
         await using ServerHarness harness = await ServerHarness.StartAsync();
