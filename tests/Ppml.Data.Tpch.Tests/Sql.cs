@@ -1,6 +1,6 @@
 using DuckDB.NET.Data;
 
-namespace Ppml.Data.Tests.Tpch;
+namespace Ppml.Data.Tpch.Tests;
 
 internal static class Sql
 {

@@ -47,7 +47,7 @@ public static class TpchQueries
         {
             string name = $"Ppml.Data.Tpch.Queries.q{query:00}.sql";
             using Stream stream = typeof(TpchQueries).Assembly.GetManifestResourceStream(name)
-                ?? throw new InvalidOperationException($"The embedded resource {name} is missing from Ppml.Data.");
+                ?? throw new InvalidOperationException($"The embedded resource {name} is missing from Ppml.Data.Tpch.");
             using var reader = new StreamReader(stream);
             texts[query - 1] = reader.ReadToEnd();
         }

@@ -1,16 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
 using DuckDB.NET.Data;
-using Ppml.Data.Tpch;
 using Ppml.Testing;
 
-namespace Ppml.Data.Tests.Tpch;
+namespace Ppml.Data.Tpch.Tests;
 
 /// <summary>
 /// SF 1 end to end: dbgen's exact file sizes, and the specification's validation answers for the queries
 /// with short answers (3-8, 12, 14, 15, 17, 19, 22; all 22 were also compared against published SF 1 answers once, see
 /// docs/tpch.md). 10-60 s and 1.1 GB of temporary disk; leave it out with
-/// <c>dotnet test --project tests/Ppml.Data.Tests -- --filter-not-trait "Category=Slow"</c>.
+/// <c>dotnet test --project tests/Ppml.Data.Tpch.Tests -- --filter-not-trait "Category=Slow"</c>.
 /// </summary>
 public sealed class TpchSf1ConformanceTests
 {

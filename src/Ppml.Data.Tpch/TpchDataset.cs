@@ -1,6 +1,5 @@
 using System.Globalization;
 using DuckDB.NET.Data;
-using Ppml.Data.Loading;
 
 namespace Ppml.Data.Tpch;
 
@@ -94,6 +93,45 @@ public sealed class TpchDataset
     }
 
     /// <summary>
+    /// A whole TPC-H run: registers the dataset's tables in <paramref name="context"/> (<see cref="RegisterAsync"/>), takes
+    /// the scale factor (<paramref name="scaleFactor"/>, or from the size of SUPPLIER), and runs <paramref name="queries"/>
+    /// (<see cref="RunQueriesAsync"/>), telling <paramref name="observer"/> about each step.
+    /// </summary>
+    /// <param name="context">The context to load into and query.</param>
+    /// <param name="queries">Query numbers 1..22, run in this order.</param>
+    /// <param name="scaleFactor">The data's scale factor; <see langword="null"/> derives it from SUPPLIER.</param>
+    /// <param name="requireEncrypted">Whether every part must be encrypted.</param>
+    /// <param name="observer">Hears each loaded table, the start of the queries and each finished query.</param>
+    /// <param name="timeProvider">The clock for timings (default: <see cref="TimeProvider.System"/>).</param>
+    /// <param name="cancellationToken">Cancels the load or the running query.</param>
+    /// <returns>What was loaded and answered.</returns>
+    /// <exception cref="DatasetException">A part could not be loaded, SUPPLIER is empty, or a query failed.</exception>
+    public async Task<TpchRunSummary> LoadAndRunAsync(
+        PpmlContext context,
+        IReadOnlyList<int> queries,
+        double? scaleFactor = null,
+        bool requireEncrypted = false,
+        ITpchRunObserver? observer = null,
+        TimeProvider? timeProvider = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(queries);
+        TimeProvider clock = timeProvider ?? TimeProvider.System;
+        long started = clock.GetTimestamp();
+        IReadOnlyList<TableInfo> tables = await RegisterAsync(
+            context, requireEncrypted, observer is null ? null : new Relay<TableInfo>(observer.TableLoaded), cancellationToken).ConfigureAwait(false);
+        TimeSpan load = clock.GetElapsedTime(started);
+        double sf = scaleFactor ?? await DetectScaleFactorAsync(context, cancellationToken).ConfigureAwait(false);
+        observer?.QueriesStarting(sf, scaleFactor is null, queries.Count);
+
+        long queriesStarted = clock.GetTimestamp();
+        IReadOnlyList<TpchQueryResult> results = await RunQueriesAsync(
+            context, queries, sf, observer is null ? null : new Relay<TpchQueryResult>(observer.QueryFinished), clock, cancellationToken).ConfigureAwait(false);
+        return new TpchRunSummary(tables, sf, load, results, clock.GetElapsedTime(queriesStarted));
+    }
+
+    /// <summary>
     /// The scale factor of the TPC-H data registered in <paramref name="context"/>, from the size of SUPPLIER
     /// (SF × 10,000 rows at every scale factor dbgen supports).
     /// </summary>
@@ -160,7 +198,7 @@ public sealed class TpchDataset
             catch (DuckDBException exception)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                throw new DatasetException($"TPC-H query {number} failed: {DuckDbErrors.QueryReason(exception)}", exception);
+                throw new DatasetException($"TPC-H query {number} failed: {DuckDbQueryErrors.Reason(exception)}", exception);
             }
         }
 
@@ -308,5 +346,11 @@ public sealed class TpchDataset
         }
 
         return format ?? throw new DatasetException($"TPC-H table {table}: directory '{directory}' holds no part files.", directory, line: null);
+    }
+
+    /// <summary>Passes reports straight to an observer method, on the reporting thread (unlike <see cref="Progress{T}"/>).</summary>
+    private sealed class Relay<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
     }
 }

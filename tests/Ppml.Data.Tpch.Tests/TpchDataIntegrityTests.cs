@@ -1,7 +1,6 @@
 using DuckDB.NET.Data;
-using Ppml.Data.Tpch;
 
-namespace Ppml.Data.Tests.Tpch;
+namespace Ppml.Data.Tpch.Tests;
 
 /// <summary>
 /// The specification's population rules (Clause 4.2.3), checked with SQL on generated data loaded into DuckDB.

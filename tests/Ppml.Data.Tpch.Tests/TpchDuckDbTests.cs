@@ -1,9 +1,8 @@
 using System.Text;
 using DuckDB.NET.Data;
-using Ppml.Data.Tpch;
 using Ppml.Testing;
 
-namespace Ppml.Data.Tests.Tpch;
+namespace Ppml.Data.Tpch.Tests;
 
 public sealed class TpchDuckDbTests(TpchSf001Fixture fixture) : IClassFixture<TpchSf001Fixture>
 {

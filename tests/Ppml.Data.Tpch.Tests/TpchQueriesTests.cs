@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
-using Ppml.Data.Tpch;
 
-namespace Ppml.Data.Tests.Tpch;
+namespace Ppml.Data.Tpch.Tests;
 
 public sealed partial class TpchQueriesTests
 {

@@ -1,6 +1,5 @@
-using Ppml.Data.Tpch;
 
-namespace Ppml.Data.Tests.Tpch;
+namespace Ppml.Data.Tpch.Tests;
 
 /// <summary>Compares generated rows with rows of official dbgen output (see TestData/README.md).</summary>
 public sealed class DbgenConformanceTests

@@ -1,8 +1,7 @@
 using System.Text;
-using Ppml.Data.Tpch;
 using Ppml.Data.Tpch.Generation;
 
-namespace Ppml.Data.Tests.Tpch;
+namespace Ppml.Data.Tpch.Tests;
 
 /// <summary>Generates a row range of one table in memory through the internal generators.</summary>
 internal static class TblRows
@@ -33,5 +32,5 @@ internal static class TblRows
     }
 
     public static string TestDataPath(params string[] parts) =>
-        Path.Combine([AppContext.BaseDirectory, "Tpch", "TestData", .. parts]);
+        Path.Combine([AppContext.BaseDirectory, "TestData", .. parts]);
 }

@@ -1,7 +1,6 @@
-using Ppml.Data.Tpch;
 using Ppml.Testing;
 
-namespace Ppml.Data.Tests.Tpch;
+namespace Ppml.Data.Tpch.Tests;
 
 /// <summary><see cref="TpchDataset.Locate"/>: every layout of the issue, and each way a directory can be wrong.</summary>
 public sealed class TpchDatasetTests : IClassFixture<KmsFixture>, IDisposable
@@ -187,7 +186,7 @@ public sealed class TpchDatasetTests : IClassFixture<KmsFixture>, IDisposable
     [Fact]
     public async Task DetectScaleFactor_FromSupplierRows()
     {
-        await using PpmlContext context = await DataFiles.OpenAsync(_fixture.Kms);
+        await using PpmlContext context = await PpmlContext.OpenAsync(_fixture.Kms, new PpmlContextOptions { MemoryLimit = "1GB" }, TestContext.Current.CancellationToken);
         await context.QueryAsync("CREATE TABLE supplier AS SELECT range AS s_suppkey FROM range(1000)", TestContext.Current.CancellationToken);
 
         double scaleFactor = await TpchDataset.DetectScaleFactorAsync(context, TestContext.Current.CancellationToken);
@@ -198,7 +197,7 @@ public sealed class TpchDatasetTests : IClassFixture<KmsFixture>, IDisposable
     [Fact]
     public async Task DetectScaleFactor_EmptySupplier_AsksForTheScaleFactor()
     {
-        await using PpmlContext context = await DataFiles.OpenAsync(_fixture.Kms);
+        await using PpmlContext context = await PpmlContext.OpenAsync(_fixture.Kms, new PpmlContextOptions { MemoryLimit = "1GB" }, TestContext.Current.CancellationToken);
         await context.QueryAsync("CREATE TABLE supplier (s_suppkey BIGINT)", TestContext.Current.CancellationToken);
 
         DatasetException error = await Assert.ThrowsAsync<DatasetException>(() => TpchDataset.DetectScaleFactorAsync(context, TestContext.Current.CancellationToken));

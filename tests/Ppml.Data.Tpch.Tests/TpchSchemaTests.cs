@@ -1,6 +1,5 @@
-using Ppml.Data.Tpch;
 
-namespace Ppml.Data.Tests.Tpch;
+namespace Ppml.Data.Tpch.Tests;
 
 public sealed class TpchSchemaTests
 {

@@ -1,4 +1,4 @@
-namespace Ppml.Data.Tests.Tpch;
+namespace Ppml.Data.Tpch.Tests;
 
 /// <summary>SQL that counts the rows violating each population rule.</summary>
 public static class TpchPopulationRules

@@ -1,5 +1,9 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
+using Ppml.Core.IO;
+using Ppml.Crypto.Container;
+using Ppml.Kms.Envelope;
 
 namespace Ppml.Data.Tpch;
 
@@ -82,6 +86,82 @@ public static class TpchResultWriter
         }
 
         return paths;
+    }
+
+    /// <summary>
+    /// Writes every result as <c>qNN.csv</c> (<c>qNN.csv.ppml</c> containers with <paramref name="encryption"/>) into a
+    /// staging directory beside <paramref name="output"/> (each file through a temporary file flushed to disk), then
+    /// moves the directory into place: readers see all the answers or none.
+    /// </summary>
+    /// <param name="results">The answers.</param>
+    /// <param name="output">The directory to create (or replace).</param>
+    /// <param name="encryption">Encrypt each file with its own data key; <see langword="null"/> writes plain CSV.</param>
+    /// <param name="overwrite">Replace <paramref name="output"/> if it exists and is not empty.</param>
+    /// <param name="cancellationToken">Cancels the writes; nothing is left behind.</param>
+    /// <exception cref="IOException"><paramref name="output"/> is not empty and <paramref name="overwrite"/> is off.</exception>
+    public static async Task WriteDirectoryAsync(
+        IReadOnlyList<TpchQueryResult> results,
+        string output,
+        TpchEncryption? encryption,
+        bool overwrite = false,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        ArgumentException.ThrowIfNullOrEmpty(output);
+        string staging = $"{output.TrimEnd(Path.DirectorySeparatorChar)}.tmp-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+        Directory.CreateDirectory(staging);
+        try
+        {
+            if (encryption is null)
+            {
+                await WriteCsvFilesAsync(results, staging, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                foreach (TpchQueryResult result in results)
+                {
+                    string path = Path.Combine(staging, GetFileName(result.Query) + TpchDatasetWriter.ContainerSuffix);
+                    await AtomicFile.WriteAsync(
+                        path,
+                        async (file, token) =>
+                        {
+                            ContainerWriteStream container = await EnvelopeEncryption.CreateWriteAsync(encryption.Kms, encryption.KeyName, file, leaveOpen: true, cancellationToken: token).ConfigureAwait(false);
+                            await using (container.ConfigureAwait(false))
+                            {
+                                await WriteCsvAsync(result, container, token).ConfigureAwait(false);
+                                await container.CompleteAsync(token).ConfigureAwait(false);
+                            }
+                        },
+                        overwrite: false,
+                        cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            if (Directory.Exists(output))
+            {
+                if (!overwrite && Directory.EnumerateFileSystemEntries(output).Any())
+                {
+                    throw new IOException($"Results directory '{output}' appeared while the queries ran and is not empty; it was left as it is.");
+                }
+
+                string old = $"{output.TrimEnd(Path.DirectorySeparatorChar)}.old-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+                Directory.Move(output, old);
+                Directory.Move(staging, output);
+                Directory.Delete(old, recursive: true);
+            }
+            else
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+                Directory.Move(staging, output);
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
     }
 
     private static void TryDelete(string path)

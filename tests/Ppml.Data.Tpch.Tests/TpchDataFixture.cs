@@ -1,8 +1,7 @@
 using DuckDB.NET.Data;
-using Ppml.Data.Tpch;
 using Ppml.Testing;
 
-namespace Ppml.Data.Tests.Tpch;
+namespace Ppml.Data.Tpch.Tests;
 
 /// <summary>Generates a scale factor's .tbl files once into a temporary folder (in three parts, to exercise splitting).</summary>
 public abstract class TpchDataFixture(double scaleFactor) : IAsyncLifetime

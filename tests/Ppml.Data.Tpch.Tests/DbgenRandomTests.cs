@@ -1,6 +1,6 @@
 using Ppml.Data.Tpch.Generation;
 
-namespace Ppml.Data.Tests.Tpch;
+namespace Ppml.Data.Tpch.Tests;
 
 public sealed class DbgenRandomTests
 {

@@ -1,7 +1,7 @@
 using System.Text;
 using Ppml.Data.Tpch.Generation;
 
-namespace Ppml.Data.Tests.Tpch;
+namespace Ppml.Data.Tpch.Tests;
 
 public sealed class TextPoolTests
 {

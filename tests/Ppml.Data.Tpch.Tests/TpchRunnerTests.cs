@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
-using Ppml.Data.Tpch;
 
-namespace Ppml.Data.Tests.Tpch;
+namespace Ppml.Data.Tpch.Tests;
 
 /// <summary>The 22 queries on SF 0.01 data loaded into DuckDB (in memory, shared read-only by the fixture).</summary>
 public sealed class TpchRunnerTests(TpchSf001Fixture fixture) : IClassFixture<TpchSf001Fixture>

@@ -1,8 +1,7 @@
 using System.Text;
-using Ppml.Data.Tpch;
 using Ppml.Testing;
 
-namespace Ppml.Data.Tests.Tpch;
+namespace Ppml.Data.Tpch.Tests;
 
 public sealed class TpchResultWriterTests
 {
