@@ -3,7 +3,7 @@ using BenchmarkDotNet.Engines;
 using Ppml.Data.Tpch;
 using Ppml.Data.Tpch.Generation;
 
-namespace Ppml.Benchmarks.Data;
+namespace Ppml.Benchmarks.Data.Tpch;
 
 /// <summary>
 /// All eight tables at SF 1 (8.66 M rows, about 1.1 GB of .tbl text) into byte-counting sinks, measured a

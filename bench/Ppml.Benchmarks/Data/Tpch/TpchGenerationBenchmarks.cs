@@ -2,7 +2,7 @@ using BenchmarkDotNet.Attributes;
 using Ppml.Data.Tpch;
 using Ppml.Data.Tpch.Generation;
 
-namespace Ppml.Benchmarks.Data;
+namespace Ppml.Benchmarks.Data.Tpch;
 
 /// <summary>
 /// Generating one TPC-H table at a small scale factor into a byte-counting sink: one part on one thread

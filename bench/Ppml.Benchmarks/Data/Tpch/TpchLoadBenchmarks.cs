@@ -6,7 +6,7 @@ using Ppml.Data.Tpch;
 using Ppml.Kms.Envelope;
 using Ppml.Kms.File;
 
-namespace Ppml.Benchmarks.Data;
+namespace Ppml.Benchmarks.Data.Tpch;
 
 /// <summary>
 /// Where the time of loading an encrypted TPC-H table goes: LINEITEM at <see cref="ScaleFactor"/> (SF 0.1: 600,572 rows,
