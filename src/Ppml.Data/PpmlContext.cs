@@ -199,8 +199,10 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
     /// <param name="cancellationToken">Cancels the loads.</param>
     /// <returns>What was loaded, in the order given. <see cref="TableInfo.Elapsed"/> is the table's own preparation plus
     /// build time, part of which overlapped the previous table.</returns>
-    internal async Task<IReadOnlyList<TableInfo>> RegisterTablesAsync(
-        IReadOnlyList<TableRequest> requests, IProgress<TableInfo>? progress, CancellationToken cancellationToken)
+    /// <exception cref="ArgumentException">A table name is empty or starts with the reserved prefix.</exception>
+    /// <exception cref="DatasetException">A part is missing, malformed, wrongly keyed, tampered with, or plain when encryption is required; the message names the part and line when known.</exception>
+    public async Task<IReadOnlyList<TableInfo>> RegisterTablesAsync(
+        IReadOnlyList<TableRequest> requests, IProgress<TableInfo>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
         foreach (TableRequest request in requests)
@@ -290,10 +292,18 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="action"/> on the DuckDB connection while holding the context's lock (for library code
-    /// that drives DuckDB directly, such as the TPC-H runner).
+    /// Runs <paramref name="action"/> on the DuckDB connection while holding the context's lock: for library code that
+    /// drives DuckDB directly, such as the TPC-H runner (Ppml.Data.Tpch), which reads result types DuckDB.NET's
+    /// reader does not keep. The connection is the context's own: the action must not close it, change its settings
+    /// or keep it after returning. Failed queries throw <see cref="DuckDBException"/>; describe them with
+    /// <see cref="DuckDbQueryErrors.Reason"/>, never with the exception's message (it may quote row data).
     /// </summary>
-    internal async Task<T> WithConnectionAsync<T>(Func<DuckDBConnection, CancellationToken, Task<T>> action, CancellationToken cancellationToken)
+    /// <typeparam name="T">The action's result.</typeparam>
+    /// <param name="action">The work to do on the connection; receives <paramref name="cancellationToken"/>.</param>
+    /// <param name="cancellationToken">Cancels waiting for the lock, and is passed to the action.</param>
+    /// <returns>What <paramref name="action"/> returned.</returns>
+    /// <exception cref="ObjectDisposedException">The context is disposed.</exception>
+    public async Task<T> WithConnectionAsync<T>(Func<DuckDBConnection, CancellationToken, Task<T>> action, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try

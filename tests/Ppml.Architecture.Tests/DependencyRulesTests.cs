@@ -63,6 +63,26 @@ public class DependencyRulesTests
     }
 
     [Fact]
+    public void Violations_DuckDbInDataTpch_IsAllowedButParquetSharpIsNot()
+    {
+        var packages = new Dictionary<string, IReadOnlyList<string>> { ["Ppml.Data.Tpch"] = ["DuckDB.NET.Data.Full", "ParquetSharp"] };
+
+        IReadOnlyList<string> violations = DependencyRules.Violations(new Dictionary<string, IReadOnlyList<string>>(), packages);
+
+        Assert.Equal(["Ppml.Data.Tpch references ParquetSharp, which only Ppml.Data may use."], violations);
+    }
+
+    [Fact]
+    public void Violations_DataReferencingDataTpch_IsReported()
+    {
+        var projects = new Dictionary<string, IReadOnlyList<string>> { ["Ppml.Data"] = ["Ppml.Data.Tpch"], ["Ppml.Data.Tpch"] = ["Ppml.Data"] };
+
+        IReadOnlyList<string> violations = DependencyRules.Violations(projects, new Dictionary<string, IReadOnlyList<string>>());
+
+        Assert.Contains("Ppml.Data -> Ppml.Data.Tpch", Assert.Single(violations), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SourceProjects_DeclareProjectKind_AndNoVersionAttributes()
     {
         string root = SharedData.RepositoryRoot;

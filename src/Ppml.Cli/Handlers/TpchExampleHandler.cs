@@ -50,7 +50,7 @@ internal sealed class TpchExampleHandler
     {
         string data = Path.Combine(directory, "tpch.enc");
         (TpchGenerationResult result, TimeSpan elapsed) = await TpchGenHandler.GenerateAsync(
-            cli, generation, data, (session.Kms, session.DefaultKey), force: false, cancellationToken);
+            cli, generation, data, new TpchEncryption(session.Kms, session.DefaultKey), force: false, cancellationToken);
         string generated = TpchGenHandler.Describe(result, elapsed, session.DefaultKey);
         TpchDataset dataset = TpchDataset.Locate(data);
         TpchRunSummary summary = await TpchRunHandler.ExecuteAsync(

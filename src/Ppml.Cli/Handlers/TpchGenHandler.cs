@@ -8,7 +8,7 @@ namespace Ppml.Cli.Handlers;
 
 /// <summary>
 /// <c>ppml tpch gen</c>: generates the TPC-H tables as dbgen does (deterministic, parallel parts), plain or streamed
-/// straight into PPML containers, with a progress bar on stderr; see <see cref="TpchDirectoryWriter"/> for the layout
+/// straight into PPML containers, with a progress bar on stderr; see <see cref="TpchDatasetWriter"/> for the layout
 /// and the all-or-nothing commit.
 /// </summary>
 internal sealed class TpchGenHandler
@@ -35,7 +35,7 @@ internal sealed class TpchGenHandler
     {
         TpchGenerationOptions generation = CreateOptions(options.ScaleFactor, options.Parts, options.Threads);
         string output = _context.ResolvePath(options.Output);
-        TpchDirectoryWriter.CheckOutput(output, options.Force);
+        CheckOutput(output, options.Force);
         if (!options.Encrypt && (options.KeyName is not null || options.Kms.KmsUri is not null))
         {
             throw CliException.Usage("--key and --kms need --encrypt.");
@@ -48,7 +48,7 @@ internal sealed class TpchGenHandler
         {
             string? keyName = kms is null ? null : await options.Kms.ResolveKeyNameAsync(_context, options.KeyName, cancellationToken);
             (TpchGenerationResult result, TimeSpan elapsed) = await GenerateAsync(
-                _context, generation, output, kms is null ? null : (kms, keyName!), options.Force, cancellationToken);
+                _context, generation, output, kms is null ? null : new TpchEncryption(kms, keyName!), options.Force, cancellationToken);
             if (options.Json)
             {
                 var report = new TpchGenReport(
@@ -102,19 +102,33 @@ internal sealed class TpchGenHandler
         return options;
     }
 
+    /// <summary>Fails unless <paramref name="output"/> is absent, empty, or (with --force) a TPC-H directory.</summary>
+    internal static void CheckOutput(string output, bool force)
+    {
+        switch (TpchDatasetWriter.InspectOutput(output, out string? foreign))
+        {
+            case TpchOutputState.File:
+                throw CliException.Usage($"--out '{output}' is a file; give a directory.");
+            case TpchOutputState.TpchData or TpchOutputState.OtherData when !force:
+                throw CliException.Failure($"Output '{output}' already exists and is not empty; pass --force to replace it.");
+            case TpchOutputState.OtherData:
+                throw CliException.Failure(
+                    $"Output '{output}' holds '{foreign}', which is not a TPC-H table; --force replaces only a TPC-H data directory. Choose another --out.");
+        }
+    }
+
     /// <summary>Generates with a progress bar on stderr and returns the result and the wall time.</summary>
     internal static async Task<(TpchGenerationResult Result, TimeSpan Elapsed)> GenerateAsync(
         CliContext context,
         TpchGenerationOptions options,
         string output,
-        (IKeyManagementService Kms, string KeyName)? encryption,
+        TpchEncryption? encryption,
         bool force,
         CancellationToken cancellationToken)
     {
         long started = context.TimeProvider.GetTimestamp();
-        using var bar = new ProgressBar(context, encryption is null ? "tpch gen" : "tpch gen (encrypting)", TpchDirectoryWriter.EstimateBytes(options.ScaleFactor, options.Tables));
-        var progress = new BytesProgress(bar);
-        TpchGenerationResult result = await TpchDirectoryWriter.GenerateAsync(options, output, encryption, force, progress, cancellationToken);
+        using var progress = new TpchGenerationProgress(context, options, encryption is not null);
+        TpchGenerationResult result = await TpchDatasetWriter.WriteAsync(options, output, encryption, force, progress, cancellationToken);
         return (result, context.TimeProvider.GetElapsedTime(started));
     }
 
@@ -134,40 +148,4 @@ internal sealed class TpchGenHandler
         int end = message.IndexOf(" (Parameter", StringComparison.Ordinal);
         return end < 0 ? message : message[..end];
     }
-
-    /// <summary>Turns the generator's cumulative byte counts into the increments the progress bar adds up.</summary>
-    private sealed class BytesProgress : IProgress<TpchProgress>
-    {
-        private readonly ProgressBar _bar;
-        private readonly Lock _gate = new();
-        private long _reported;
-
-        public BytesProgress(ProgressBar bar)
-        {
-            _bar = bar;
-        }
-
-        public void Report(TpchProgress value)
-        {
-            lock (_gate)
-            {
-                if (value.BytesGenerated > _reported)
-                {
-                    _bar.Report(value.BytesGenerated - _reported);
-                    _reported = value.BytesGenerated;
-                }
-            }
-        }
-    }
 }
-
-/// <summary><c>ppml tpch gen --json</c>: what was written; <c>key</c> is set when the parts are encrypted.</summary>
-internal sealed record TpchGenReport(
-    double ScaleFactor,
-    string Output,
-    string? Key,
-    int Parts,
-    long Rows,
-    long Bytes,
-    double Seconds,
-    IReadOnlyDictionary<string, long> TableRows);

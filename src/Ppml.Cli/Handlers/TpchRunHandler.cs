@@ -1,12 +1,8 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Ppml.Cli.Output;
-using Ppml.Core.IO;
 using Ppml.Data;
 using Ppml.Data.Tpch;
-using Ppml.Kms;
-using Ppml.Kms.Envelope;
 
 namespace Ppml.Cli.Handlers;
 
@@ -65,12 +61,12 @@ internal sealed class TpchRunHandler
         string? keyName = output is not null && options.Encrypt ? options.KeyName ?? session.DefaultKey : null;
         if (output is not null)
         {
-            await WriteResultsAsync(summary.Results, output, keyName is null ? null : (session.Kms, keyName), options.Force, cancellationToken);
+            await TpchResultWriter.WriteDirectoryAsync(summary.Results, output, keyName is null ? null : new TpchEncryption(session.Kms, keyName), options.Force, cancellationToken);
         }
 
         if (options.Json)
         {
-            await _context.Output.WriteLineAsync(JsonSerializer.Serialize(summary.ToReport(output, keyName), CliJsonContext.Default.TpchRunReport));
+            await _context.Output.WriteLineAsync(JsonSerializer.Serialize(TpchRunReport.From(summary, output, keyName), CliJsonContext.Default.TpchRunReport));
         }
         else
         {
@@ -88,7 +84,7 @@ internal sealed class TpchRunHandler
     /// <c>N finished</c> on stdout (stderr with <paramref name="finishedOnStderr"/>, when stdout carries JSON) as each
     /// ends; per-table and per-query details go to stderr.
     /// </summary>
-    internal static async Task<TpchRunSummary> ExecuteAsync(
+    internal static Task<TpchRunSummary> ExecuteAsync(
         CliContext cli,
         PpmlContext context,
         TpchDataset dataset,
@@ -96,22 +92,9 @@ internal sealed class TpchRunHandler
         double? scaleFactor,
         bool requireEncrypted,
         CancellationToken cancellationToken,
-        bool finishedOnStderr = false)
-    {
-        long started = cli.TimeProvider.GetTimestamp();
-        IReadOnlyList<TableInfo> tables = await dataset.RegisterAsync(
-            context, requireEncrypted, new TableReporter(cli.Error), cancellationToken);
-        TimeSpan load = cli.TimeProvider.GetElapsedTime(started);
-        double sf = scaleFactor ?? await TpchDataset.DetectScaleFactorAsync(context, cancellationToken);
-        await cli.Error.WriteLineAsync(string.Create(
-            CultureInfo.InvariantCulture,
-            $"ppml: TPC-H scale factor {sf}{(scaleFactor is null ? " (from the size of supplier)" : string.Empty)}; running {queries.Count} quer{(queries.Count == 1 ? "y" : "ies")}"));
-
-        long queriesStarted = cli.TimeProvider.GetTimestamp();
-        IReadOnlyList<TpchQueryResult> results = await TpchDataset.RunQueriesAsync(
-            context, queries, sf, new FinishedReporter(cli, finishedOnStderr ? cli.Error : cli.Output), cli.TimeProvider, cancellationToken);
-        return new TpchRunSummary(tables, sf, load, results, cli.TimeProvider.GetElapsedTime(queriesStarted));
-    }
+        bool finishedOnStderr = false) =>
+        dataset.LoadAndRunAsync(
+            context, queries, scaleFactor, requireEncrypted, new RunReporter(cli, finishedOnStderr ? cli.Error : cli.Output), cli.TimeProvider, cancellationToken);
 
     /// <summary>Fails unless <paramref name="output"/> is absent, empty, or replaceable with --force.</summary>
     internal static void CheckResultsOutput(string output, bool force)
@@ -128,87 +111,27 @@ internal sealed class TpchRunHandler
     }
 
     /// <summary>
-    /// Writes every result into a staging directory (each file through a temporary file flushed to disk), then moves
-    /// the directory into place: readers see all the answers or none.
+    /// One stderr line per loaded table, one for the scale factor, and per query <c>N finished</c> on
+    /// <paramref name="finished"/> (BigDL's log line) with its size and time on stderr.
     /// </summary>
-    internal static async Task WriteResultsAsync(
-        IReadOnlyList<TpchQueryResult> results,
-        string output,
-        (IKeyManagementService Kms, string KeyName)? encryption,
-        bool force,
-        CancellationToken cancellationToken)
+    private sealed class RunReporter(CliContext cli, TextWriter finished) : ITpchRunObserver
     {
-        string staging = $"{output.TrimEnd(Path.DirectorySeparatorChar)}.tmp-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
-        Directory.CreateDirectory(staging);
-        try
-        {
-            if (encryption is not { } keys)
-            {
-                await TpchResultWriter.WriteCsvFilesAsync(results, staging, cancellationToken);
-            }
-            else
-            {
-                foreach (TpchQueryResult result in results)
-                {
-                    string path = Path.Combine(staging, TpchResultWriter.GetFileName(result.Query) + CryptHandler.Extension);
-                    await AtomicFile.WriteAsync(
-                        path,
-                        async (file, token) =>
-                        {
-                            await using var container = await EnvelopeEncryption.CreateWriteAsync(keys.Kms, keys.KeyName, file, leaveOpen: true, cancellationToken: token);
-                            await TpchResultWriter.WriteCsvAsync(result, container, token);
-                            await container.CompleteAsync(token);
-                        },
-                        overwrite: false,
-                        cancellationToken: cancellationToken);
-                }
-            }
-
-            if (Directory.Exists(output))
-            {
-                if (!force && Directory.EnumerateFileSystemEntries(output).Any())
-                {
-                    throw CliException.Failure($"Output '{output}' appeared while the queries ran; pass --force to replace it.");
-                }
-
-                string old = $"{output.TrimEnd(Path.DirectorySeparatorChar)}.old-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
-                Directory.Move(output, old);
-                Directory.Move(staging, output);
-                Directory.Delete(old, recursive: true);
-            }
-            else
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-                Directory.Move(staging, output);
-            }
-        }
-        finally
-        {
-            if (Directory.Exists(staging))
-            {
-                Directory.Delete(staging, recursive: true);
-            }
-        }
-    }
-
-    /// <summary>One stderr line per loaded table.</summary>
-    private sealed class TableReporter(TextWriter error) : IProgress<TableInfo>
-    {
-        public void Report(TableInfo value) =>
-            error.WriteLine(string.Create(
+        public void TableLoaded(TableInfo table) =>
+            cli.Error.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"ppml: table {value.Name}: {value.Rows:N0} rows from {value.Parts} part(s), {value.EncryptedParts} encrypted ({value.Transport}, {value.Elapsed.TotalMilliseconds:0} ms)"));
-    }
+                $"ppml: table {table.Name}: {table.Rows:N0} rows from {table.Parts} part(s), {table.EncryptedParts} encrypted ({table.Transport}, {table.Elapsed.TotalMilliseconds:0} ms)"));
 
-    /// <summary><c>N finished</c> on <paramref name="finished"/> as each query ends (BigDL's log line), its size and time on stderr.</summary>
-    private sealed class FinishedReporter(CliContext cli, TextWriter finished) : IProgress<TpchQueryResult>
-    {
-        public void Report(TpchQueryResult value)
+        public void QueriesStarting(double scaleFactor, bool isDetected, int queryCount) =>
+            cli.Error.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"ppml: TPC-H scale factor {scaleFactor}{(isDetected ? " (from the size of supplier)" : string.Empty)}; running {queryCount} quer{(queryCount == 1 ? "y" : "ies")}"));
+
+        public void QueryFinished(TpchQueryResult result)
         {
             cli.Error.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"ppml: query {value.Query}: {value.Rows.Count} row(s) in {value.Elapsed.TotalMilliseconds:0} ms"));
-            finished.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{value.Query} finished"));
+                $"ppml: query {result.Query}: {result.Rows.Count} row(s) in {result.Elapsed.TotalMilliseconds:0} ms"));
+            finished.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{result.Query} finished"));
         }
     }
 }

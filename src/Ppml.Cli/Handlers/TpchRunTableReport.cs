@@ -1,0 +1,4 @@
+namespace Ppml.Cli.Handlers;
+
+/// <summary>One loaded table of <see cref="TpchRunReport"/>.</summary>
+internal sealed record TpchRunTableReport(string Name, long Rows, int Parts, int EncryptedParts, double Milliseconds);
