@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Ppml.Core;
 using Ppml.Core.IO;
 using Ppml.Crypto.Container;
@@ -90,10 +91,17 @@ public sealed class PpmlSession : IAsyncDisposable
         TeeRuntime runtime = await options.CreateTeeRuntimeAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            TrustAnchorCheck.Verify(runtime, options);
-            KmsClient client = KmsClient.Create(
-                options.KmsUri,
-                new KmsConnectionOptions { ApiKey = options.ApiKey, CaCertificatePath = options.CaCertificatePath, TimeProvider = options.TimeProvider });
+            if (string.IsNullOrEmpty(options.ApiKey))
+            {
+                throw new WorkloadException($"KMS {options.KmsUri} needs an API key (it names the application; the workload's credential is its attestation).", isInvalidInput: true);
+            }
+
+            KmsClient client;
+            using (X509Certificate2? ca = await TrustAnchorCheck.LoadAndVerifyAsync(runtime, options).ConfigureAwait(false))
+            {
+                client = new KmsClient(new Uri(options.KmsUri), options.ApiKey, ca);
+            }
+
             var attested = new AttestedKeyService(client, runtime, options.AttestationPolicyId, options.TimeProvider, options.Diagnostics);
             return new PpmlSession(options, attested, runtime, attested);
         }
