@@ -20,6 +20,12 @@ internal sealed class CliContext
     /// <summary>The working directory that relative paths resolve against.</summary>
     public string WorkingDirectory { get; init; } = Directory.GetCurrentDirectory();
 
+    /// <summary>
+    /// Tests only: the application directory the simulated TEE runtime measures instead of <see cref="AppContext.BaseDirectory"/>
+    /// (a copy of the application, as if the process had been started from it). Nothing outside tests sets it.
+    /// </summary>
+    internal string? ApplicationDirectory { get; init; }
+
     public string ResolvePath(string path) => Path.GetFullPath(path, WorkingDirectory);
 
     public static CliContext FromConsole() => new()

@@ -18,6 +18,9 @@ internal sealed class CliHarness : IDisposable
 
     public void SetEnvironment(string name, string? value) => _environment[name] = value;
 
+    /// <summary>The application directory the TEE runtime measures (null: the test's own binaries).</summary>
+    public string? ApplicationDirectory { get; set; }
+
     public async Task<CliResult> RunAsync(params string[] args)
     {
         var output = new StringWriter();
@@ -28,6 +31,7 @@ internal sealed class CliHarness : IDisposable
             Error = error,
             WorkingDirectory = Temp.Path,
             GetEnvironmentVariable = name => _environment.TryGetValue(name, out string? value) ? value : null,
+            ApplicationDirectory = ApplicationDirectory,
         };
         int exitCode = await PpmlCommand.RunAsync(args, context, TestContext.Current.CancellationToken);
         return new CliResult(exitCode, output.ToString(), error.ToString());

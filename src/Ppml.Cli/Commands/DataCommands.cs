@@ -27,7 +27,7 @@ internal static class DataCommands
         var maxRows = new Option<int>("--max-rows") { Description = "Rows to print as a table.", DefaultValueFactory = _ => 20 };
         Option<bool> force = CommonOptions.Force("--out");
         Option<string?> key = CommonOptions.Key();
-        KmsTargetOptions kms = new();
+        KmsTargetOptions kms = new(workload: true);
         var command = new Command("sql", "Run SQL over encrypted (or plain) CSV, JSON, text and Parquet datasets, decrypted only in memory.")
         {
             query, tables, tableOptions, output, format, encrypt, requireEncrypted, maxRows, force, key,
@@ -64,7 +64,7 @@ internal static class DataCommands
     private static Command CreatePi(CliContext context)
     {
         var samples = new Option<long>("--samples") { Description = "Random points to draw.", DefaultValueFactory = _ => PiExample.DefaultSamples };
-        (KmsTargetOptions kms, Option<string?> key) = (new(), CommonOptions.Key());
+        (KmsTargetOptions kms, Option<string?> key) = (new(workload: true), CommonOptions.Key());
         var command = new Command("pi", "Estimate pi by Monte Carlo in SQL (Spark's pi.py).") { samples, key };
         kms.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
@@ -78,7 +78,7 @@ internal static class DataCommands
         var output = new Option<string?>("--out") { Description = "Write (word, count) rows here (csv, json or parquet by extension) instead of printing (word,count) lines." };
         var encrypt = new Option<bool>("--encrypt") { Description = "Encrypt --out." };
         Option<bool> force = CommonOptions.Force("--out");
-        (KmsTargetOptions kms, Option<string?> key) = (new(), CommonOptions.Key());
+        (KmsTargetOptions kms, Option<string?> key) = (new(workload: true), CommonOptions.Key());
         var command = new Command("wordcount", "Count words as Flink's WordCount does (lower case, split at non-word characters).") { input, output, encrypt, force, key };
         kms.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
@@ -91,7 +91,7 @@ internal static class DataCommands
     {
         var json = new Option<string?>("--people-json") { Description = "people.json (default: the embedded sample, encrypted first)." };
         var text = new Option<string?>("--people-txt") { Description = "people.txt (default: the embedded sample, encrypted first)." };
-        (KmsTargetOptions kms, Option<string?> key) = (new(), CommonOptions.Key());
+        (KmsTargetOptions kms, Option<string?> key) = (new(workload: true), CommonOptions.Key());
         var command = new Command("sql-basic", "Spark's basic.py SQL example over encrypted people.json and people.txt.") { json, text, key };
         kms.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>

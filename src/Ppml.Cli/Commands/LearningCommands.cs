@@ -18,7 +18,7 @@ internal static class LearningCommands
         var limit = new Option<int?>("--limit") { Description = "Train on the first N images only (quick runs)." };
         Option<bool> force = CommonOptions.Force("the model");
         Option<string?> key = CommonOptions.Key();
-        KmsTargetOptions kms = new();
+        KmsTargetOptions kms = new(workload: true);
         var lenet = new Command("lenet", "Train BigDL's LeNet-5 on MNIST; prints 'Top1Accuracy is Accuracy(...)' on the 10,000 test images after each epoch.")
         {
             data, epochs, batch, learningRate, seed, output, plot, limit, force, key,
@@ -47,7 +47,7 @@ internal static class LearningCommands
         var model = new Option<string>("--model") { Description = "An encrypted LeNet-5 model written by 'ppml train lenet'.", Required = true };
         var data = new Option<string>("--data") { Description = "MNIST directory (the t10k files are used).", Required = true };
         var batch = new Option<int>("--batch") { Description = "Images per forward pass.", DefaultValueFactory = _ => 128 };
-        KmsTargetOptions kms = new();
+        KmsTargetOptions kms = new(workload: true);
         var evaluate = new Command("evaluate", "Print the model's top-1 accuracy on the MNIST test set.") { model, data, batch };
         kms.AddTo(evaluate);
         evaluate.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
@@ -65,7 +65,7 @@ internal static class LearningCommands
         var model = new Option<string>("--model") { Description = "An encrypted model from 'ppml train', or an ONNX model (FILE.onnx, or FILE.onnx.ppml decrypted in memory).", Required = true };
         var image = new Option<string>("--image") { Description = "One 28x28 grey image: binary PGM (P5), a one-image IDX3 file, or 784 raw bytes; may be a PPML container.", Required = true };
         var shape = new Option<string?>("--shape") { Description = "ONNX input shape (default 1,784; e.g. 1,1,28,28). Pixels are scaled to 0..1 for ONNX." };
-        KmsTargetOptions kms = new();
+        KmsTargetOptions kms = new(workload: true);
         var predict = new Command("predict", "Classify one image with a trained or imported model.") { model, image, shape };
         kms.AddTo(predict);
         predict.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>

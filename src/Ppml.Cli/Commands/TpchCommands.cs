@@ -23,7 +23,7 @@ internal static class TpchCommands
         var scaleFactor = new Option<double>("--sf") { Description = "Scale factor.", DefaultValueFactory = _ => TpchExampleHandler.DefaultScaleFactor };
         var parts = new Option<int>("--parts") { Description = "Parts per large table.", DefaultValueFactory = _ => 1 };
         var queries = new Option<string?>("--queries") { Description = QueriesDescription };
-        KmsTargetOptions kms = new();
+        KmsTargetOptions kms = new(workload: true);
         Option<string?> key = CommonOptions.Key();
         var command = new Command("tpch", "BigDL's TPC-H example: generate encrypted tables in a temporary directory, run the 22 queries on them, print 'N finished' and a summary.")
         {
@@ -85,7 +85,7 @@ internal static class TpchCommands
         var encrypt = new Option<bool>("--encrypt") { Description = "Write the results as PPML containers (qNN.csv.ppml)." };
         var requireEncrypted = new Option<bool>("--require-encrypted") { Description = "Refuse plain input parts." };
         Option<bool> force = CommonOptions.Force("--out");
-        KmsTargetOptions kms = new();
+        KmsTargetOptions kms = new(workload: true);
         Option<string?> key = CommonOptions.Key();
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout (tables, per-query rows and times) instead of text; the 'N finished' lines go to stderr." };
         var command = new Command("run", "Run the TPC-H queries over plain or encrypted tables, decrypted only in memory; prints 'N finished' per query.")
@@ -119,7 +119,7 @@ internal static class TpchCommands
         var work = new Option<string?>("--work") { Description = "Directory for the generated data (default: the temp folder); the data is deleted afterwards." };
         var report = new Option<string?>("--report") { Description = "Also write the markdown table to this file." };
         var maxRatio = new Option<double?>("--max-ratio") { Description = "Fail (exit 1) when the total ratio encrypted/plain exceeds this." };
-        KmsTargetOptions kms = new();
+        KmsTargetOptions kms = new(workload: true);
         Option<string?> key = CommonOptions.Key();
         var command = new Command("bench", "Benchmark: the queries over encrypted data vs the same data in plaintext files in DuckDB, in one process; prints per-query ratios.")
         {

@@ -22,7 +22,7 @@ internal static class WorkspaceTee
         SignedEnclavePath = signedEnclavePath ?? workspace.SignedEnclavePath,
         SealingSecretPath = workspace.SealSecretPath,
         SimulatedQuoteType = quoteType,
-        ApplicationDirectory = applicationDirectory,
+        ApplicationDirectory = applicationDirectory ?? context.ApplicationDirectory,
     };
 
     /// <summary>Starts the TEE runtime; in simulation it verifies the signed enclave's trusted files first.</summary>

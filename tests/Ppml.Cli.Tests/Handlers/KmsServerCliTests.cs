@@ -19,15 +19,18 @@ public sealed class KmsServerCliTests : IClassFixture<InitializedWorkspace>
         await using LoopbackKmsServer server = await LoopbackKmsServer.StartAsync(cli);
         cli.Write("data.csv", "id,v\n" + string.Concat(Enumerable.Range(1, 300).Select(i => $"{i},{i * 2}\n")));
         string[] kms = server.Options;
+        await server.RegisterPpmlPolicyAsync(cli);
 
+        // The key has no release policy of its own, so the workloads name the attestation policy they attest under.
         CliResult key = await cli.RunAsync(["kms", "key", "create", "shared", .. kms]);
         CliResult encrypted = await cli.RunAsync(["encrypt", "--in", "data.csv", "--out", "data.csv.ppml", "--key", "shared", .. kms]);
         CliResult query = await cli.RunAsync(
-            ["sql", "SELECT count(*) AS n, sum(v) AS total FROM t", "--table", "t=data.csv.ppml", "--require-encrypted", .. kms]);
+            ["sql", "SELECT count(*) AS n, sum(v) AS total FROM t", "--table", "t=data.csv.ppml", "--require-encrypted", "--policy", "ppml", .. kms]);
         CliResult written = await cli.RunAsync(
-            ["sql", "SELECT id FROM t WHERE id <= 3 ORDER BY id", "--table", "t=data.csv.ppml", "--out", "ids.csv", "--encrypt", "--key", "shared", .. kms]);
-        CliResult decrypted = await cli.RunAsync(["decrypt", "--in", "ids.csv.ppml", "--out", "ids.csv", .. kms]);
-        CliResult pi = await cli.RunAsync(["examples", "pi", "--samples", "1000", "--key", "shared", .. kms]);
+            ["sql", "SELECT id FROM t WHERE id <= 3 ORDER BY id", "--table", "t=data.csv.ppml", "--out", "ids.csv", "--encrypt", "--key", "shared", "--policy", "ppml", .. kms]);
+        CliResult decrypted = await cli.RunAsync(["decrypt", "--in", "ids.csv.ppml", "--out", "ids.csv", "--policy", "ppml", .. kms]);
+        CliResult pi = await cli.RunAsync(["examples", "pi", "--samples", "1000", "--key", "shared", "--policy", "ppml", .. kms]);
+        CliResult noPolicy = await cli.RunAsync(["decrypt", "--in", "ids.csv.ppml", "--out", "ids-again.csv", .. kms]);
         CliResult withoutApiKey = await cli.RunAsync("sql", "SELECT 1", "--kms", server.Options[1]);
 
         Assert.True(key.ExitCode == 0, key.ToString());
@@ -40,6 +43,8 @@ public sealed class KmsServerCliTests : IClassFixture<InitializedWorkspace>
         Assert.Equal("id\n1\n2\n3\n", File.ReadAllText(cli.Temp.Combine("ids.csv")).ReplaceLineEndings("\n"));
         Assert.True(pi.ExitCode == 0, pi.ToString());
         Assert.StartsWith("Pi is roughly 3.", pi.Output, StringComparison.Ordinal);
+        Assert.Equal(2, noPolicy.ExitCode);
+        Assert.Contains("pass --policy ID", noPolicy.Error, StringComparison.Ordinal);
         Assert.Equal(2, withoutApiKey.ExitCode);
         Assert.Contains("needs --api-key-file", withoutApiKey.Error, StringComparison.Ordinal);
     }
@@ -94,7 +99,7 @@ public sealed class KmsServerCliTests : IClassFixture<InitializedWorkspace>
         Assert.Equal(0, (await cli.RunAsync(["kms", "key", "create", "retiring", .. kms])).ExitCode);
         Assert.Equal(0, (await cli.RunAsync(["encrypt", "--in", "a.txt", "--out", "a.txt.ppml", "--key", "retiring", .. kms])).ExitCode);
         CliResult disabled = await cli.RunAsync(["kms", "key", "disable", "retiring", "--json", .. kms]);
-        CliResult decrypt = await cli.RunAsync(["decrypt", "--in", "a.txt.ppml", "--out", "a.out", .. kms]);
+        CliResult decrypt = await cli.RunAsync(["decrypt", "--owner", "--in", "a.txt.ppml", "--out", "a.out", .. kms]);
         CliResult fileKms = await cli.RunAsync("kms", "key", "disable", "primary");
 
         Assert.True(disabled.ExitCode == 0, disabled.ToString());

@@ -47,6 +47,19 @@ internal sealed class LoopbackKmsServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Registers attestation policy <c>ppml</c>, admitting the workspace's signed ppml by MRENCLAVE (simulated quotes are
+    /// accepted by this server), so workloads can attest with <c>--policy ppml</c>.
+    /// </summary>
+    public async Task RegisterPpmlPolicyAsync(CliHarness cli)
+    {
+        using var signed = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(cli.Home, "enclave", "ppml.sig.json"), TestContext.Current.CancellationToken));
+        string mrEnclave = signed.RootElement.GetProperty("mrEnclave").GetString()!;
+        cli.Write("ppml-appraisal.json", $$$"""{"sgx": {"mrEnclave": ["{{{mrEnclave}}}"]}}""");
+        CliResult set = await cli.RunAsync(["kms", "policy", "set", "ppml", "--file", "ppml-appraisal.json", .. Options]);
+        Assert.True(set.ExitCode == 0, set.ToString());
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Server.DisposeAsync();

@@ -39,10 +39,10 @@ public sealed class TrustChainCliTests : IClassFixture<InitializedWorkspace>
 
         // The workload's API key alone (not admin, not one of the key's readers) gets nothing; the data owner (admin) reads.
         string[] workload = ["--kms", kms[1], "--api-key-file", "workload.apikey"];
-        CliResult withoutAttestation = await cli.RunAsync(["decrypt", "--in", "data.csv.ppml", "--out", "plain.csv", .. workload]);
+        CliResult withoutAttestation = await cli.RunAsync(["decrypt", "--owner", "--in", "data.csv.ppml", "--out", "plain.csv", .. workload]);
         CliResult attested = await cli.RunAsync(["decrypt", "--in", "data.csv.ppml", "--out", "plain.csv", "--attest", .. workload]);
         CliResult wrongPolicy = await cli.RunAsync(["decrypt", "--in", "data.csv.ppml", "--out", "again.csv", "--attest", "--policy", "nope", .. workload]);
-        CliResult owner = await cli.RunAsync(["decrypt", "--in", "data.csv.ppml", "--out", "owner.csv", .. kms]);
+        CliResult owner = await cli.RunAsync(["decrypt", "--owner", "--in", "data.csv.ppml", "--out", "owner.csv", .. kms]);
 
         Assert.True(policy.ExitCode == 0, policy.ToString());
         Assert.True(key.ExitCode == 0, key.ToString());
@@ -51,7 +51,8 @@ public sealed class TrustChainCliTests : IClassFixture<InitializedWorkspace>
         Assert.Contains("attestationToken", withoutAttestation.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(cli.Temp.Combine("plain.csv.tmp")));
         Assert.True(attested.ExitCode == 0, attested.ToString());
-        Assert.Contains("Attested (simulation) under policy 'ppml'", attested.Error, StringComparison.Ordinal);
+        Assert.Contains("Attested (simulation) to KMS ", attested.Error, StringComparison.Ordinal);
+        Assert.Contains("under policy 'ppml'", attested.Error, StringComparison.Ordinal);
         Assert.Contains("SIMULATION", attested.Error, StringComparison.Ordinal);
         Assert.Equal(File.ReadAllBytes(cli.Temp.Combine("data.csv")), File.ReadAllBytes(cli.Temp.Combine("plain.csv")));
         Assert.Equal(1, wrongPolicy.ExitCode);
