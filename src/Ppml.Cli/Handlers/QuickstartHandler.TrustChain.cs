@@ -12,7 +12,13 @@ using Ppml.Kms.Server.Attestation;
 using Ppml.Tee;
 using Ppml.Tee.Measurement;
 
+using Ppml.Data;
+using Ppml.Learning.Mnist;
+using Ppml.Learning.Serialization;
+using Ppml.Learning.Training;
+using Ppml.Workloads;
 using Ppml.Workloads.Keys;
+using Ppml.Workloads.Learning;
 
 namespace Ppml.Cli.Handlers;
 
@@ -128,6 +134,41 @@ internal sealed partial class QuickstartHandler
                     $"data key released to an ephemeral key -> people.csv decrypted in memory ({decrypted.Length} bytes, equal); no token: 403");
             });
 
+            await StepAsync("attested-sql", json, async () =>
+            {
+                await using PpmlSession session = await PpmlSession.OpenAsync(WorkloadSession(quiet, workspace, server, workloadKey), cancellationToken);
+                await using PpmlContext context = await session.OpenContextAsync(cancellationToken);
+                await context.RegisterTableAsync("people", encrypted, DatasetFormat.Csv, cancellationToken: cancellationToken);
+                string output = Path.Combine(root, "guarded", "by-city.csv" + CryptHandler.Extension);
+                WriteResult written = await context.WriteAsync(
+                    "SELECT city, count(*) AS people FROM people GROUP BY city ORDER BY city", output, DatasetFormat.Csv, new DatasetWriteOptions { Encrypt = true }, cancellationToken);
+                using var workloadAlone = new KmsClient(server.BaseAddress, workloadKey, ca);
+                ContainerHeaderProbe probe = await ContainerHeaderProbe.ReadAsync(output, cancellationToken);
+                await RequireForbiddenAsync(() => workloadAlone.UnwrapDataKeyAsync(GuardedKeyName, probe.KeyVersion, probe.WrappedKey, cancellationToken), "the output's key");
+                return (0, $"'ppml sql' as a library call (PpmlSession): attested ({session.TeeLabel}, {session.AttestationTime.TotalMilliseconds:0} ms) -> people.csv.ppml decrypted in memory -> " +
+                    $"{written.Rows} rows written encrypted under '{GuardedKeyName}' with a data key drawn in the TEE, only wrapped by the KMS; the workload's API key alone cannot open it (403)");
+            });
+
+            await StepAsync("attested-train", json, async () =>
+            {
+                string mnist = Path.Combine(root, "guarded", "mnist");
+                await ExtractMnistSampleAsync(mnist + ".plain", cancellationToken);
+                Directory.CreateDirectory(mnist);
+                foreach (string name in s_mnistSampleFiles)
+                {
+                    await EnvelopeEncryption.EncryptFileAsync(owner, GuardedKeyName, Path.Combine(mnist + ".plain", name), Path.Combine(mnist, name + CryptHandler.Extension), cancellationToken: cancellationToken);
+                }
+
+                Directory.Delete(mnist + ".plain", recursive: true);
+                await using PpmlSession session = await PpmlSession.OpenAsync(WorkloadSession(quiet, workspace, server, workloadKey), cancellationToken);
+                MnistData train = (await ProtectedLearningFiles.LoadMnistSplitAsync(session, mnist, MnistSplit.Train, cancellationToken)).Take(512);
+                MnistData test = await ProtectedLearningFiles.LoadMnistSplitAsync(session, mnist, MnistSplit.Test, cancellationToken);
+                TrainingResult trained = await LeNetTrainer.TrainAsync(train, test, new TrainingOptions { Epochs = 1, BatchSize = 64, Seed = 42 }, cancellationToken: cancellationToken);
+                string model = Path.Combine(root, "guarded", "lenet.ppml");
+                await session.WriteOutputAsync(model, GuardedKeyName, overwrite: false, (stream, token) => ModelSerializer.SaveAsync(trained.Model, stream, token), cancellationToken);
+                return (0, $"'ppml train' as a library call: attested, 512 encrypted MNIST images, 1 epoch; {trained.Epochs[^1].Top1Line} -> model encrypted under '{GuardedKeyName}' with a key drawn in the TEE");
+            });
+
             await StepAsync("tampered", json, async () =>
             {
                 string shadow = await ShadowWithOneChangedFileAsync(ppml, Path.Combine(root, "tampered-app"), cancellationToken);
@@ -215,5 +256,30 @@ internal sealed partial class QuickstartHandler
             Ppml.Crypto.Container.ContainerHeader header = await Ppml.Crypto.Container.PpmlContainer.ReadHeaderAsync(stream, cancellationToken);
             return new ContainerHeaderProbe(header.KeyVersion, header.WrappedDataKey);
         }
+    }
+
+    /// <summary>The workload's session: the KMS server, the workload's API key (not the owner's), the workspace's TEE runtime.</summary>
+    private PpmlSessionOptions WorkloadSession(CliContext quiet, PpmlWorkspace workspace, KmsServer server, string workloadKey) => new()
+    {
+        KmsUri = server.BaseAddress.ToString(),
+        ApiKey = workloadKey,
+        CaCertificatePath = Path.Combine(workspace.TlsDirectory, "ca.crt"),
+        DefaultKeyName = GuardedKeyName,
+        TimeProvider = _context.TimeProvider,
+        CreateTeeRuntimeAsync = token => TeeRuntime.CreateAsync(WorkspaceTee.Options(quiet, workspace), token),
+    };
+
+    private static async Task RequireForbiddenAsync(Func<Task> unwrap, string what)
+    {
+        try
+        {
+            await unwrap();
+        }
+        catch (KmsException refused) when (refused.Code == KmsErrorCode.Forbidden)
+        {
+            return;
+        }
+
+        throw CliException.Failure($"The KMS released {what} to an API key without attestation; this must never happen.");
     }
 }

@@ -278,14 +278,7 @@ internal sealed partial class QuickstartHandler
         string model = Path.Combine(root, "lenet.model.ppml");
         await StepAsync("lenet", json, async () =>
         {
-            Directory.CreateDirectory(plain);
-            foreach (string name in s_mnistSampleFiles)
-            {
-                await using Stream resource = typeof(QuickstartHandler).Assembly.GetManifestResourceStream("Ppml.Cli.MnistSample." + name)
-                    ?? throw new InvalidOperationException($"Embedded MNIST sample '{name}' is missing from the build.");
-                await using FileStream file = File.Create(Path.Combine(plain, name));
-                await resource.CopyToAsync(file, cancellationToken);
-            }
+            await ExtractMnistSampleAsync(plain, cancellationToken);
 
             var crypt = new CryptHandler(silent);
             await crypt.EncryptAsync(new CryptHandler.Options(plain, encrypted, new KmsTarget(home), null, false, null, false), cancellationToken);
@@ -306,6 +299,19 @@ internal sealed partial class QuickstartHandler
             string accuracy = output.ToString().Trim();
             return (0, $"LeNet-5, 1 epoch on 3,000 encrypted MNIST images, model saved encrypted; {accuracy} (1,000 test images)");
         });
+    }
+
+    /// <summary>Writes the embedded MNIST subset (3,000 training and 1,000 test images, IDX .gz) to <paramref name="directory"/>.</summary>
+    private static async Task ExtractMnistSampleAsync(string directory, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(directory);
+        foreach (string name in s_mnistSampleFiles)
+        {
+            await using Stream resource = typeof(QuickstartHandler).Assembly.GetManifestResourceStream("Ppml.Cli.MnistSample." + name)
+                ?? throw new InvalidOperationException($"Embedded MNIST sample '{name}' is missing from the build.");
+            await using FileStream file = File.Create(Path.Combine(directory, name));
+            await resource.CopyToAsync(file, cancellationToken);
+        }
     }
 
     private static string Shorten(string message) => message.Length <= 120 ? message : message[..117] + "...";

@@ -65,10 +65,13 @@ public sealed class KmsEndToEndTests
         string encrypted = temp.Combine("customers.csv.ppml");
         await EnvelopeEncryption.EncryptFileAsync(owner, "datasets", plain, encrypted, cancellationToken: Token);
 
-        // Without attestation the owner's API key alone does not unwrap.
+        // Without attestation a workload's API key alone does not unwrap (the admin, the data owner, is a reader).
+        ApplicationDescription app = await owner.CreateApplicationAsync(new CreateApplicationRequest { Id = "analytics", Role = "app" }, Token);
+        using var workload = (KmsClient)await KmsProvider.OpenAsync(server.BaseAddress.ToString(), connection with { ApiKey = app.ApiKey }, Token);
         KmsException noToken = await Assert.ThrowsAsync<KmsException>(() =>
-            EnvelopeEncryption.DecryptFileAsync(owner, encrypted, temp.Combine("nope.csv"), cancellationToken: Token));
+            EnvelopeEncryption.DecryptFileAsync(workload, encrypted, temp.Combine("nope.csv"), cancellationToken: Token));
         Assert.Equal(KmsErrorCode.Forbidden, noToken.Code);
+        Assert.False(File.Exists(temp.Combine("nope.csv")));
 
         // The TEE: runtime key, evidence binding it, token, release, decryption in memory.
         using var tee = (KmsClient)await KmsProvider.OpenAsync(server.BaseAddress.ToString(), connection, Token);
