@@ -103,6 +103,36 @@ public sealed class Issue10_AttestedWorkloads : IClassFixture<InitializedWorkspa
         AssertNoOutputs(cli);
     }
 
+    [Fact]
+    public async Task Workloads_SwappedKmsCa_RefusedBeforeConnecting_WhenTheAnchorsAreMeasured()
+    {
+        using CliHarness cli = _workspace.NewHarness();
+        await using Handlers.LoopbackKmsServer server = await Handlers.LoopbackKmsServer.StartAsync(cli);
+        string genuineCa = Path.Combine(cli.Home, "tls", "ca.crt");
+        CliResult pinned = await cli.RunAsync(
+            "enclave", "sign", "--kms-url", server.Server.BaseAddress.ToString(), "--kms-ca", genuineCa, "--out", Path.Combine(cli.Home, "enclave", "ppml.sig.json"), "--force");
+        Assert.True(pinned.ExitCode == 0, pinned.ToString());
+        string[] workload = await SetUpAsync(cli, server);
+        cli.Write("pw.txt", "host-password\n");
+        Assert.Equal(0, (await cli.RunAsync("keys", "tls", "--out", "host-tls", "--password-file", "pw.txt")).ExitCode);
+
+        // The host swaps the workspace's CA file (what an unmeasured trust anchor would read) and, separately, passes its own.
+        File.Copy(cli.Temp.Combine("host-tls", "ca.crt"), genuineCa, overwrite: true);
+        CliResult swapped = await cli.RunAsync(["sql", "SELECT count(*) FROM p", "--table", "p=people.csv.ppml", .. workload]);
+        CliResult passed = await cli.RunAsync(["sql", "SELECT count(*) FROM p", "--table", "p=people.csv.ppml", "--ca-file", "host-tls/ca.crt", .. workload]);
+        CliResult otherUrl = await cli.RunAsync(
+            ["sql", "SELECT count(*) FROM p", "--table", "p=people.csv.ppml", "--kms", "https://localhost:" + server.Server.BaseAddress.Port, "--api-key-file", "analytics.apikey"]);
+
+        foreach (CliResult refused in new[] { swapped, passed, otherUrl })
+        {
+            Assert.True(refused.ExitCode == 1, refused.ToString());
+            Assert.DoesNotContain("Attested", refused.Error, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("CA", swapped.Error, StringComparison.Ordinal);
+        Assert.Contains("localhost", otherUrl.Error, StringComparison.Ordinal);
+    }
+
     private static IEnumerable<string[]> WorkloadCommands(string[] workload) =>
     [
         ["sql", "SELECT count(*) FROM p", "--table", "p=people.csv.ppml", "--out", "count.csv", "--encrypt", "--key", "guarded", .. workload],
