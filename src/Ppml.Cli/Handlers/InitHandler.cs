@@ -99,9 +99,19 @@ internal sealed class InitHandler
     /// </summary>
     private static string ConfiguredTee(Func<string, string?> getEnvironmentVariable)
     {
+        bool production = DeploymentEnvironment.IsProduction(getEnvironmentVariable);
         if (!TeeKinds.TryReadEnvironment(getEnvironmentVariable, out TeeKind? requested))
         {
-            return TeeKinds.Simulation;
+            return production
+                ? throw CliException.Usage(
+                    $"{DeploymentEnvironment.EnvironmentVariable}=production refuses a simulated workspace (no memory protection); set {TeeKinds.EnvironmentVariable}=sgx or tdx inside the TEE.")
+                : TeeKinds.Simulation;
+        }
+
+        if (production && requested == TeeKind.Simulation)
+        {
+            throw CliException.Usage(
+                $"{DeploymentEnvironment.EnvironmentVariable}=production refuses {TeeKinds.EnvironmentVariable}=simulation (no memory protection); set sgx or tdx inside the TEE.");
         }
 
         return requested?.ToName() ?? throw CliException.Usage(

@@ -47,7 +47,7 @@ internal sealed class PpmlWorkspace
     public string SignedEnclavePath => Path.Combine(Root, SignedEnclaveFileName);
 
     /// <summary>Whether the workspace runs in simulation mode (its configuration; <c>PPML_TEE</c> may still override at run time).</summary>
-    public bool IsSimulation => string.Equals(Config.Tee, "simulation", StringComparison.OrdinalIgnoreCase);
+    public bool IsSimulation => Config.Tee == Ppml.Core.TeeKinds.Simulation;
 
     /// <summary>The default KMS URI with a relative <c>file:</c> path made absolute.</summary>
     public string KmsUri => ResolveKmsUri(Config.Kms);

@@ -62,6 +62,25 @@ public class InitHandlerTests
         Assert.False(Directory.Exists(cli.Home), "no workspace may be written");
     }
 
+    [Theory]
+    [InlineData(null, "production")]
+    [InlineData("simulation", "production")]
+    [InlineData(null, " production")]
+    [InlineData(null, "prod")]
+    public async Task Init_ProductionOrNearMiss_RefusesASimulatedWorkspace_AndWritesNothing(string? tee, string environment)
+    {
+        using var cli = new CliHarness();
+        cli.SetEnvironment("PPML_TEE", tee);
+        cli.SetEnvironment("PPML_ENVIRONMENT", environment);
+
+        CliResult result = await cli.RunAsync("init");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("PPML_ENVIRONMENT", result.Error, StringComparison.Ordinal);
+        Assert.Single(result.Error.TrimEnd('\n').Split('\n'));
+        Assert.False(Directory.Exists(cli.Home), "no workspace may be written");
+    }
+
     [Fact]
     public async Task Init_Twice_RefusesWithoutForce_AndForceKeepsBackup()
     {
