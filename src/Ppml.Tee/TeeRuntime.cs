@@ -2,21 +2,20 @@ using Ppml.Core;
 using System.Security.Cryptography;
 using Ppml.Attestation;
 using Ppml.Attestation.Quotes;
-using Ppml.Attestation.Simulation;
 using Ppml.Tee.Evidence;
 using Ppml.Tee.Measurement;
 using Ppml.Tee.Sealing;
-using Ppml.Tee.Simulation;
 
 namespace Ppml.Tee;
 
 /// <summary>
 /// The TEE this process runs in, composed once at start: which TEE (<see cref="TeeDetector"/>), how to get evidence
 /// and how to seal. In SGX it speaks Gramine's <c>/dev/attestation</c>; in TDX, configfs-tsm (no sealing); in the
-/// explicit simulation mode it loads the simulated platform and the signed enclave and measures the running
+/// explicit simulation mode it loads the signed enclave, measures the running
 /// application (every file of <see cref="AppContext.BaseDirectory"/> and of the .NET runtime it runs on) before it will
 /// produce any evidence — an unmeasured, missing or changed file stops the start with a <see cref="TeeException"/>
-/// naming it. In every kind it first refuses code-injection settings (<c>DOTNET_STARTUP_HOOKS</c>, <c>LD_PRELOAD</c>,
+/// naming it — and only then asks the composition root for the simulated evidence
+/// (<see cref="TeeRuntimeOptions.SimulatedEvidence"/>; without it simulation fails, there is no default). In every kind it first refuses code-injection settings (<c>DOTNET_STARTUP_HOOKS</c>, <c>LD_PRELOAD</c>,
 /// profilers, <c>*.runtimeconfig.dev.json</c>…), and it exposes the measured <see cref="TrustAnchors"/>.
 /// </summary>
 public sealed class TeeRuntime : IDisposable
@@ -121,6 +120,10 @@ public sealed class TeeRuntime : IDisposable
         string platformDirectory = Require(options.SimulationPlatformDirectory, nameof(options.SimulationPlatformDirectory), "the simulated platform directory");
         string signedEnclavePath = Require(options.SignedEnclavePath, nameof(options.SignedEnclavePath), "the signed enclave");
         string secretPath = Require(options.SealingSecretPath, nameof(options.SealingSecretPath), "the seal secret");
+        Func<SimulationContext, CancellationToken, Task<IEvidenceProvider>> simulatedEvidence = options.SimulatedEvidence
+            ?? throw new TeeException(
+                $"Simulation mode needs the simulated platform; compose it at the root: set {nameof(TeeRuntimeOptions)}.{nameof(TeeRuntimeOptions.SimulatedEvidence)} " +
+                "(Ppml.Workloads.Simulation.SimulatedTee.Evidence). Ppml.Tee never loads the simulated platform by itself.");
         if (!File.Exists(signedEnclavePath))
         {
             throw new TeeException($"Signed enclave '{signedEnclavePath}' is missing; sign the application with 'ppml enclave sign' ('ppml init' signs ppml itself).");
@@ -138,14 +141,25 @@ public sealed class TeeRuntime : IDisposable
                 $"'{Path.Combine(applicationDirectory, TrustAnchors.FileName)}' ({inDirectory}) disagrees with the trust anchors of the signed enclave ({anchors?.ToString() ?? "none"}); sign with the same --kms-url and --kms-ca.");
         }
 
-        SimulatedPlatform platform;
+        IEvidenceProvider evidence;
         try
         {
-            platform = await SimulatedPlatform.LoadAsync(platformDirectory, cancellationToken).ConfigureAwait(false);
+            var context = new SimulationContext { Identity = identity, PlatformDirectory = platformDirectory, QuoteType = options.SimulatedQuoteType };
+            evidence = await simulatedEvidence(context, cancellationToken).ConfigureAwait(false)
+                ?? throw new TeeException($"{nameof(TeeRuntimeOptions)}.{nameof(TeeRuntimeOptions.SimulatedEvidence)} returned no evidence provider.");
         }
         catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException or AttestationFormatException or IOException)
         {
             throw new TeeException($"The simulated platform in '{platformDirectory}' cannot be loaded: {exception.Message}", exception);
+        }
+
+        // From here on the runtime owns the provider (and through it the platform's keys).
+        IDisposable? owned = evidence as IDisposable;
+        if (evidence.Kind != TeeKind.Simulation)
+        {
+            owned?.Dispose();
+            throw new TeeException(
+                $"{nameof(TeeRuntimeOptions)}.{nameof(TeeRuntimeOptions.SimulatedEvidence)} returned a provider for {evidence.Kind.ToName()}; simulation mode needs simulated evidence.");
         }
 
         DerivedSealingKeySource sealing;
@@ -163,15 +177,14 @@ public sealed class TeeRuntime : IDisposable
         }
         catch
         {
-            platform.Dispose();
+            owned?.Dispose();
             throw;
         }
 
-        var evidence = new SimulatedEvidenceProvider(platform, identity, options.SimulatedQuoteType);
         string description =
             $"SIMULATION (memory is NOT hardware-protected): enclave '{signed.Name}' mrenclave {identity.MrEnclaveHex[..16]}... mrsigner {identity.MrSignerHex[..16]}..., " +
             $"{signed.Files.Count} measured files verified{(anchors is null ? string.Empty : ", measured KMS " + anchors.KmsUrl)}, simulated {(options.SimulatedQuoteType == TeeType.Tdx ? "TDX" : "SGX")} quotes";
-        return new TeeRuntime(TeeKind.Simulation, evidence, sealing, identity, anchors, description, platform, sealing);
+        return new TeeRuntime(TeeKind.Simulation, evidence, sealing, identity, anchors, description, owned is null ? [sealing] : [owned, sealing]);
     }
 
     private static string Require(string? value, string option, string what) =>

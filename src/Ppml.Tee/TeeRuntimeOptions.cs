@@ -1,5 +1,6 @@
 using Ppml.Attestation.Quotes;
 using Ppml.Core;
+using Ppml.Tee.Evidence;
 using Ppml.Tee.IO;
 using Ppml.Tee.Measurement;
 
@@ -64,10 +65,23 @@ public sealed class TeeRuntimeOptions
     /// <summary>Simulation: the quote layout to produce, SGX v3 or TDX v4. <value>Default: SGX.</value></summary>
     public TeeType SimulatedQuoteType { get; init; } = TeeType.Sgx;
 
+    /// <summary>
+    /// Simulation: the composition hook that produces evidence from the simulated platform, which this library does
+    /// not reference (production code never carries the test PKI by default). Hosts set it at their composition root,
+    /// usually to <c>Ppml.Workloads.Simulation.SimulatedTee.Evidence</c>. <see cref="TeeRuntime"/> calls it only after it
+    /// has verified the signed enclave, with that identity, <see cref="SimulationPlatformDirectory"/> and
+    /// <see cref="SimulatedQuoteType"/>; it then owns the returned provider and disposes it with itself when the provider
+    /// is <see cref="IDisposable"/> (releasing the platform's keys). A <see cref="FileNotFoundException"/>,
+    /// <see cref="DirectoryNotFoundException"/>, <see cref="IOException"/> or
+    /// <see cref="Ppml.Attestation.AttestationFormatException"/> from the hook is reported as a platform that cannot be
+    /// loaded. <see langword="null"/> (the default): simulation mode fails with a <see cref="TeeException"/>.
+    /// </summary>
+    public Func<SimulationContext, CancellationToken, Task<IEvidenceProvider>>? SimulatedEvidence { get; init; }
+
     /// <inheritdoc />
     public override string ToString() =>
         $"TeeRuntimeOptions {{ ConfiguredMode = {ConfiguredMode?.ToName() ?? TeeKinds.Auto}, IsProduction = {IsProduction}, SimulationPlatformDirectory = {SimulationPlatformDirectory}, " +
         $"SignedEnclavePath = {SignedEnclavePath}, ApplicationDirectory = {ApplicationDirectory ?? "(the running application)"}, " +
         $"RuntimeComponents = {(RuntimeComponents is null ? "(the running runtime)" : RuntimeComponents.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))}, " +
-        $"SealingSecretPath = {SealingSecretPath}, SimulatedQuoteType = {SimulatedQuoteType} }}";
+        $"SealingSecretPath = {SealingSecretPath}, SimulatedQuoteType = {SimulatedQuoteType}, SimulatedEvidence = {(SimulatedEvidence is null ? "(none)" : "(composed)")} }}";
 }

@@ -3,11 +3,15 @@ namespace Ppml.Architecture.Tests;
 /// <summary>The dependency direction of ARCHITECTURE.md, as data: a project may reference only lower layers.</summary>
 internal static class DependencyRules
 {
+    private const string SimulatedPlatform = "Ppml.Attestation.Simulation";
+
     public static IReadOnlyDictionary<string, int> Layers { get; } = new Dictionary<string, int>(StringComparer.Ordinal)
     {
         ["Ppml.Core"] = 0,
         ["Ppml.Crypto"] = 1,
         ["Ppml.Attestation"] = 2,
+        // Beside each other: the TEE runtime never references the simulated platform (the host composes it).
+        ["Ppml.Attestation.Simulation"] = 3,
         ["Ppml.Tee"] = 3,
         ["Ppml.Kms"] = 4,
         ["Ppml.Data"] = 5,
@@ -26,12 +30,15 @@ internal static class DependencyRules
 
     /// <summary>
     /// Projects that must not reach others even through a chain of references: the key service and the data layer carry
-    /// no TEE runtime and no quote verifier (a client of the KMS is not a verifier, and the simulated PKI never rides along).
+    /// no TEE runtime and no quote verifier (a client of the KMS is not a verifier, and the simulated PKI never rides along);
+    /// the verifier and the TEE runtime never carry the simulated platform, which only a composition root chooses.
     /// </summary>
     public static IReadOnlyDictionary<string, string[]> ForbiddenReach { get; } = new Dictionary<string, string[]>(StringComparer.Ordinal)
     {
-        ["Ppml.Kms"] = ["Ppml.Tee", "Ppml.Attestation"],
-        ["Ppml.Data"] = ["Ppml.Tee", "Ppml.Attestation"],
+        ["Ppml.Kms"] = ["Ppml.Tee", "Ppml.Attestation", SimulatedPlatform],
+        ["Ppml.Data"] = ["Ppml.Tee", "Ppml.Attestation", SimulatedPlatform],
+        ["Ppml.Tee"] = [SimulatedPlatform],
+        ["Ppml.Attestation"] = [SimulatedPlatform],
     };
 
     /// <summary>Each heavy dependency lives in exactly one project.</summary>
@@ -80,7 +87,9 @@ internal static class DependencyRules
             HashSet<string> reached = Reach(project, projectReferences);
             foreach (string target in forbidden.Where(reached.Contains))
             {
-                violations.Add($"{project} reaches {target} through its references; it must not (a key-service or data client carries no TEE runtime or verifier).");
+                violations.Add(target == SimulatedPlatform
+                    ? $"{project} reaches {target} through its references; it must not (the simulated platform is chosen at a composition root, never carried by a library)."
+                    : $"{project} reaches {target} through its references; it must not (a key-service or data client carries no TEE runtime or verifier).");
             }
         }
 

@@ -45,6 +45,62 @@ public class DependencyRulesTests
     }
 
     [Fact]
+    public void Violations_TeeReachingSimulatedPlatformThroughAChain_IsReported()
+    {
+        // Workloads -> Attestation.Simulation is allowed; a chain from Tee (here through Kms) to it is not.
+        var projects = new Dictionary<string, IReadOnlyList<string>>
+        {
+            ["Ppml.Core"] = [],
+            ["Ppml.Crypto"] = ["Ppml.Core"],
+            ["Ppml.Attestation"] = ["Ppml.Crypto"],
+            ["Ppml.Attestation.Simulation"] = ["Ppml.Attestation"],
+            ["Ppml.Tee"] = ["Ppml.Attestation"],
+            ["Ppml.Workloads"] = ["Ppml.Tee", "Ppml.Attestation.Simulation"],
+        };
+        Assert.Empty(DependencyRules.Violations(projects, new Dictionary<string, IReadOnlyList<string>>()));
+
+        projects["Ppml.Tee"] = ["Ppml.Attestation", "Ppml.Kms"];
+        projects["Ppml.Kms"] = ["Ppml.Crypto", "Ppml.Attestation.Simulation"];
+        IReadOnlyList<string> violations = DependencyRules.Violations(projects, new Dictionary<string, IReadOnlyList<string>>());
+
+        Assert.Contains(
+            "Ppml.Tee reaches Ppml.Attestation.Simulation through its references; it must not (the simulated platform is chosen at a composition root, never carried by a library).",
+            violations);
+        Assert.Contains("Ppml.Kms reaches Ppml.Attestation.Simulation through its references; it must not (the simulated platform is chosen at a composition root, never carried by a library).", violations);
+    }
+
+    [Fact]
+    public void Violations_TeeAndSimulatedPlatformReferencingEachOther_IsReported()
+    {
+        var projects = new Dictionary<string, IReadOnlyList<string>>
+        {
+            ["Ppml.Attestation"] = [],
+            ["Ppml.Attestation.Simulation"] = ["Ppml.Attestation", "Ppml.Tee"],
+            ["Ppml.Tee"] = ["Ppml.Attestation.Simulation"],
+        };
+
+        IReadOnlyList<string> violations = DependencyRules.Violations(projects, new Dictionary<string, IReadOnlyList<string>>());
+
+        Assert.Contains(violations, v => v.StartsWith("Ppml.Attestation.Simulation -> Ppml.Tee: dependencies point down only", StringComparison.Ordinal));
+        Assert.Contains(violations, v => v.StartsWith("Ppml.Tee -> Ppml.Attestation.Simulation: dependencies point down only", StringComparison.Ordinal));
+        Assert.Contains(violations, v => v.StartsWith("Ppml.Tee reaches Ppml.Attestation.Simulation", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Violations_AttestationReachingSimulatedPlatform_IsReported()
+    {
+        var projects = new Dictionary<string, IReadOnlyList<string>>
+        {
+            ["Ppml.Attestation"] = ["Ppml.Attestation.Simulation"],
+            ["Ppml.Attestation.Simulation"] = [],
+        };
+
+        IReadOnlyList<string> violations = DependencyRules.Violations(projects, new Dictionary<string, IReadOnlyList<string>>());
+
+        Assert.Contains(violations, v => v.StartsWith("Ppml.Attestation reaches Ppml.Attestation.Simulation", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Violations_LibraryReferencingHost_IsReported()
     {
         var projects = new Dictionary<string, IReadOnlyList<string>> { ["Ppml.Data"] = ["Ppml.Kms.Server"] };

@@ -1,9 +1,7 @@
 using Ppml.Attestation.Collateral;
-using Ppml.Attestation.Commands;
 using Ppml.Attestation.Policy;
 using Ppml.Attestation.Tests.Support;
 using Ppml.Attestation.Verification;
-using Ppml.Testing;
 
 namespace Ppml.Attestation.Tests;
 
@@ -59,26 +57,5 @@ public sealed class DocumentationExampleTests
 
         Assert.False(release);
         Assert.Equal(ExpectedJson.ReplaceLineEndings("\n"), result.ToJson().ReplaceLineEndings("\n"));
-    }
-
-    [Fact]
-    public async Task FacadeExample_VerifyCommand_ReturnsExitCodeOneWhenPolicyRejects()
-    {
-        using var directory = new TempDirectory();
-        string policyPath = directory.Combine("policy.json");
-        await File.WriteAllTextAsync(policyPath, """{"sgx": {"mrEnclave": "33d8736db756ed4997e04ba358d27833188f1932ff7b1d156904d3f560452fbb"}, "allowedTcbStatuses": ["UpToDate", "SWHardeningNeeded"]}""", TestContext.Current.CancellationToken);
-
-        QuoteVerificationOutcome outcome = await QuoteVerificationCommand.RunAsync(
-            new QuoteVerificationRequest
-            {
-                QuotePath = DcapVectors.PathOf("phala-dcap-qvl/sgx_quote.bin"),
-                CollateralPath = DcapVectors.PathOf("phala-dcap-qvl/sgx_quote_collateral.json"),
-                PolicyPath = policyPath,
-                At = "2025-07-19T10:01:17Z",
-            },
-            TestContext.Current.CancellationToken);
-
-        Assert.Equal(1, outcome.ExitCode);
-        Assert.Equal(ExpectedJson.ReplaceLineEndings("\n"), outcome.ToJson().ReplaceLineEndings("\n"));
     }
 }

@@ -11,6 +11,7 @@ using Ppml.Tee.Sealing;
 using Ppml.Tee.Tests.Fakes;
 using Ppml.Tee.Tests.Measurement;
 using Ppml.Testing;
+using Ppml.Workloads.Simulation;
 
 namespace Ppml.Tee.Tests;
 
@@ -53,6 +54,7 @@ public sealed partial class TeeRuntimeTests : IAsyncLifetime
         FileSystem = new EmulatedTeeFileSystem(),
         GetEnvironmentVariable = environment ?? (_ => null),
         SimulationPlatformDirectory = _temp.Combine("platform"),
+        SimulatedEvidence = SimulatedTee.Evidence,
         SignedEnclavePath = _temp.Combine("app.sig.json"),
         SealingSecretPath = _temp.Combine("seal.secret"),
         ApplicationDirectory = applicationDirectory ?? App,
@@ -115,6 +117,7 @@ public sealed partial class TeeRuntimeTests : IAsyncLifetime
                 FileSystem = options.FileSystem,
                 GetEnvironmentVariable = options.GetEnvironmentVariable,
                 SimulationPlatformDirectory = options.SimulationPlatformDirectory,
+                SimulatedEvidence = options.SimulatedEvidence,
                 SignedEnclavePath = options.SignedEnclavePath,
                 SealingSecretPath = options.SealingSecretPath,
                 ApplicationDirectory = options.ApplicationDirectory,
@@ -163,6 +166,7 @@ public sealed partial class TeeRuntimeTests : IAsyncLifetime
                 FileSystem = options.FileSystem,
                 GetEnvironmentVariable = options.GetEnvironmentVariable,
                 SimulationPlatformDirectory = options.SimulationPlatformDirectory,
+                SimulatedEvidence = options.SimulatedEvidence,
                 SignedEnclavePath = options.SignedEnclavePath,
                 SealingSecretPath = options.SealingSecretPath,
             },
@@ -183,6 +187,92 @@ public sealed partial class TeeRuntimeTests : IAsyncLifetime
         Assert.Contains("simulated platform", noPlatform.Message, StringComparison.Ordinal);
         Assert.Contains("sim-platform", noPlatform.Message, StringComparison.Ordinal);
         Assert.Contains("SignedEnclavePath", noEnclave.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Create_Simulation_WithoutTheHook_FailsAndNamesTheCompositionRoot()
+    {
+        TeeRuntimeOptions options = Simulation();
+
+        TeeException error = await Assert.ThrowsAsync<TeeException>(() => TeeRuntime.CreateAsync(
+            new TeeRuntimeOptions
+            {
+                ConfiguredMode = options.ConfiguredMode,
+                FileSystem = options.FileSystem,
+                GetEnvironmentVariable = options.GetEnvironmentVariable,
+                SimulationPlatformDirectory = options.SimulationPlatformDirectory,
+                SignedEnclavePath = options.SignedEnclavePath,
+                SealingSecretPath = options.SealingSecretPath,
+                ApplicationDirectory = options.ApplicationDirectory,
+                RuntimeComponents = options.RuntimeComponents,
+            },
+            Token));
+
+        Assert.StartsWith("Simulation mode needs the simulated platform; compose it at the root", error.Message, StringComparison.Ordinal);
+        Assert.Contains("TeeRuntimeOptions.SimulatedEvidence", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Create_Simulation_HookGetsTheVerifiedIdentityAndTheRuntimeOwnsTheProvider()
+    {
+        TeeRuntimeOptions options = Simulation();
+        SimulationContext? seen = null;
+        var provider = new DisposableEvidence(TeeKind.Simulation);
+
+        TeeRuntime runtime = await TeeRuntime.CreateAsync(
+            new TeeRuntimeOptions
+            {
+                ConfiguredMode = options.ConfiguredMode,
+                FileSystem = options.FileSystem,
+                GetEnvironmentVariable = options.GetEnvironmentVariable,
+                SimulationPlatformDirectory = options.SimulationPlatformDirectory,
+                SignedEnclavePath = options.SignedEnclavePath,
+                SealingSecretPath = options.SealingSecretPath,
+                ApplicationDirectory = options.ApplicationDirectory,
+                RuntimeComponents = options.RuntimeComponents,
+                SimulatedQuoteType = TeeType.Tdx,
+                SimulatedEvidence = (context, _) =>
+                {
+                    seen = context;
+                    return Task.FromResult<IEvidenceProvider>(provider);
+                },
+            },
+            Token);
+        Assert.Same(provider, runtime.Evidence);
+        Assert.False(provider.IsDisposed);
+        runtime.Dispose();
+
+        Assert.True(provider.IsDisposed);
+        Assert.NotNull(seen);
+        Assert.Same(runtime.Identity, seen.Identity);
+        Assert.Equal(_signed.MrEnclave, seen.Identity.MrEnclaveHex);
+        Assert.Equal(options.SimulationPlatformDirectory, seen.PlatformDirectory);
+        Assert.Equal(TeeType.Tdx, seen.QuoteType);
+    }
+
+    [Fact]
+    public async Task Create_Simulation_HookReturningHardwareEvidence_IsRefusedAndDisposed()
+    {
+        TeeRuntimeOptions options = Simulation();
+        var provider = new DisposableEvidence(TeeKind.Sgx);
+
+        TeeException error = await Assert.ThrowsAsync<TeeException>(() => TeeRuntime.CreateAsync(
+            new TeeRuntimeOptions
+            {
+                ConfiguredMode = options.ConfiguredMode,
+                FileSystem = options.FileSystem,
+                GetEnvironmentVariable = options.GetEnvironmentVariable,
+                SimulationPlatformDirectory = options.SimulationPlatformDirectory,
+                SignedEnclavePath = options.SignedEnclavePath,
+                SealingSecretPath = options.SealingSecretPath,
+                ApplicationDirectory = options.ApplicationDirectory,
+                RuntimeComponents = options.RuntimeComponents,
+                SimulatedEvidence = (_, _) => Task.FromResult<IEvidenceProvider>(provider),
+            },
+            Token));
+
+        Assert.Contains("simulation mode needs simulated evidence", error.Message, StringComparison.Ordinal);
+        Assert.True(provider.IsDisposed);
     }
 
     [Fact]
@@ -207,6 +297,7 @@ public sealed partial class TeeRuntimeTests : IAsyncLifetime
                 FileSystem = options.FileSystem,
                 GetEnvironmentVariable = options.GetEnvironmentVariable,
                 SimulationPlatformDirectory = options.SimulationPlatformDirectory,
+                SimulatedEvidence = options.SimulatedEvidence,
                 SignedEnclavePath = options.SignedEnclavePath,
                 SealingSecretPath = options.SealingSecretPath,
             },

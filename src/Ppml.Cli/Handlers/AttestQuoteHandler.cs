@@ -1,4 +1,4 @@
-using Ppml.Attestation.Commands;
+using Ppml.Cli.Attest;
 using Ppml.Attestation.Quotes;
 using Ppml.Attestation.Simulation;
 using Ppml.Cli.Workspace;

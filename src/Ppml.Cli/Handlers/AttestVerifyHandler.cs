@@ -1,4 +1,4 @@
-using Ppml.Attestation.Commands;
+using Ppml.Cli.Attest;
 
 namespace Ppml.Cli.Handlers;
 

@@ -1,10 +1,14 @@
 using Ppml.Attestation.Quotes;
 using Ppml.Core;
 using Ppml.Tee;
+using Ppml.Workloads.Simulation;
 
 namespace Ppml.Cli.Workspace;
 
-/// <summary>The TEE runtime of a workspace: its configured mode, simulated platform, signed enclave and seal secret.</summary>
+/// <summary>
+/// The TEE runtime of a workspace: its configured mode, simulated platform, signed enclave and seal secret. The CLI is
+/// a composition root: it is where simulation is composed (<see cref="SimulatedTee.Evidence"/>), never a default of Ppml.Tee.
+/// </summary>
 internal static class WorkspaceTee
 {
     public static TeeRuntimeOptions Options(
@@ -23,6 +27,7 @@ internal static class WorkspaceTee
         SealingSecretPath = workspace.SealSecretPath,
         SimulatedQuoteType = quoteType,
         ApplicationDirectory = applicationDirectory ?? context.ApplicationDirectory,
+        SimulatedEvidence = SimulatedTee.Evidence,
     };
 
     /// <summary>Starts the TEE runtime; in simulation it verifies the signed enclave's trusted files first.</summary>

@@ -4,14 +4,20 @@ namespace Ppml.Tee.Evidence;
 
 /// <summary>
 /// Minimal structural checks on a quote returned by the TEE: header version and TEE type, and that the report data
-/// in the body is the one we asked for (full verification is Ppml.Attestation's job, on the verifier's side).
+/// in the body is the one we asked for (full verification is Ppml.Attestation's job, on the verifier's side). Every
+/// <see cref="IEvidenceProvider"/> runs it on what its TEE returned, including providers composed outside this library.
 /// </summary>
-internal static class QuoteShape
+public static class QuoteShape
 {
     private const int HeaderLength = 48;
     private const uint SgxTeeType = 0x00000000;
     private const uint TdxTeeType = 0x00000081;
 
+    /// <summary>Checks that <paramref name="quote"/> is an SGX v3, TDX v4 or v5 quote whose report data is <paramref name="reportData"/>.</summary>
+    /// <param name="quote">The quote the TEE returned.</param>
+    /// <param name="reportData">The 64 bytes that were asked for.</param>
+    /// <param name="source">Names the TEE interface in error messages (a device path, "the simulated quoting enclave").</param>
+    /// <exception cref="TeeException">The quote is too short, of an unsupported version, or carries other report data.</exception>
     public static void RequireReportData(ReadOnlySpan<byte> quote, ReadOnlySpan<byte> reportData, string source)
     {
         if (quote.Length < HeaderLength + 384)

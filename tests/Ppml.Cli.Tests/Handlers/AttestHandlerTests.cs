@@ -86,7 +86,7 @@ public class AttestHandlerTests
         Tee.Measurement.SignedEnclave signed = await Tee.Measurement.EnclaveSigner.LoadAsync(Path.Combine(cli.Home, "enclave", "ppml.sig.json"), TestContext.Current.CancellationToken);
         Tee.Measurement.EnclaveIdentity identity = await Tee.Measurement.EnclaveSigner.VerifyAsync(signed, cancellationToken: TestContext.Current.CancellationToken);
         using var document = JsonDocument.Parse(verify.Output);
-        Assert.Equal(Convert.ToHexStringLower(Tee.Simulation.SimulatedEvidenceProvider.SimulatedMrTd(identity)), document.RootElement.GetProperty("mrTd").GetString());
+        Assert.Equal(Convert.ToHexStringLower(Workloads.Simulation.SimulatedEvidenceProvider.SimulatedMrTd(identity)), document.RootElement.GetProperty("mrTd").GetString());
     }
 
     [Fact]

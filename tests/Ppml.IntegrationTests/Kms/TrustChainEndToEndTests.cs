@@ -16,6 +16,7 @@ using Ppml.Tee.Evidence;
 using Ppml.Tee.Measurement;
 using Ppml.Tee.Sealing;
 using Ppml.Testing;
+using Ppml.Workloads.Simulation;
 
 namespace Ppml.IntegrationTests.Kms;
 
@@ -161,6 +162,7 @@ public sealed class TrustChainEndToEndTests
         SimulationPlatformDirectory = temp.Combine("platform"),
         SignedEnclavePath = temp.Combine(signedEnclave),
         SealingSecretPath = temp.Combine("seal.secret"),
+        SimulatedEvidence = SimulatedTee.Evidence, // composed here, as a host's composition root does
     };
 
     private static async Task<(HttpStatusCode, ProblemResponse)> PostAsync(HttpClient http, string path, string json)

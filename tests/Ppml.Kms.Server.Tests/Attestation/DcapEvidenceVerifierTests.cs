@@ -161,14 +161,14 @@ public sealed class DcapEvidenceVerifierTests : IAsyncLifetime
             ReleasePolicy = new KeyReleasePolicy { PolicyId = "p", AllowSimulation = true, MrEnclave = [Convert.ToHexStringLower(s_mrEnclave)] },
         }, Token);
         using DataKey dataKey = await owner.GenerateDataKeyAsync("guarded", Token);
-        var provider = new Ppml.Tee.Simulation.SimulatedEvidenceProvider(_platform, new Ppml.Tee.Measurement.EnclaveIdentity(s_mrEnclave, s_mrSigner, 1, 2, false));
 
         using KmsClient tee = harness.Client();
         using ECDiffieHellman runtime = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
         RuntimeKey runtimeKey = RuntimeKey.FromKey(runtime);
-        byte[] quote = await provider.GetQuoteAsync(runtimeKey.ToReportData(), Token);
+        // What a simulated TEE quotes (the simulated quoting enclave, not debug), with the platform's own collateral.
+        byte[] quote = _platform.CreateSgxQuote(runtimeKey.ToReportData(), s_mrEnclave, s_mrSigner, isvProdId: 1, isvSvn: 2);
         AttestResponse response = await tee.AttestAsync(
-            new AttestRequest { PolicyId = "p", Evidence = quote, Collateral = await provider.GetCollateralAsync(quote, Token), RuntimeKey = runtimeKey.SubjectPublicKeyInfo.ToArray() }, Token);
+            new AttestRequest { PolicyId = "p", Evidence = quote, Collateral = _platform.GetCollateralBundleJson(Ppml.Attestation.Quotes.TeeType.Sgx), RuntimeKey = runtimeKey.SubjectPublicKeyInfo.ToArray() }, Token);
         tee.UseAttestation(response.Token, runtime);
         byte[] released = await tee.UnwrapDataKeyAsync("guarded", dataKey.KeyVersion, dataKey.WrappedKey, Token);
         UnwrapResponse raw = await owner.UnwrapAsync(

@@ -4,23 +4,26 @@ using System.Security.Cryptography;
 using System.Text;
 using Ppml.Attestation.Quotes;
 using Ppml.Attestation.Simulation;
+using Ppml.Tee;
 using Ppml.Tee.Evidence;
 using Ppml.Tee.Measurement;
 
-namespace Ppml.Tee.Simulation;
+namespace Ppml.Workloads.Simulation;
 
 /// <summary>
 /// Simulation-mode evidence: quotes in Intel's exact SGX v3 (or TDX v4) layout, signed by the simulated quoting
 /// enclave of a <see cref="SimulatedPlatform"/>, carrying the MRENCLAVE, MRSIGNER, ISVPRODID, ISVSVN and debug flag of
 /// an enclave whose trusted files were verified (<see cref="EnclaveSigner.VerifyAsync(SignedEnclave, string, IReadOnlyList{RuntimeComponent}, CancellationToken)"/>). Its PCK chain ends in the
 /// simulated root, which no verifier trusts unless its operator configures it; tokens for such evidence say
-/// <c>"tee": "simulation"</c>. It supplies its own collateral. Thread-safe.
+/// <c>"tee": "simulation"</c>. It supplies its own collateral. Thread-safe. Hosts compose it through
+/// <see cref="SimulatedTee.Evidence"/> (the <see cref="TeeRuntimeOptions.SimulatedEvidence"/> hook); Ppml.Tee never does.
 /// </summary>
-public sealed class SimulatedEvidenceProvider : IEvidenceProvider, IEvidenceCollateralSource
+public sealed class SimulatedEvidenceProvider : IEvidenceProvider, IEvidenceCollateralSource, IDisposable
 {
     private static readonly byte[] s_mrTdDomain = Encoding.ASCII.GetBytes("PPML-SIM-MRTD-v1\0");
 
     private readonly SimulatedPlatform _platform;
+    private readonly bool _ownsPlatform;
     private readonly Lock _gate = new();
 
     /// <summary>Creates the provider. It does not take ownership of <paramref name="platform"/>.</summary>
@@ -28,6 +31,12 @@ public sealed class SimulatedEvidenceProvider : IEvidenceProvider, IEvidenceColl
     /// <param name="identity">The verified identity of the enclave the quotes speak for.</param>
     /// <param name="quoteType">SGX (quote v3, the default) or TDX (quote v4, with <see cref="SimulatedMrTd"/> as MRTD).</param>
     public SimulatedEvidenceProvider(SimulatedPlatform platform, EnclaveIdentity identity, TeeType quoteType = TeeType.Sgx)
+        : this(platform, identity, quoteType, ownsPlatform: false)
+    {
+    }
+
+    /// <summary>Creates the provider; with <paramref name="ownsPlatform"/> its <see cref="Dispose"/> disposes the platform.</summary>
+    internal SimulatedEvidenceProvider(SimulatedPlatform platform, EnclaveIdentity identity, TeeType quoteType, bool ownsPlatform)
     {
         ArgumentNullException.ThrowIfNull(platform);
         ArgumentNullException.ThrowIfNull(identity);
@@ -42,6 +51,7 @@ public sealed class SimulatedEvidenceProvider : IEvidenceProvider, IEvidenceColl
         }
 
         _platform = platform;
+        _ownsPlatform = ownsPlatform;
         Identity = identity;
         QuoteType = quoteType;
     }
@@ -97,6 +107,15 @@ public sealed class SimulatedEvidenceProvider : IEvidenceProvider, IEvidenceColl
     {
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult<byte[]?>(_platform.GetCollateralBundleJson(QuoteType));
+    }
+
+    /// <summary>Disposes the simulated platform when this provider owns it (<see cref="SimulatedTee.Evidence"/>); otherwise nothing.</summary>
+    public void Dispose()
+    {
+        if (_ownsPlatform)
+        {
+            _platform.Dispose();
+        }
     }
 
     /// <summary>ATTRIBUTES: INIT | MODE64BIT (| DEBUG), XFRM x87 | SSE.</summary>

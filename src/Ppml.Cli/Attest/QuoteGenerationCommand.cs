@@ -1,14 +1,15 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
-using Ppml.Attestation.Internal;
+using Ppml.Attestation;
 using Ppml.Attestation.Quotes;
 using Ppml.Attestation.Simulation;
 using Ppml.Core.IO;
 
-namespace Ppml.Attestation.Commands;
+namespace Ppml.Cli.Attest;
 
 /// <summary><c>ppml attest quote --report-data HEX --out FILE</c> without the console: a simulated quote.</summary>
-public static class QuoteGenerationCommand
+internal static class QuoteGenerationCommand
 {
     /// <summary>MRENCLAVE of simulated quotes when none is given: SHA-256("ppml-simulated-enclave").</summary>
     public static ReadOnlyMemory<byte> DefaultMrEnclave { get; } = SHA256.HashData(Encoding.ASCII.GetBytes("ppml-simulated-enclave"));
@@ -47,12 +48,44 @@ public static class QuoteGenerationCommand
 
     private static byte[] Decode(string hex, string option, int max, int? exact)
     {
-        if (!Hex.TryDecode(hex, out byte[]? bytes) || bytes.Length > max || (exact is { } length && bytes.Length != length))
+        if (!TryDecodeHex(hex, out byte[]? bytes) || bytes.Length > max || (exact is { } length && bytes.Length != length))
         {
             throw new AttestationFormatException(
                 $"{option} must be {(exact is null ? $"at most {max}" : $"exactly {exact}")} bytes of hex.", option, null);
         }
 
         return bytes;
+    }
+
+    /// <summary>Hex, case-insensitive, surrounding whitespace and a <c>0x</c> prefix allowed.</summary>
+    private static bool TryDecodeHex(string? text, [NotNullWhen(true)] out byte[]? bytes)
+    {
+        bytes = null;
+        if (text is null)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<char> span = text.AsSpan().Trim();
+        if (span.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+        {
+            span = span[2..];
+        }
+
+        if (span.Length % 2 != 0)
+        {
+            return false;
+        }
+
+        foreach (char c in span)
+        {
+            if (!char.IsAsciiHexDigit(c))
+            {
+                return false;
+            }
+        }
+
+        bytes = Convert.FromHexString(span);
+        return true;
     }
 }

@@ -1,17 +1,26 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
-using Ppml.Attestation.Commands;
+using Ppml.Attestation;
+using Ppml.Attestation.Collateral;
+using Ppml.Attestation.Policy;
 using Ppml.Attestation.Quotes;
 using Ppml.Attestation.Simulation;
-using Ppml.Attestation.Tests.Support;
+using Ppml.Attestation.Verification;
+using Ppml.Cli.Attest;
 using Ppml.Testing;
 
-namespace Ppml.Attestation.Tests.Commands;
+namespace Ppml.Cli.Tests.Attest;
 
 public sealed class QuoteVerificationCommandTests
 {
+    /// <summary>Inside the validity of a simulated platform created by the tests.</summary>
+    private static readonly DateTimeOffset s_now = DateTimeOffset.Parse("2025-03-01T12:00:00Z", CultureInfo.InvariantCulture);
+
     private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    /// <summary>A file of ../shared/testdata/attestation (real quotes and collateral; see its README).</summary>
+    private static string PathOf(string relative) => SharedData.PathOf(["testdata", "attestation", .. relative.Split('/')]);
 
     private static void AssertExit(int expected, QuoteVerificationOutcome outcome) =>
         Assert.True(expected == outcome.ExitCode, $"exit code {outcome.ExitCode}, expected {expected}: {outcome.ToJson()}");
@@ -21,8 +30,8 @@ public sealed class QuoteVerificationCommandTests
     {
         var request = new QuoteVerificationRequest
         {
-            QuotePath = DcapVectors.PathOf("phala-dcap-qvl/sgx_quote.bin"),
-            CollateralPath = DcapVectors.PathOf("phala-dcap-qvl/sgx_quote_collateral.json"),
+            QuotePath = PathOf("phala-dcap-qvl/sgx_quote.bin"),
+            CollateralPath = PathOf("phala-dcap-qvl/sgx_quote_collateral.json"),
             At = "2025-07-19T10:01:17Z",
         };
 
@@ -39,8 +48,8 @@ public sealed class QuoteVerificationCommandTests
     {
         var request = new QuoteVerificationRequest
         {
-            QuotePath = DcapVectors.PathOf("phala-dcap-qvl/near_quote_hex.txt"),
-            CollateralPath = DcapVectors.PathOf("phala-dcap-qvl/near_quote_collateral.json"),
+            QuotePath = PathOf("phala-dcap-qvl/near_quote_hex.txt"),
+            CollateralPath = PathOf("phala-dcap-qvl/near_quote_collateral.json"),
             At = "1757462400",
         };
 
@@ -58,18 +67,18 @@ public sealed class QuoteVerificationCommandTests
         string pckChain = directory.Combine("pck-chain.pem");
         await File.WriteAllTextAsync(
             pckChain,
-            await File.ReadAllTextAsync(DcapVectors.PathOf("intel-qvl-sample-sgx/pckCert.pem"), Token) +
-            await File.ReadAllTextAsync(DcapVectors.PathOf("intel-qvl-sample-sgx/pckSignChain.pem"), Token),
+            await File.ReadAllTextAsync(PathOf("intel-qvl-sample-sgx/pckCert.pem"), Token) +
+            await File.ReadAllTextAsync(PathOf("intel-qvl-sample-sgx/pckSignChain.pem"), Token),
             Token);
         var request = new QuoteVerificationRequest
         {
-            QuotePath = DcapVectors.PathOf("intel-qvl-sample-sgx/quote.dat"),
-            RootPath = DcapVectors.PathOf("intel-qvl-sample-sgx/trustedRootCaCert.pem"),
-            TcbInfoPath = DcapVectors.PathOf("intel-qvl-sample-sgx/tcbInfo.json"),
-            QeIdentityPath = DcapVectors.PathOf("intel-qvl-sample-sgx/qeIdentity.json"),
-            TcbSigningChainPath = DcapVectors.PathOf("intel-qvl-sample-sgx/tcbSignChain.pem"),
-            RootCrlPath = DcapVectors.PathOf("intel-qvl-sample-sgx/rootCaCrl.pem"),
-            PckCrlPath = DcapVectors.PathOf("intel-qvl-sample-sgx/intermediateCaCrl.der"),
+            QuotePath = PathOf("intel-qvl-sample-sgx/quote.dat"),
+            RootPath = PathOf("intel-qvl-sample-sgx/trustedRootCaCert.pem"),
+            TcbInfoPath = PathOf("intel-qvl-sample-sgx/tcbInfo.json"),
+            QeIdentityPath = PathOf("intel-qvl-sample-sgx/qeIdentity.json"),
+            TcbSigningChainPath = PathOf("intel-qvl-sample-sgx/tcbSignChain.pem"),
+            RootCrlPath = PathOf("intel-qvl-sample-sgx/rootCaCrl.pem"),
+            PckCrlPath = PathOf("intel-qvl-sample-sgx/intermediateCaCrl.der"),
             PckChainPath = pckChain,
             At = "2024-01-01T00:00:00Z",
             Strict = true,
@@ -86,7 +95,7 @@ public sealed class QuoteVerificationCommandTests
     public async Task RunAsync_SimulatedPlatformFiles_VerifyWithRootAndPolicy()
     {
         using var directory = new TempDirectory();
-        var clock = new FakeTimeProvider(Sim.Now);
+        var clock = new FakeTimeProvider(s_now);
         string summary = await SimulatedPlatformCommand.RunAsync(directory.Combine("platform"), timeProvider: clock, cancellationToken: Token);
         byte[] quote = await QuoteGenerationCommand.RunAsync(
             new QuoteGenerationRequest
@@ -130,7 +139,7 @@ public sealed class QuoteVerificationCommandTests
     public async Task RunAsync_TdxQuoteFromCommand_VerifiesWithBundle()
     {
         using var directory = new TempDirectory();
-        var clock = new FakeTimeProvider(Sim.Now);
+        var clock = new FakeTimeProvider(s_now);
         string platform = directory.Combine("platform");
         await SimulatedPlatformCommand.RunAsync(platform, timeProvider: clock, cancellationToken: Token);
         await QuoteGenerationCommand.RunAsync(
@@ -155,6 +164,34 @@ public sealed class QuoteVerificationCommandTests
     }
 
     [Fact]
+    public async Task RunAsync_DocumentedPolicyRejects_ExitOneWithTheLibrarysJson()
+    {
+        // docs/attestation.md: the command line prints exactly what the library example of that page produces.
+        using var directory = new TempDirectory();
+        const string Policy = """{"sgx": {"mrEnclave": "33d8736db756ed4997e04ba358d27833188f1932ff7b1d156904d3f560452fbb"}, "allowedTcbStatuses": ["UpToDate", "SWHardeningNeeded"]}""";
+        string policyPath = directory.Combine("policy.json");
+        await File.WriteAllTextAsync(policyPath, Policy, Token);
+
+        QuoteVerificationOutcome outcome = await QuoteVerificationCommand.RunAsync(
+            new QuoteVerificationRequest
+            {
+                QuotePath = PathOf("phala-dcap-qvl/sgx_quote.bin"),
+                CollateralPath = PathOf("phala-dcap-qvl/sgx_quote_collateral.json"),
+                PolicyPath = policyPath,
+                At = "2025-07-19T10:01:17Z",
+            },
+            Token);
+        byte[] quote = await File.ReadAllBytesAsync(PathOf("phala-dcap-qvl/sgx_quote.bin"), Token);
+        byte[] bundle = await File.ReadAllBytesAsync(PathOf("phala-dcap-qvl/sgx_quote_collateral.json"), Token);
+        QuoteVerificationResult library = new QuoteVerifier().Verify(quote, QuoteCollateral.ParseBundleJson(bundle), DateTimeOffset.FromUnixTimeSeconds(1752919277));
+        library = library with { Policy = AppraisalPolicy.Parse(Encoding.UTF8.GetBytes(Policy)).Evaluate(library) };
+
+        AssertExit(1, outcome);
+        Assert.False(library.IsAccepted);
+        Assert.Equal(library.ToJson(), outcome.ToJson());
+    }
+
+    [Fact]
     public async Task RunAsync_MissingQuoteFile_IsInputErrorExitTwo()
     {
         QuoteVerificationOutcome outcome = await QuoteVerificationCommand.RunAsync(new QuoteVerificationRequest { QuotePath = "/nonexistent/quote.bin" }, Token);
@@ -170,7 +207,7 @@ public sealed class QuoteVerificationCommandTests
         using var directory = new TempDirectory();
         string policy = directory.Combine("policy.json");
         await File.WriteAllTextAsync(policy, """{"allowedTcbStatus": []}""", Token);
-        string quote = DcapVectors.PathOf("phala-dcap-qvl/sgx_quote.bin");
+        string quote = PathOf("phala-dcap-qvl/sgx_quote.bin");
 
         QuoteVerificationOutcome badTime = await QuoteVerificationCommand.RunAsync(new QuoteVerificationRequest { QuotePath = quote, At = "yesterday" }, Token);
         QuoteVerificationOutcome badPolicy = await QuoteVerificationCommand.RunAsync(new QuoteVerificationRequest { QuotePath = quote, PolicyPath = policy }, Token);
@@ -189,7 +226,7 @@ public sealed class QuoteVerificationCommandTests
         string crl = directory.Combine("bad.crl");
         await File.WriteAllTextAsync(tcbInfo, """{"tcbInfo": {"version": 9}, "signature": "00"}""", Token);
         await File.WriteAllTextAsync(crl, "not a crl", Token);
-        string quote = DcapVectors.PathOf("phala-dcap-qvl/sgx_quote.bin");
+        string quote = PathOf("phala-dcap-qvl/sgx_quote.bin");
 
         QuoteVerificationOutcome badTcbInfo = await QuoteVerificationCommand.RunAsync(new QuoteVerificationRequest { QuotePath = quote, TcbInfoPath = tcbInfo }, Token);
         QuoteVerificationOutcome badCrl = await QuoteVerificationCommand.RunAsync(new QuoteVerificationRequest { QuotePath = quote, PckCrlPath = crl }, Token);
@@ -220,17 +257,6 @@ public sealed class QuoteVerificationCommandTests
     public void ParseTime_UnixOrIso_GivesTheInstant(string text, string expected)
     {
         Assert.Equal(DateTimeOffset.Parse(expected, CultureInfo.InvariantCulture), AttestationInput.ParseTime(text));
-    }
-
-    [Fact]
-    public void ReadQuote_BinaryHexAndBase64_GiveTheSameBytes()
-    {
-        byte[] binary = DcapVectors.Read("phala-dcap-qvl/sgx_quote.bin");
-
-        Assert.Equal(binary, AttestationInput.ReadQuote(binary));
-        Assert.Equal(binary, AttestationInput.ReadQuote(Encoding.ASCII.GetBytes("0x" + Convert.ToHexString(binary) + "\n")));
-        Assert.Equal(binary, AttestationInput.ReadQuote(Encoding.ASCII.GetBytes(Convert.ToBase64String(binary, Base64FormattingOptions.InsertLineBreaks))));
-        Assert.Throws<AttestationFormatException>(() => AttestationInput.ReadQuote([]));
     }
 
     [Fact]

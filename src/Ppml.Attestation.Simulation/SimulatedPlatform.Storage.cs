@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Ppml.Attestation.Collateral;
-using Ppml.Attestation.Internal;
 using Ppml.Attestation.Quotes;
 using Ppml.Core.IO;
 using static Ppml.Attestation.Simulation.SimulatedPlatformFiles;
@@ -89,7 +88,7 @@ public sealed partial class SimulatedPlatform
         async Task<byte[]> Certificate(string name)
         {
             CertificateChain chain = CertificateChain.Parse(await Read(name).ConfigureAwait(false), name);
-            return chain.Parsed[0].Der;
+            return chain.Certificates[0].ToArray();
         }
 
         var keys = new List<ECDsa>();
@@ -166,25 +165,25 @@ public sealed partial class SimulatedPlatform
         return buffer.ToArray();
     }
 
-    private static PlatformState ParseState(byte[] json) => JsonReading.Guard(Platform, () => ParseStateCore(json));
+    private static PlatformState ParseState(byte[] json) => PlatformStateJson.Guard(Platform, () => ParseStateCore(json));
 
     private static PlatformState ParseStateCore(byte[] json)
     {
-        using JsonDocument document = JsonReading.Parse(json, Platform);
+        using JsonDocument document = PlatformStateJson.Parse(json, Platform);
         JsonElement root = document.RootElement;
-        string format = JsonReading.String(root, "format", Platform, "$");
+        string format = PlatformStateJson.String(root, "format", Platform, "$");
         if (format != FormatName)
         {
-            throw JsonReading.Error(Platform, "format", $"is '{format}'; expected '{FormatName}'");
+            throw PlatformStateJson.Error(Platform, "format", $"is '{format}'; expected '{FormatName}'");
         }
 
         return new PlatformState
         {
-            Fmspc = JsonReading.HexBytes(root, "fmspc", 6, Platform, "$"),
-            PceId = JsonReading.HexBytes(root, "pceId", 2, Platform, "$"),
-            SgxComponents = JsonReading.HexBytes(root, "sgxTcbComponents", 16, Platform, "$"),
-            PceSvn = (int)JsonReading.UnsignedInteger(root, "pceSvn", ushort.MaxValue, Platform, "$"),
-            QeIsvSvn = (int)JsonReading.UnsignedInteger(root, "qeIsvSvn", ushort.MaxValue, Platform, "$"),
+            Fmspc = PlatformStateJson.HexBytes(root, "fmspc", 6, Platform, "$"),
+            PceId = PlatformStateJson.HexBytes(root, "pceId", 2, Platform, "$"),
+            SgxComponents = PlatformStateJson.HexBytes(root, "sgxTcbComponents", 16, Platform, "$"),
+            PceSvn = (int)PlatformStateJson.UnsignedInteger(root, "pceSvn", ushort.MaxValue, Platform, "$"),
+            QeIsvSvn = (int)PlatformStateJson.UnsignedInteger(root, "qeIsvSvn", ushort.MaxValue, Platform, "$"),
         };
     }
 }

@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Text;
 using Ppml.Attestation.Simulation;
 
-namespace Ppml.Attestation.Commands;
+namespace Ppml.Cli.Attest;
 
 /// <summary><c>ppml attest sim-platform --out DIR</c> without the console: creates and saves a simulated platform.</summary>
-public static class SimulatedPlatformCommand
+internal static class SimulatedPlatformCommand
 {
     /// <summary>Creates a simulated platform and saves it to <paramref name="outDirectory"/>.</summary>
     /// <param name="outDirectory">Target directory (created if missing; existing files are replaced atomically).</param>

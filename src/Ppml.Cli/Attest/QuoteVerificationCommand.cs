@@ -1,14 +1,15 @@
+using Ppml.Attestation;
 using Ppml.Attestation.Collateral;
 using Ppml.Attestation.Policy;
 using Ppml.Attestation.Verification;
 
-namespace Ppml.Attestation.Commands;
+namespace Ppml.Cli.Attest;
 
 /// <summary>
 /// <c>ppml attest verify</c> without the console: loads the quote, collateral, root and policy from files, verifies,
 /// appraises and returns the result with its exit code. It never throws for bad input; it reports it.
 /// </summary>
-public static class QuoteVerificationCommand
+internal static class QuoteVerificationCommand
 {
     /// <summary>Runs a verification with the system clock.</summary>
     /// <param name="request">The inputs.</param>

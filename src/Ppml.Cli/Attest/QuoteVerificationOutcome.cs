@@ -1,11 +1,11 @@
 using Ppml.Attestation.Verification;
 
-namespace Ppml.Attestation.Commands;
+namespace Ppml.Cli.Attest;
 
 /// <summary>The result of <c>ppml attest verify</c> and the process exit code it maps to.</summary>
 /// <param name="Result">The verification result (with the policy outcome, when a policy was given).</param>
 /// <param name="ExitCode">0 valid (and accepted by the policy), 1 not, 2 invalid input (missing file, bad policy or time).</param>
-public sealed record QuoteVerificationOutcome(QuoteVerificationResult Result, int ExitCode)
+internal sealed record QuoteVerificationOutcome(QuoteVerificationResult Result, int ExitCode)
 {
     /// <summary>Exit code for a valid, accepted quote.</summary>
     public const int Accepted = 0;

@@ -169,11 +169,17 @@ public sealed partial class SimulatedPlatform : IDisposable
     }
 
     /// <summary>
-    /// Test hook: signs <paramref name="body"/> with the TCB signing key and wraps it as an Intel PCS body under
-    /// <paramref name="key"/> (<c>tcbInfo</c> or <c>enclaveIdentity</c>), to build collateral variants.
+    /// Signs <paramref name="body"/> with the simulated TCB signing key and wraps it as an Intel PCS body under
+    /// <paramref name="key"/> (<c>tcbInfo</c> or <c>enclaveIdentity</c>): for tests of the verifier that need
+    /// collateral variants the platform does not issue by itself.
     /// </summary>
-    internal byte[] SignPcsBody(string key, byte[] body)
+    /// <param name="key">The PCS wrapper property: <c>tcbInfo</c> or <c>enclaveIdentity</c>.</param>
+    /// <param name="body">The UTF-8 JSON body to sign, exactly as it will appear in the wrapper.</param>
+    /// <returns>The signed PCS body <c>{"key":body,"signature":"hex"}</c>.</returns>
+    public byte[] SignPcsBody(string key, byte[] body)
     {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentNullException.ThrowIfNull(body);
         byte[] signature = _tcbSigningKey.SignData(body, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         return [
             .. Encoding.UTF8.GetBytes($"{{\"{key}\":"),

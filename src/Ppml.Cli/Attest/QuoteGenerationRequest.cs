@@ -1,9 +1,9 @@
 using Ppml.Attestation.Quotes;
 
-namespace Ppml.Attestation.Commands;
+namespace Ppml.Cli.Attest;
 
 /// <summary>Inputs of <c>ppml attest quote</c>: sign a simulated quote with a saved simulated platform.</summary>
-public sealed record QuoteGenerationRequest
+internal sealed record QuoteGenerationRequest
 {
     /// <summary>Directory of a saved simulated platform (<c>--platform</c>).</summary>
     public required string PlatformDirectory { get; init; }

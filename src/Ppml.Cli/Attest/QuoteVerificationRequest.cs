@@ -1,10 +1,10 @@
-namespace Ppml.Attestation.Commands;
+namespace Ppml.Cli.Attest;
 
 /// <summary>
 /// Inputs of <c>ppml attest verify</c>. Paths may be absolute or relative to the working directory. Individual
 /// collateral files override the matching parts of <see cref="CollateralPath"/>.
 /// </summary>
-public sealed record QuoteVerificationRequest
+internal sealed record QuoteVerificationRequest
 {
     /// <summary>The quote: binary, hex or base64 (<c>QUOTE</c>).</summary>
     public required string QuotePath { get; init; }

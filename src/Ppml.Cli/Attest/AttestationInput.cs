@@ -1,43 +1,23 @@
-using System.Buffers.Binary;
 using System.Globalization;
-using System.Text;
-using Ppml.Attestation.Internal;
+using Ppml.Attestation;
+using Ppml.Attestation.Quotes;
 
-namespace Ppml.Attestation.Commands;
+namespace Ppml.Cli.Attest;
 
-/// <summary>Input loaders for the CLI: quotes in binary, hex or base64; times as ISO-8601 or Unix seconds.</summary>
-public static class AttestationInput
+/// <summary>Input loaders for <c>ppml attest</c>: quotes in binary, hex or base64; times as ISO-8601 or Unix seconds.</summary>
+internal static class AttestationInput
 {
     /// <summary>
     /// Returns binary quote bytes from a file's content: binary as is, or hex / base64 text (whitespace and a
-    /// <c>0x</c> prefix allowed), detected automatically.
+    /// <c>0x</c> prefix allowed), detected automatically (<see cref="QuoteEncoding.Decode"/>).
     /// </summary>
     /// <param name="content">The file content.</param>
     /// <param name="input">Names the input in error messages.</param>
     /// <returns>The binary quote (not yet parsed).</returns>
     /// <exception cref="AttestationFormatException">The content is empty, or text that is neither hex nor base64.</exception>
-    public static byte[] ReadQuote(ReadOnlySpan<byte> content, string input = "quote")
-    {
-        if (content.IsEmpty)
-        {
-            throw new AttestationFormatException($"{input}: the file is empty.", input, 0);
-        }
+    public static byte[] ReadQuote(ReadOnlySpan<byte> content, string input = "quote") => QuoteEncoding.Decode(content, input);
 
-        if (LooksLikeBinaryQuote(content) || !TextEncodings.IsPrintableText(TextEncodings.TrimTextPadding(content)))
-        {
-            return content.ToArray();
-        }
-
-        string text = Encoding.ASCII.GetString(TextEncodings.TrimTextPadding(content));
-        if (TextEncodings.TryDecodeHexOrBase64(text, out byte[]? bytes))
-        {
-            return bytes;
-        }
-
-        throw new AttestationFormatException($"{input}: text that is neither hex nor base64; a quote is binary, hex or base64.", input, null);
-    }
-
-    /// <summary>Parses a verification time: ISO-8601 (<c>2025-07-19T10:01:17Z</c>) or Unix seconds (<c>1752919277</c>).</summary>
+    /// <summary>Parses a verification time (<c>--at</c>): ISO-8601 (<c>2025-07-19T10:01:17Z</c>) or Unix seconds (<c>1752919277</c>).</summary>
     /// <param name="text">The time.</param>
     /// <returns>The instant.</returns>
     /// <exception cref="AttestationFormatException">The text is neither.</exception>
@@ -63,10 +43,4 @@ public static class AttestationInput
         throw new AttestationFormatException(
             $"time '{text}': expected ISO-8601 (2025-07-19T10:01:17Z) or Unix seconds (1752919277).", "at", null);
     }
-
-    /// <summary>Version 3, 4 or 5 and attestation key type 2, little-endian: the first four bytes of every quote.</summary>
-    private static bool LooksLikeBinaryQuote(ReadOnlySpan<byte> content) =>
-        content.Length >= 4 &&
-        BinaryPrimitives.ReadUInt16LittleEndian(content) is 3 or 4 or 5 &&
-        BinaryPrimitives.ReadUInt16LittleEndian(content[2..]) == 2;
 }

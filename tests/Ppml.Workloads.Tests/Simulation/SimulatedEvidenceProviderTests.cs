@@ -6,9 +6,9 @@ using Ppml.Attestation.Quotes;
 using Ppml.Attestation.Simulation;
 using Ppml.Attestation.Verification;
 using Ppml.Tee.Measurement;
-using Ppml.Tee.Simulation;
+using Ppml.Workloads.Simulation;
 
-namespace Ppml.Tee.Tests.Simulation;
+namespace Ppml.Workloads.Tests.Simulation;
 
 public sealed class SimulatedEvidenceProviderTests : IAsyncLifetime
 {

@@ -1,12 +1,12 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Ppml.Attestation.Collateral;
 using Ppml.Attestation.Quotes;
-using Ppml.Attestation.Simulation;
-using Ppml.Attestation.Tests.Support;
+using Ppml.Attestation.Simulation.Tests.Support;
 using Ppml.Attestation.Verification;
 using Ppml.Testing;
 
-namespace Ppml.Attestation.Tests.Simulation;
+namespace Ppml.Attestation.Simulation.Tests;
 
 public sealed class SimulatedPlatformTests
 {
@@ -289,12 +289,13 @@ public sealed class SimulatedPlatformTests
     {
         SimulatedPlatform platform = await Sim.DefaultAsync();
         CertificateChain chain = CertificateChain.Parse(Encoding.ASCII.GetBytes(platform.PckCertificateChainPem));
-        SgxPckExtensions extensions = SgxPckExtensions.Parse(chain.Parsed[0].SgxExtensionValue.Span);
+        X509Certificate2[] certificates = [.. chain.Certificates.Select(der => X509CertificateLoader.LoadCertificate(der.Span))];
+        SgxPckExtensions extensions = SgxPckExtensions.Parse(certificates[0].Extensions["1.2.840.113741.1.13.1"]!.RawData);
 
         Assert.Equal(3, chain.Count);
-        Assert.Contains("SGX PCK Certificate", chain.Parsed[0].SubjectCommonName, StringComparison.Ordinal);
-        Assert.Contains("SGX PCK Platform CA", chain.Parsed[1].SubjectCommonName, StringComparison.Ordinal);
-        Assert.Contains("SGX Root CA", chain.Parsed[2].SubjectCommonName, StringComparison.Ordinal);
+        Assert.Contains("SGX PCK Certificate", certificates[0].GetNameInfo(X509NameType.SimpleName, forIssuer: false), StringComparison.Ordinal);
+        Assert.Contains("SGX PCK Platform CA", certificates[1].GetNameInfo(X509NameType.SimpleName, forIssuer: false), StringComparison.Ordinal);
+        Assert.Contains("SGX Root CA", certificates[2].GetNameInfo(X509NameType.SimpleName, forIssuer: false), StringComparison.Ordinal);
         Assert.True(extensions.Fmspc.Span.SequenceEqual(platform.Fmspc.Span));
         Assert.Equal(13, extensions.PceSvn);
         Assert.Equal(16, extensions.TcbComponents.Count);
