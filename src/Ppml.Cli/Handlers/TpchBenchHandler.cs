@@ -33,7 +33,7 @@ internal sealed class TpchBenchHandler
 
     public async Task<int> RunAsync(Options options, CancellationToken cancellationToken)
     {
-        IReadOnlyList<int> queries = TpchQueryList.Parse(options.Queries);
+        IReadOnlyList<int> queries = TpchQuerySelection.Parse(options.Queries, "--queries");
         if (options.Repeat < 1)
         {
             throw CliException.Usage("--repeat must be at least 1.");

@@ -20,7 +20,7 @@ internal sealed class TpchExampleHandler
 
     public async Task<int> RunAsync(ExamplesHandler.Common common, double scaleFactor, int parts, string? queries, CancellationToken cancellationToken)
     {
-        IReadOnlyList<int> numbers = TpchQueryList.Parse(queries);
+        IReadOnlyList<int> numbers = TpchQuerySelection.Parse(queries, "--queries");
         TpchGenerationOptions generation = TpchGenHandler.CreateOptions(scaleFactor, parts, threads: null);
         await using DataSession session = await DataSession.OpenAsync(_context, common.Kms, common.KeyName, cancellationToken);
         string directory = Directory.CreateTempSubdirectory("ppml-tpch-").FullName;

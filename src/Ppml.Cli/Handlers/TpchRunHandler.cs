@@ -36,7 +36,7 @@ internal sealed class TpchRunHandler
 
     public async Task<int> RunAsync(Options options, CancellationToken cancellationToken)
     {
-        IReadOnlyList<int> queries = TpchQueryList.Parse(options.Queries);
+        IReadOnlyList<int> queries = TpchQuerySelection.Parse(options.Queries, "--queries");
         if (options.ScaleFactor is { } sf && (!double.IsFinite(sf) || sf <= 0))
         {
             throw CliException.Usage("--sf must be a positive number.");
