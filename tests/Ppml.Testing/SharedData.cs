@@ -1,19 +1,22 @@
 namespace Ppml.Testing;
 
-/// <summary>Locates ../shared (data and test vectors) beside the checkout.</summary>
+/// <summary>
+/// Locates the test data (<c>tests/data</c> in the repository: MNIST, Spark and Flink example data, real attestation
+/// vectors; its README names each source and license), or the copy <c>PPML_SHARED</c> names.
+/// </summary>
 public static class SharedData
 {
     private static readonly Lazy<string?> s_root = new(FindRoot);
 
-    /// <summary>The shared folder, or null when it is not beside the checkout.</summary>
+    /// <summary>The test data folder, or null when it is missing.</summary>
     public static string? Root => s_root.Value;
 
     /// <summary>A path under ../shared; fails under CI (skips locally) when the folder is missing.</summary>
     public static string PathOf(params string[] parts)
     {
-        Require.Service(Root is not null, "../shared (test data)", "Check out the project beside its shared/ folder or set PPML_SHARED.");
+        Require.Service(Root is not null, "tests/data (test data)", "Restore tests/data from the repository or set PPML_SHARED to a copy.");
         string path = Path.Combine([Root!, .. parts]);
-        Require.Service(File.Exists(path) || Directory.Exists(path), $"shared file '{path}'", "Restore ../shared from the project.");
+        Require.Service(File.Exists(path) || Directory.Exists(path), $"test data file '{path}'", "Restore tests/data from the repository.");
         return path;
     }
 
@@ -40,18 +43,7 @@ public static class SharedData
             return configured;
         }
 
-        DirectoryInfo? directory = new(AppContext.BaseDirectory);
-        while (directory is not null)
-        {
-            string candidate = Path.Combine(directory.FullName, "shared");
-            if (Directory.Exists(Path.Combine(candidate, "testdata")) || Directory.Exists(Path.Combine(candidate, "data")))
-            {
-                return candidate;
-            }
-
-            directory = directory.Parent;
-        }
-
-        return null;
+        string inRepository = Path.Combine(RepositoryRoot, "tests", "data");
+        return Directory.Exists(inRepository) ? inRepository : null;
     }
 }
