@@ -19,7 +19,7 @@ public sealed class QuoteVerificationCommandTests
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    /// <summary>A file of ../shared/testdata/attestation (real quotes and collateral; see its README).</summary>
+    /// <summary>A file of tests/data/testdata/attestation (real quotes and collateral; see its README).</summary>
     private static string PathOf(string relative) => SharedData.PathOf(["testdata", "attestation", .. relative.Split('/')]);
 
     private static void AssertExit(int expected, QuoteVerificationOutcome outcome) =>
