@@ -1,11 +1,13 @@
 namespace Ppml.Cli;
 
 /// <summary>Everything a command touches outside its arguments, injectable for tests.</summary>
-internal sealed class CliContext
+internal sealed class CliContext : Ppml.Workloads.IWorkloadHost
 {
     public required TextWriter Output { get; init; }
 
     public required TextWriter Error { get; init; }
+
+    TextWriter Ppml.Workloads.IWorkloadHost.Diagnostics => Error;
 
     public TextReader Input { get; init; } = TextReader.Null;
 
@@ -24,7 +26,7 @@ internal sealed class CliContext
     /// Tests only: the application directory the simulated TEE runtime measures instead of <see cref="AppContext.BaseDirectory"/>
     /// (a copy of the application, as if the process had been started from it). Nothing outside tests sets it.
     /// </summary>
-    internal string? ApplicationDirectory { get; init; }
+    public string? ApplicationDirectory { get; init; }
 
     public string ResolvePath(string path) => Path.GetFullPath(path, WorkingDirectory);
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Ppml.Cli.Handlers;
+using Ppml.Workloads.Workspace;
 
 namespace Ppml.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Ppml.Cli.Handlers;
+using Ppml.Workloads.Workspace;
 
 namespace Ppml.Cli.Commands;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Ppml.Cli.Handlers;
 using Ppml.Cli.Output;
-using Ppml.Cli.Workspace;
+using Ppml.Workloads.Workspace;
 
 namespace Ppml.Cli.Commands;
 

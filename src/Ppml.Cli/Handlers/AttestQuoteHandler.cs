@@ -1,9 +1,9 @@
 using Ppml.Cli.Attest;
 using Ppml.Attestation.Quotes;
 using Ppml.Attestation.Simulation;
-using Ppml.Cli.Workspace;
 using Ppml.Core.IO;
 using Ppml.Tee;
+using Ppml.Workloads.Workspace;
 
 namespace Ppml.Cli.Handlers;
 

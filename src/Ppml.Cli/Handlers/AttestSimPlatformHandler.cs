@@ -1,6 +1,6 @@
 using Ppml.Cli.Attest;
 using Ppml.Attestation.Simulation;
-using Ppml.Cli.Workspace;
+using Ppml.Workloads.Workspace;
 
 namespace Ppml.Cli.Handlers;
 

@@ -4,6 +4,7 @@ using Ppml.Crypto.Container;
 using Ppml.Kms;
 using Ppml.Kms.Envelope;
 using Ppml.Workloads;
+using Ppml.Workloads.Workspace;
 
 namespace Ppml.Cli.Handlers;
 

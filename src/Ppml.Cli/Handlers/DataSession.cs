@@ -1,6 +1,7 @@
 using Ppml.Data;
 using Ppml.Kms;
 using Ppml.Workloads;
+using Ppml.Workloads.Workspace;
 
 namespace Ppml.Cli.Handlers;
 

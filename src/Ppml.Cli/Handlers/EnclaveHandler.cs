@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Ppml.Cli.Workspace;
 using Ppml.Core.IO;
 using Ppml.Tee;
 using Ppml.Tee.Measurement;
+using Ppml.Workloads.Workspace;
 
 namespace Ppml.Cli.Handlers;
 

@@ -1,5 +1,6 @@
 using Ppml.Data;
 using Ppml.Data.Examples;
+using Ppml.Workloads.Workspace;
 
 namespace Ppml.Cli.Handlers;
 

@@ -3,20 +3,20 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Ppml.Attestation.Simulation;
-using Ppml.Cli.Workspace;
 using Ppml.Core;
 using Ppml.Core.IO;
 using Ppml.Crypto.Keys;
 using Ppml.Kms.File;
 using Ppml.Tee.Measurement;
 using Ppml.Tee.Sealing;
+using Ppml.Workloads.Workspace;
 
 namespace Ppml.Cli.Handlers;
 
 /// <summary><c>ppml init</c>: creates a workspace; with --force, moves the old one to backups/ first.</summary>
 internal sealed class InitHandler
 {
-    public const string DefaultKeyName = "primary";
+    public const string DefaultKeyName = PpmlWorkspace.DefaultKeyName;
 
     private readonly CliContext _context;
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Ppml.Core.IO;
 using Ppml.Kms.Remote;
+using Ppml.Workloads.Workspace;
 
 namespace Ppml.Cli.Handlers;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Ppml.Cli.Output;
 using Ppml.Kms;
 using Ppml.Kms.Remote;
+using Ppml.Workloads.Workspace;
 
 namespace Ppml.Cli.Handlers;
 

@@ -1,9 +1,9 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
-using Ppml.Cli.Workspace;
 using Ppml.Core;
 using Ppml.Kms.Server;
 using Ppml.Kms.Server.Attestation;
+using Ppml.Workloads.Workspace;
 
 namespace Ppml.Cli.Handlers;
 

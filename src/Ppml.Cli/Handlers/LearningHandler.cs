@@ -9,6 +9,7 @@ using Ppml.Learning.Serialization;
 using Ppml.Learning.Training;
 using Ppml.Workloads;
 using Ppml.Workloads.Learning;
+using Ppml.Workloads.Workspace;
 
 namespace Ppml.Cli.Handlers;
 

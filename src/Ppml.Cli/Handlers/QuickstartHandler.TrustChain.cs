@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
-using Ppml.Cli.Workspace;
 using Ppml.Core.IO;
 using Ppml.Crypto.Keys;
 using Ppml.Kms;
@@ -19,6 +18,7 @@ using Ppml.Learning.Training;
 using Ppml.Workloads;
 using Ppml.Workloads.Keys;
 using Ppml.Workloads.Learning;
+using Ppml.Workloads.Workspace;
 
 namespace Ppml.Cli.Handlers;
 

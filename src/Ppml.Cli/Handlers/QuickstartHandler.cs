@@ -3,11 +3,11 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Ppml.Cli.Output;
-using Ppml.Cli.Workspace;
 using Ppml.Crypto.Container;
 using Ppml.Data;
 using Ppml.Data.Examples;
 using Ppml.Data.Tpch;
+using Ppml.Workloads.Workspace;
 
 namespace Ppml.Cli.Handlers;
 

@@ -1,4 +1,5 @@
 using Ppml.Data;
+using Ppml.Workloads.Workspace;
 
 namespace Ppml.Cli.Handlers;
 

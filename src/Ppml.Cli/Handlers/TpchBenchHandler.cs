@@ -3,6 +3,7 @@ using System.Text;
 using Ppml.Core.IO;
 using Ppml.Data;
 using Ppml.Data.Tpch;
+using Ppml.Workloads.Workspace;
 
 namespace Ppml.Cli.Handlers;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Ppml.Cli.Output;
 using Ppml.Data;
 using Ppml.Data.Tpch;
+using Ppml.Workloads.Workspace;
 
 namespace Ppml.Cli.Handlers;
 

@@ -1,8 +1,8 @@
 using System.Security.Cryptography.X509Certificates;
 using Ppml.Cli.Handlers;
-using Ppml.Cli.Workspace;
 using Ppml.Kms.Server;
 using Ppml.Kms.Server.Attestation;
+using Ppml.Workloads.Workspace;
 
 namespace Ppml.Cli.Tests.Handlers;
 

@@ -1,11 +1,11 @@
 using System.Text;
 using System.Text.Json;
-using Ppml.Cli.Workspace;
 using Ppml.Crypto.Container;
 using Ppml.Data;
 using Ppml.Data.Tpch;
 using Ppml.Kms.Envelope;
 using Ppml.Kms.File;
+using Ppml.Workloads.Workspace;
 
 namespace Ppml.Cli.Tests.Handlers;
 

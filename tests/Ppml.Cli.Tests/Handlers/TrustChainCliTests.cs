@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Ppml.Cli.Handlers;
-using Ppml.Cli.Workspace;
 using Ppml.Kms.Server.Attestation;
+using Ppml.Workloads.Workspace;
 
 namespace Ppml.Cli.Tests.Handlers;
 

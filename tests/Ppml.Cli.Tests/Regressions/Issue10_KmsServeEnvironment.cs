@@ -3,10 +3,10 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Ppml.Attestation.Simulation;
 using Ppml.Cli.Tests.Handlers;
-using Ppml.Cli.Workspace;
 using Ppml.Kms;
 using Ppml.Kms.Release;
 using Ppml.Kms.Remote;
+using Ppml.Workloads.Workspace;
 
 namespace Ppml.Cli.Tests.Regressions;
 

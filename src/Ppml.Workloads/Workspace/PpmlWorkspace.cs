@@ -2,23 +2,36 @@ using System.Text.Json;
 using Ppml.Crypto.Keys;
 using Ppml.Kms;
 
-namespace Ppml.Cli.Workspace;
+namespace Ppml.Workloads.Workspace;
 
 /// <summary>
 /// The workspace directory (<c>./.ppml</c>, <c>$PPML_HOME</c> or <c>--home</c>): enclave signing key, TLS material,
 /// the encrypted workspace password, the local KMS and <c>config.json</c>.
 /// </summary>
-internal sealed class PpmlWorkspace
+public sealed class PpmlWorkspace
 {
+    /// <summary>The key <c>ppml init</c> creates and workloads encrypt outputs under by default.</summary>
+    public const string DefaultKeyName = "primary";
+
+    /// <summary>The workspace directory in the working directory when neither --home nor <c>PPML_HOME</c> names one.</summary>
     public const string DefaultDirectoryName = ".ppml";
+    /// <summary>The configuration file.</summary>
     public const string ConfigFileName = "config.json";
+    /// <summary>The enclave signing key (RSA-3072, e=3).</summary>
     public const string EnclaveKeyFileName = "enclave-key.pem";
+    /// <summary>The TLS material (CA, server certificate, keystore).</summary>
     public const string TlsDirectoryName = "tls";
+    /// <summary>The workspace password, RSA-OAEP encrypted.</summary>
     public const string PasswordDirectoryName = "password";
+    /// <summary>The embedded KMS store.</summary>
     public const string KmsDirectoryName = "kms";
+    /// <summary>Where <c>init --force</c> moves an earlier workspace.</summary>
     public const string BackupsDirectoryName = "backups";
+    /// <summary>The simulated platform (simulation workspaces).</summary>
     public const string SimulatedPlatformDirectoryName = "attestation/platform";
+    /// <summary>The simulated platform's seal secret.</summary>
     public const string SealSecretFileName = "attestation/seal.secret";
+    /// <summary>The signed measurement of ppml.</summary>
     public const string SignedEnclaveFileName = "enclave/ppml.sig.json";
 
     private PpmlWorkspace(string root, WorkspaceConfig config)
@@ -27,14 +40,19 @@ internal sealed class PpmlWorkspace
         Config = config;
     }
 
+    /// <summary>The workspace directory.</summary>
     public string Root { get; }
 
+    /// <summary>The parsed <c>config.json</c>.</summary>
     public WorkspaceConfig Config { get; }
 
+    /// <summary>The TLS directory.</summary>
     public string TlsDirectory => Path.Combine(Root, TlsDirectoryName);
 
+    /// <summary>The password directory.</summary>
     public string PasswordDirectory => Path.Combine(Root, PasswordDirectoryName);
 
+    /// <summary>The enclave signing key.</summary>
     public string EnclaveKeyPath => Path.Combine(Root, EnclaveKeyFileName);
 
     /// <summary>The simulated SGX/TDX platform <c>ppml init</c> creates in simulation mode.</summary>
@@ -53,7 +71,7 @@ internal sealed class PpmlWorkspace
     public string KmsUri => ResolveKmsUri(Config.Kms);
 
     /// <summary>The workspace root for <paramref name="home"/> (option), else $PPML_HOME, else ./.ppml.</summary>
-    public static string ResolveRoot(CliContext context, string? home)
+    public static string ResolveRoot(IWorkloadHost context, string? home)
     {
         if (!string.IsNullOrWhiteSpace(home))
         {
@@ -64,6 +82,9 @@ internal sealed class PpmlWorkspace
         return context.ResolvePath(string.IsNullOrWhiteSpace(environment) ? DefaultDirectoryName : environment);
     }
 
+    /// <summary>Whether <paramref name="root"/> holds a workspace.</summary>
+    /// <param name="root">The directory.</param>
+    /// <returns><see langword="true"/> when its <c>config.json</c> exists.</returns>
     public static bool Exists(string root) => File.Exists(Path.Combine(root, ConfigFileName));
 
     /// <summary>Opens the workspace at <paramref name="root"/>, or fails with a message telling how to create one.</summary>
@@ -72,35 +93,42 @@ internal sealed class PpmlWorkspace
         string configPath = Path.Combine(root, ConfigFileName);
         if (!File.Exists(configPath))
         {
-            throw CliException.Failure(
+            throw new WorkloadException(isInvalidInput: false, message: 
                 $"No PPML workspace at '{root}': run 'ppml init' first, or point --home / PPML_HOME at an existing workspace.");
         }
 
         WorkspaceConfig? config;
         try
         {
-            byte[] json = await File.ReadAllBytesAsync(configPath, cancellationToken);
+            byte[] json = await File.ReadAllBytesAsync(configPath, cancellationToken).ConfigureAwait(false);
             config = JsonSerializer.Deserialize(json, WorkspaceJsonContext.Default.WorkspaceConfig);
         }
         catch (JsonException exception)
         {
-            throw CliException.Failure($"'{configPath}' is not valid JSON ({exception.Message}); restore it from backups/ or run 'ppml init --force'.");
+            throw new WorkloadException(isInvalidInput: false, message: $"'{configPath}' is not valid JSON ({exception.Message}); restore it from backups/ or run 'ppml init --force'.");
         }
 
         if (config is null || config.Format != WorkspaceConfig.CurrentFormat)
         {
-            throw CliException.Failure($"'{configPath}' is not a workspace configuration of format {WorkspaceConfig.CurrentFormat}.");
+            throw new WorkloadException(isInvalidInput: false, message: $"'{configPath}' is not a workspace configuration of format {WorkspaceConfig.CurrentFormat}.");
         }
 
         return new PpmlWorkspace(root, config);
     }
 
+    /// <summary>A workspace object for a configuration just written.</summary>
+    /// <param name="root">The directory.</param>
+    /// <param name="config">The configuration.</param>
+    /// <returns>The workspace.</returns>
     public static PpmlWorkspace FromConfig(string root, WorkspaceConfig config) => new(root, config);
 
     /// <summary>The workspace password (decrypted from <c>password/</c>).</summary>
     public Task<string> ReadPasswordAsync(CancellationToken cancellationToken) =>
         PasswordEncryption.DecryptFromDirectoryAsync(PasswordDirectory, cancellationToken);
 
+    /// <summary>A KMS URI with a relative <c>file:</c> path made absolute against the workspace.</summary>
+    /// <param name="uri">The URI.</param>
+    /// <returns>The resolved URI.</returns>
     public string ResolveKmsUri(string uri)
     {
         if (uri.StartsWith("file:", StringComparison.Ordinal) && !uri.StartsWith("file://", StringComparison.Ordinal))
@@ -117,27 +145,27 @@ internal sealed class PpmlWorkspace
     /// <paramref name="passwordFile"/> when given, else from the workspace.
     /// </summary>
     public static async Task<IKeyManagementService> OpenKmsAsync(
-        CliContext context, string? home, string? kmsUri, string? passwordFile, CancellationToken cancellationToken, string? apiKeyFile = null, string? caFile = null)
+        IWorkloadHost context, string? home, string? kmsUri, string? passwordFile, CancellationToken cancellationToken, string? apiKeyFile = null, string? caFile = null)
     {
         string root = ResolveRoot(context, home);
         if (kmsUri is not null && kmsUri.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
         {
             if (apiKeyFile is null)
             {
-                throw CliException.Usage($"--kms {kmsUri} needs --api-key-file FILE (the server's first start wrote an admin key to STORE/{Ppml.Kms.Server.KmsServerFiles.AdminKeyFileName}).");
+                throw new WorkloadException(isInvalidInput: true, message: $"--kms {kmsUri} needs --api-key-file FILE (the server's first start wrote an admin key to STORE/admin.apikey).");
             }
 
-            string apiKey = await PasswordFile.ReadAsync(context.ResolvePath(apiKeyFile), context.Input, cancellationToken);
+            string apiKey = await PasswordFile.ReadAsync(context.ResolvePath(apiKeyFile), context.Input, cancellationToken).ConfigureAwait(false);
             string workspaceCa = Path.Combine(root, TlsDirectoryName, "ca.crt");
             string? ca = caFile is not null ? context.ResolvePath(caFile) : File.Exists(workspaceCa) ? workspaceCa : null;
             return await KmsProvider.OpenAsync(
-                kmsUri, new KmsConnectionOptions { ApiKey = apiKey, CaCertificatePath = ca, TimeProvider = context.TimeProvider }, cancellationToken);
+                kmsUri, new KmsConnectionOptions { ApiKey = apiKey, CaCertificatePath = ca, TimeProvider = context.TimeProvider }, cancellationToken).ConfigureAwait(false);
         }
 
         PpmlWorkspace? workspace = null;
         if (kmsUri is null || passwordFile is null)
         {
-            workspace = await OpenAsync(root, cancellationToken);
+            workspace = await OpenAsync(root, cancellationToken).ConfigureAwait(false);
         }
 
         string uri = kmsUri is null
@@ -146,8 +174,8 @@ internal sealed class PpmlWorkspace
                 ? "file:" + context.ResolvePath(kmsUri["file:".Length..])
                 : kmsUri;
         string password = passwordFile is null
-            ? await workspace!.ReadPasswordAsync(cancellationToken)
-            : await PasswordFile.ReadAsync(context.ResolvePath(passwordFile), null, cancellationToken);
-        return await KmsProvider.OpenAsync(uri, password, context.TimeProvider, cancellationToken);
+            ? await workspace!.ReadPasswordAsync(cancellationToken).ConfigureAwait(false)
+            : await PasswordFile.ReadAsync(context.ResolvePath(passwordFile), null, cancellationToken).ConfigureAwait(false);
+        return await KmsProvider.OpenAsync(uri, password, context.TimeProvider, cancellationToken).ConfigureAwait(false);
     }
 }

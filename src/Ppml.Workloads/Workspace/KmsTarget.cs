@@ -1,20 +1,28 @@
-using Ppml.Cli.Workspace;
 using Ppml.Kms;
 using Ppml.Kms.Remote;
-using Ppml.Workloads;
 
-namespace Ppml.Cli.Handlers;
+namespace Ppml.Workloads.Workspace;
 
 /// <summary>
 /// Which KMS a command talks to: the workspace's store (default), a <c>file:</c> store (<see cref="PasswordFile"/>
 /// or the workspace password), or a KMS server (<c>https://</c>, with <see cref="ApiKeyFile"/> and optionally
 /// <see cref="CaFile"/>). Workload commands also carry the attestation policy and whether plaintext inputs are allowed.
 /// </summary>
-internal sealed record KmsTarget(
+/// <param name="Home">The workspace directory (--home); <see langword="null"/> for <c>PPML_HOME</c> or <c>./.ppml</c>.</param>
+/// <param name="KmsUri">The KMS (--kms); <see langword="null"/> for the workspace's.</param>
+/// <param name="PasswordFile">The password file of a <c>file:</c> KMS; <see langword="null"/> for the workspace password.</param>
+/// <param name="ApiKeyFile">The API key file for a KMS server.</param>
+/// <param name="CaFile">The KMS server's CA (PEM); <see langword="null"/> for the workspace's <c>tls/ca.crt</c>.</param>
+/// <param name="Policy">The attestation policy to attest under; <see langword="null"/> for the key's release policy's.</param>
+/// <param name="AllowPlaintext">Whether an attested workload may read inputs that are not containers.</param>
+public sealed record KmsTarget(
     string? Home, string? KmsUri = null, string? PasswordFile = null, string? ApiKeyFile = null, string? CaFile = null, string? Policy = null, bool AllowPlaintext = false)
 {
     /// <summary>The plain key service, for the data owner's and the administrator's commands (no attestation).</summary>
-    public Task<IKeyManagementService> OpenAsync(CliContext context, CancellationToken cancellationToken) =>
+    /// <param name="context">The host.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>The key service; dispose it.</returns>
+    public Task<IKeyManagementService> OpenAsync(IWorkloadHost context, CancellationToken cancellationToken) =>
         PpmlWorkspace.OpenKmsAsync(context, Home, KmsUri, PasswordFile, cancellationToken, ApiKeyFile, CaFile);
 
     /// <summary>
@@ -22,10 +30,10 @@ internal sealed record KmsTarget(
     /// with <paramref name="attestation"/> <see cref="SessionAttestation.Owner"/> it is the data owner's plain path.
     /// </summary>
     public async Task<PpmlSession> OpenSessionAsync(
-        CliContext context, string? keyName, CancellationToken cancellationToken, SessionAttestation attestation = SessionAttestation.Auto)
+        IWorkloadHost context, string? keyName, CancellationToken cancellationToken, SessionAttestation attestation = SessionAttestation.Auto)
     {
         string root = PpmlWorkspace.ResolveRoot(context, Home);
-        PpmlWorkspace? workspace = PpmlWorkspace.Exists(root) ? await PpmlWorkspace.OpenAsync(root, cancellationToken) : null;
+        PpmlWorkspace? workspace = PpmlWorkspace.Exists(root) ? await PpmlWorkspace.OpenAsync(root, cancellationToken).ConfigureAwait(false) : null;
         bool server = KmsUri is not null && KmsUri.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
         string? password = null;
         string? apiKey = null;
@@ -35,11 +43,11 @@ internal sealed record KmsTarget(
         {
             if (ApiKeyFile is null)
             {
-                throw CliException.Usage($"--kms {KmsUri} needs --api-key-file FILE (the application's API key; the server's first start wrote an admin key to STORE/{Ppml.Kms.Server.KmsServerFiles.AdminKeyFileName}).");
+                throw new WorkloadException(isInvalidInput: true, message: $"--kms {KmsUri} needs --api-key-file FILE (the application's API key; the server's first start wrote an admin key to STORE/admin.apikey).");
             }
 
             uri = KmsUri!;
-            apiKey = await Crypto.Keys.PasswordFile.ReadAsync(context.ResolvePath(ApiKeyFile), context.Input, cancellationToken);
+            apiKey = await Crypto.Keys.PasswordFile.ReadAsync(context.ResolvePath(ApiKeyFile), context.Input, cancellationToken).ConfigureAwait(false);
             string? workspaceCa = workspace is null ? null : Path.Combine(workspace.TlsDirectory, "ca.crt");
             ca = CaFile is not null ? context.ResolvePath(CaFile) : File.Exists(workspaceCa) ? workspaceCa : null;
         }
@@ -47,7 +55,7 @@ internal sealed record KmsTarget(
         {
             if (KmsUri is null && workspace is null)
             {
-                throw CliException.Failure(
+                throw new WorkloadException(isInvalidInput: false, message: 
                     $"No PPML workspace at '{root}': run 'ppml init' first, or point --home / PPML_HOME at an existing workspace.");
             }
 
@@ -57,10 +65,10 @@ internal sealed record KmsTarget(
                     ? "file:" + context.ResolvePath(KmsUri["file:".Length..])
                     : KmsUri;
             password = PasswordFile is not null
-                ? await Crypto.Keys.PasswordFile.ReadAsync(context.ResolvePath(PasswordFile), null, cancellationToken)
+                ? await Crypto.Keys.PasswordFile.ReadAsync(context.ResolvePath(PasswordFile), null, cancellationToken).ConfigureAwait(false)
                 : workspace is not null
-                    ? await workspace.ReadPasswordAsync(cancellationToken)
-                    : throw CliException.Usage($"--kms {KmsUri} needs --kms-password-file FILE (there is no workspace to take the password from).");
+                    ? await workspace.ReadPasswordAsync(cancellationToken).ConfigureAwait(false)
+                    : throw new WorkloadException(isInvalidInput: true, message: $"--kms {KmsUri} needs --kms-password-file FILE (there is no workspace to take the password from).");
         }
 
         var options = new PpmlSessionOptions
@@ -69,11 +77,11 @@ internal sealed record KmsTarget(
             KmsPassword = password,
             ApiKey = apiKey,
             CaCertificatePath = ca,
-            DefaultKeyName = keyName ?? workspace?.Config.DefaultKey ?? InitHandler.DefaultKeyName,
+            DefaultKeyName = keyName ?? workspace?.Config.DefaultKey ?? PpmlWorkspace.DefaultKeyName,
             Attestation = attestation,
             AttestationPolicyId = Policy,
             AllowPlaintextInputs = AllowPlaintext,
-            Diagnostics = context.Error,
+            Diagnostics = context.Diagnostics,
             TimeProvider = context.TimeProvider,
             CreateTeeRuntimeAsync = workspace is null
                 ? null
@@ -81,29 +89,29 @@ internal sealed record KmsTarget(
         };
         if (server && attestation == SessionAttestation.Auto && workspace is null)
         {
-            throw CliException.Failure(
+            throw new WorkloadException(isInvalidInput: false, message: 
                 $"This workload attests to KMS {KmsUri}, which needs the TEE runtime of a workspace, and there is none at '{root}': run 'ppml init', or point --home / PPML_HOME at a workspace.");
         }
 
-        return await PpmlSession.OpenAsync(options, cancellationToken);
+        return await PpmlSession.OpenAsync(options, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The https:// client, for commands only a KMS server offers.</summary>
-    public async Task<KmsClient> OpenRemoteAsync(CliContext context, CancellationToken cancellationToken)
+    public async Task<KmsClient> OpenRemoteAsync(IWorkloadHost context, CancellationToken cancellationToken)
     {
         if (KmsUri is null || !KmsUri.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
         {
-            throw CliException.Usage("This command talks to a KMS server: pass --kms https://HOST:PORT and --api-key-file FILE.");
+            throw new WorkloadException(isInvalidInput: true, message: "This command talks to a KMS server: pass --kms https://HOST:PORT and --api-key-file FILE.");
         }
 
-        return (KmsClient)await OpenAsync(context, cancellationToken);
+        return (KmsClient)await OpenAsync(context, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// The primary key to encrypt with: <paramref name="keyName"/> (--key), else the workspace's default key, else
     /// <c>primary</c> when --kms names a KMS and there is no workspace.
     /// </summary>
-    public async Task<string> ResolveKeyNameAsync(CliContext context, string? keyName, CancellationToken cancellationToken)
+    public async Task<string> ResolveKeyNameAsync(IWorkloadHost context, string? keyName, CancellationToken cancellationToken)
     {
         if (keyName is not null)
         {
@@ -113,10 +121,10 @@ internal sealed record KmsTarget(
         string root = PpmlWorkspace.ResolveRoot(context, Home);
         if (KmsUri is not null && !PpmlWorkspace.Exists(root))
         {
-            return InitHandler.DefaultKeyName;
+            return PpmlWorkspace.DefaultKeyName;
         }
 
-        PpmlWorkspace workspace = await PpmlWorkspace.OpenAsync(root, cancellationToken);
+        PpmlWorkspace workspace = await PpmlWorkspace.OpenAsync(root, cancellationToken).ConfigureAwait(false);
         return workspace.Config.DefaultKey;
     }
 }

@@ -3,16 +3,24 @@ using Ppml.Core;
 using Ppml.Tee;
 using Ppml.Workloads.Simulation;
 
-namespace Ppml.Cli.Workspace;
+namespace Ppml.Workloads.Workspace;
 
 /// <summary>
 /// The TEE runtime of a workspace: its configured mode, simulated platform, signed enclave and seal secret. The CLI is
 /// a composition root: it is where simulation is composed (<see cref="SimulatedTee.Evidence"/>), never a default of Ppml.Tee.
 /// </summary>
-internal static class WorkspaceTee
+public static class WorkspaceTee
 {
+    /// <summary>The TEE runtime options of <paramref name="workspace"/>: its configured mode, simulated platform, signed enclave and seal secret.</summary>
+    /// <param name="context">The host (environment, test-only application directory).</param>
+    /// <param name="workspace">The workspace.</param>
+    /// <param name="platformDirectory">Another simulated platform; <see langword="null"/> for the workspace's.</param>
+    /// <param name="signedEnclavePath">Another signed enclave; <see langword="null"/> for the workspace's signature of ppml.</param>
+    /// <param name="quoteType">The simulated quote layout.</param>
+    /// <param name="applicationDirectory">Tests only: the directory to measure.</param>
+    /// <returns>The options.</returns>
     public static TeeRuntimeOptions Options(
-        CliContext context,
+        IWorkloadHost context,
         PpmlWorkspace workspace,
         string? platformDirectory = null,
         string? signedEnclavePath = null,
@@ -32,12 +40,12 @@ internal static class WorkspaceTee
 
     /// <summary>Starts the TEE runtime; in simulation it verifies the signed enclave's trusted files first.</summary>
     public static async Task<TeeRuntime> CreateAsync(
-        CliContext context, PpmlWorkspace workspace, CancellationToken cancellationToken, string? platformDirectory = null, string? signedEnclavePath = null, TeeType quoteType = TeeType.Sgx)
+        IWorkloadHost context, PpmlWorkspace workspace, CancellationToken cancellationToken, string? platformDirectory = null, string? signedEnclavePath = null, TeeType quoteType = TeeType.Sgx)
     {
         TeeRuntime runtime;
         try
         {
-            runtime = await TeeRuntime.CreateAsync(Options(context, workspace, platformDirectory, signedEnclavePath, quoteType), cancellationToken);
+            runtime = await TeeRuntime.CreateAsync(Options(context, workspace, platformDirectory, signedEnclavePath, quoteType), cancellationToken).ConfigureAwait(false);
         }
         catch (TeeException exception) when (signedEnclavePath is null && IsMeasurementMismatch(exception))
         {
@@ -50,7 +58,7 @@ internal static class WorkspaceTee
 
         if (runtime.IsSimulation)
         {
-            await context.Error.WriteLineAsync($"WARNING: TEE {runtime.Description}.");
+            await context.Diagnostics.WriteLineAsync($"WARNING: TEE {runtime.Description}.").ConfigureAwait(false);
         }
 
         return runtime;
