@@ -28,6 +28,7 @@ internal static class PpmlCommand
         root.Subcommands.Add(LearningCommands.CreatePredict(context));
         root.Subcommands.Add(LearningCommands.CreateDatasets(context));
         root.Subcommands.Add(TpchCommands.Create(context));
+        root.Subcommands.Add(Submit.SubmitCommands.Create(context));
         root.Subcommands.Add(QuickstartCommands.Create(context));
         HelpExamples.AttachTo(root);
         CommandExamples.Install(root);

@@ -15,9 +15,48 @@ namespace Ppml.Workloads.Workspace;
 /// <param name="CaFile">The KMS server's CA (PEM); <see langword="null"/> for the workspace's <c>tls/ca.crt</c>.</param>
 /// <param name="Policy">The attestation policy to attest under; <see langword="null"/> for the key's release policy's.</param>
 /// <param name="AllowPlaintext">Whether an attested workload may read inputs that are not containers.</param>
+/// <param name="DefaultKey">The key outputs are encrypted under when a write names none; <see langword="null"/> for the workspace's.</param>
+/// <param name="SignedEnclave">
+/// The signed measurement of the running application (<c>ppml enclave sign --app DIR</c>); <see langword="null"/> for the
+/// workspace's signature of ppml itself.
+/// </param>
 public sealed record KmsTarget(
-    string? Home, string? KmsUri = null, string? PasswordFile = null, string? ApiKeyFile = null, string? CaFile = null, string? Policy = null, bool AllowPlaintext = false)
+    string? Home, string? KmsUri = null, string? PasswordFile = null, string? ApiKeyFile = null, string? CaFile = null, string? Policy = null, bool AllowPlaintext = false, string? SignedEnclave = null, string? DefaultKey = null)
 {
+    /// <summary>The variable <c>ppml submit</c> sets to the KMS URI (<see cref="KmsUri"/>).</summary>
+    public const string KmsVariable = "PPML_KMS";
+
+    /// <summary>The variable <c>ppml submit</c> sets to the API key file (<see cref="ApiKeyFile"/>).</summary>
+    public const string ApiKeyFileVariable = "PPML_API_KEY_FILE";
+
+    /// <summary>The variable <c>ppml submit</c> sets to the KMS CA file (<see cref="CaFile"/>).</summary>
+    public const string CaFileVariable = "PPML_CA_FILE";
+
+    /// <summary>The variable <c>ppml submit</c> sets to the attestation policy (<see cref="Policy"/>).</summary>
+    public const string PolicyVariable = "PPML_POLICY";
+
+    /// <summary>The variable <c>ppml submit</c> sets to the default key of outputs (<see cref="DefaultKey"/>).</summary>
+    public const string DefaultKeyVariable = "PPML_KEY";
+
+    /// <summary>The variable <c>ppml submit</c> sets to the application's signed measurement (<see cref="SignedEnclave"/>).</summary>
+    public const string SignedEnclaveVariable = "PPML_SIGNED_ENCLAVE";
+
+    /// <summary>
+    /// The target a submitted program was given by <c>ppml submit</c> (or by hand): the workspace from <c>PPML_HOME</c>, and
+    /// <c>PPML_KMS</c>, <c>PPML_API_KEY_FILE</c>, <c>PPML_CA_FILE</c>, <c>PPML_POLICY</c>, <c>PPML_KEY</c>, <c>PPML_SIGNED_ENCLAVE</c>. None of
+    /// them widens what is trusted: the CA and URL must match the measured anchors where there are any, and the signed
+    /// measurement only names what the runtime measures for itself.
+    /// </summary>
+    /// <param name="host">The hosting process.</param>
+    /// <returns>The target.</returns>
+    public static KmsTarget FromEnvironment(IWorkloadHost host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        string? Read(string name) => host.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
+        return new KmsTarget(
+            Home: null, KmsUri: Read(KmsVariable), ApiKeyFile: Read(ApiKeyFileVariable), CaFile: Read(CaFileVariable), Policy: Read(PolicyVariable), SignedEnclave: Read(SignedEnclaveVariable), DefaultKey: Read(DefaultKeyVariable));
+    }
+
     /// <summary>The plain key service, for the data owner's and the administrator's commands (no attestation).</summary>
     /// <param name="context">The host.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
@@ -77,7 +116,7 @@ public sealed record KmsTarget(
             KmsPassword = password,
             ApiKey = apiKey,
             CaCertificatePath = ca,
-            DefaultKeyName = keyName ?? workspace?.Config.DefaultKey ?? PpmlWorkspace.DefaultKeyName,
+            DefaultKeyName = keyName ?? DefaultKey ?? workspace?.Config.DefaultKey ?? PpmlWorkspace.DefaultKeyName,
             Attestation = attestation,
             AttestationPolicyId = Policy,
             AllowPlaintextInputs = AllowPlaintext,
@@ -85,7 +124,7 @@ public sealed record KmsTarget(
             TimeProvider = context.TimeProvider,
             CreateTeeRuntimeAsync = workspace is null
                 ? null
-                : token => WorkspaceTee.CreateAsync(context, workspace, token),
+                : token => WorkspaceTee.CreateAsync(context, workspace, token, signedEnclavePath: SignedEnclave is null ? null : context.ResolvePath(SignedEnclave)),
         };
         if (server && attestation == SessionAttestation.Auto && workspace is null)
         {
