@@ -132,6 +132,40 @@ public sealed class StagingDirectory : IDisposable
         }
     }
 
+    /// <summary>
+    /// Moves every file of the staging tree to the same relative path under an existing <see cref="Target"/>, replacing
+    /// files of the same name and keeping every other entry of the target, then flushes the directories it changed.
+    /// Each file arrives whole, but the merge as a whole is not atomic: a failure part-way leaves the files moved so far.
+    /// Use <see cref="Commit"/> for an all-or-nothing output; this is for updating a directory the user shares with other data.
+    /// </summary>
+    /// <exception cref="IOException">A file could not be moved (the files not yet moved stay in the staging directory until dispose).</exception>
+    public void CommitByMerging()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_committed)
+        {
+            throw new InvalidOperationException($"Staging directory for '{Target}' was already committed.");
+        }
+
+        var changed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string file in Directory.EnumerateFiles(Path, "*", SearchOption.AllDirectories).ToList())
+        {
+            string destination = System.IO.Path.Combine(Target, System.IO.Path.GetRelativePath(Path, file));
+            string directory = System.IO.Path.GetDirectoryName(destination)!;
+            Directory.CreateDirectory(directory);
+            File.Move(file, destination, overwrite: true);
+            changed.Add(directory);
+        }
+
+        _committed = true;
+        foreach (string directory in changed)
+        {
+            DirectorySync.Flush(directory);
+        }
+
+        Directory.Delete(Path, recursive: true);
+    }
+
     /// <summary>Without a commit, deletes the staging directory and everything in it (best effort).</summary>
     public void Dispose()
     {
