@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using Ppml.Core;
 using Ppml.Core.IO;
 using Ppml.Crypto.Container;
@@ -14,9 +13,9 @@ namespace Ppml.Data.Tpch;
 /// <c>ppml encrypt</c> names files); with N &gt; 1 parts a table is a directory <c>lineitem/</c> holding
 /// <c>lineitem.tbl.1[.ppml]</c> … <c>lineitem.tbl.N[.ppml]</c> (NATION and REGION are always one file).</para>
 /// <para>Safety: encrypted parts are written by the generator straight into an encrypting container stream (one fresh
-/// KMS data key per part), so no plaintext reaches the disk. Each part is written to <c>name.tmp-XXXXXXXX</c>, flushed to
-/// disk and renamed when complete; the whole run goes into a staging directory <c>OUT.tmp-XXXXXXXX</c> that replaces
-/// <c>OUT</c> only when every part is done. A failed or cancelled run leaves nothing at <c>OUT</c> and no temporaries.</para>
+/// KMS data key per part), so no plaintext reaches the disk. Each part is written with <see cref="AtomicFile"/>
+/// (<c>name.tmp-XXXXXXXX</c>, flushed to disk and renamed when complete); the whole run goes into a
+/// <see cref="StagingDirectory"/> <c>OUT.tmp-XXXXXXXX</c> that replaces <c>OUT</c> only when every part is done. A failed or cancelled run leaves nothing at <c>OUT</c> and no temporaries.</para>
 /// </summary>
 public static class TpchDatasetWriter
 {
@@ -106,20 +105,19 @@ public static class TpchDatasetWriter
     {
         ArgumentNullException.ThrowIfNull(options);
         CheckOutput(output, overwrite);
-        string staging = $"{output.TrimEnd(Path.DirectorySeparatorChar)}.tmp-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
-        Directory.CreateDirectory(staging);
+        using StagingDirectory staging = StagingDirectory.Create(output);
         var pending = new ConcurrentDictionary<TpchPart, PendingPart>();
-        bool committed = false;
         try
         {
             TpchGenerationResult result = await TpchGenerator.GenerateAsync(
                 options,
-                (part, token) => OpenPartAsync(part, staging, encryption, pending, token),
+                (part, token) => OpenPartAsync(part, staging.Path, encryption, pending, token),
                 (part, _, token) => CompletePartAsync(part, pending, token),
                 progress,
                 cancellationToken).ConfigureAwait(false);
-            Commit(staging, output);
-            committed = true;
+
+            // Replace: the old directory is moved aside first, so a crash leaves either the old or the new data in place.
+            staging.Commit(replace: true);
             return result;
         }
         finally
@@ -128,12 +126,6 @@ public static class TpchDatasetWriter
             {
                 await part.Stream.DisposeAsync().ConfigureAwait(false);
                 await part.File.DisposeAsync().ConfigureAwait(false);
-                TryDelete(part.Temporary);
-            }
-
-            if (!committed && Directory.Exists(staging))
-            {
-                Directory.Delete(staging, recursive: true);
             }
         }
     }
@@ -161,26 +153,17 @@ public static class TpchDatasetWriter
         CancellationToken cancellationToken)
     {
         string final = GetPartPath(staging, part, encryption is not null);
-        Directory.CreateDirectory(Path.GetDirectoryName(final)!);
-        string temporary = AtomicFile.TemporaryPathFor(final);
-        var file = new FileStream(temporary, new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            Share = FileShare.None,
-            Options = FileOptions.Asynchronous,
-            BufferSize = 0,
-        });
+        PendingFile file = AtomicFile.Create(final, overwrite: false);
         try
         {
-            Stream stream = file;
+            Stream stream = file.Stream;
             if (encryption is not null)
             {
                 // One fresh data key per part: parts stay independently decryptable (and can go to different nodes).
-                stream = await EnvelopeEncryption.CreateWriteAsync(encryption.Kms, encryption.KeyName, file, leaveOpen: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+                stream = await EnvelopeEncryption.CreateWriteAsync(encryption.Kms, encryption.KeyName, file.Stream, leaveOpen: true, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
 
-            var entry = new PendingPart(file, stream, temporary, final);
+            var entry = new PendingPart(file, stream);
             if (!pending.TryAdd(part, entry))
             {
                 throw new InvalidOperationException($"Part {part.FileName} was opened twice.");
@@ -191,7 +174,6 @@ public static class TpchDatasetWriter
         catch
         {
             await file.DisposeAsync().ConfigureAwait(false);
-            TryDelete(temporary);
             throw;
         }
     }
@@ -205,49 +187,12 @@ public static class TpchDatasetWriter
             await container.DisposeAsync().ConfigureAwait(false);
         }
 
-        await entry.File.FlushAsync(cancellationToken).ConfigureAwait(false);
-        entry.File.Flush(flushToDisk: true);
-        await entry.File.DisposeAsync().ConfigureAwait(false);
-        File.Move(entry.Temporary, entry.Final, overwrite: false);
-        pending.TryRemove(part, out _);
-    }
-
-    private static void Commit(string staging, string output)
-    {
-        string? parent = Path.GetDirectoryName(output);
-        if (parent is not null)
+        await entry.File.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (pending.TryRemove(part, out PendingPart? done))
         {
-            Directory.CreateDirectory(parent);
-        }
-
-        if (!Directory.Exists(output))
-        {
-            Directory.Move(staging, output);
-            return;
-        }
-
-        // Replace: move the old directory aside first, so a crash leaves either the old or the new data in place.
-        string old = $"{output.TrimEnd(Path.DirectorySeparatorChar)}.old-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
-        Directory.Move(output, old);
-        Directory.Move(staging, output);
-        Directory.Delete(old, recursive: true);
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // Best effort: the staging directory is deleted as a whole afterwards.
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // Same as above.
+            await done.File.DisposeAsync().ConfigureAwait(false);
         }
     }
 
-    private sealed record PendingPart(FileStream File, Stream Stream, string Temporary, string Final);
+    private sealed record PendingPart(PendingFile File, Stream Stream);
 }

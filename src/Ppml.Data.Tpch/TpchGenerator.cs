@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Ppml.Core.IO;
 using Ppml.Data.Tpch.Generation;
 
 namespace Ppml.Data.Tpch;
@@ -67,8 +68,8 @@ public static class TpchGenerator
 
     /// <summary>
     /// Generates into <paramref name="directory"/> with dbgen's file names (<see cref="TpchPart.FileName"/>).
-    /// Each file is written as <c>name.tmp-XXXXXXXX</c>, flushed to disk and renamed when complete, replacing
-    /// an existing file; a failed or cancelled run leaves no temporary files.
+    /// Each file is written with <see cref="AtomicFile"/> (<c>name.tmp-XXXXXXXX</c>, flushed to disk and renamed when
+    /// complete, replacing an existing file); a failed or cancelled run leaves no temporary files.
     /// </summary>
     /// <param name="options">Scale factor, parts, tables and parallelism.</param>
     /// <param name="directory">The output directory; created if missing.</param>
@@ -84,40 +85,33 @@ public static class TpchGenerator
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Directory.CreateDirectory(directory);
-        var pending = new ConcurrentDictionary<TpchPart, string>();
+        var pending = new ConcurrentDictionary<TpchPart, PendingFile>();
         try
         {
             return await GenerateAsync(
                 options,
                 (part, _) =>
                 {
-                    string temporary = Path.Combine(directory, $"{part.FileName}.tmp-{Guid.NewGuid().ToString("N")[..8]}");
-                    pending[part] = temporary;
-                    return ValueTask.FromResult<Stream>(new FileStream(temporary, new FileStreamOptions
-                    {
-                        Mode = FileMode.CreateNew,
-                        Access = FileAccess.Write,
-                        Share = FileShare.None,
-                        Options = FileOptions.Asynchronous,
-                        BufferSize = 0,
-                    }));
+                    PendingFile file = AtomicFile.Create(Path.Combine(directory, part.FileName));
+                    pending[part] = file;
+                    return ValueTask.FromResult<Stream>(file.Stream);
                 },
-                async (part, stream, token) =>
+                async (part, _, token) =>
                 {
-                    await stream.FlushAsync(token).ConfigureAwait(false);
-                    ((FileStream)stream).Flush(flushToDisk: true);
-                    await stream.DisposeAsync().ConfigureAwait(false);
-                    File.Move(pending[part], Path.Combine(directory, part.FileName), overwrite: true);
-                    pending.TryRemove(part, out _);
+                    await pending[part].CommitAsync(token).ConfigureAwait(false);
+                    if (pending.TryRemove(part, out PendingFile? file))
+                    {
+                        await file.DisposeAsync().ConfigureAwait(false);
+                    }
                 },
                 progress,
                 cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            foreach (string temporary in pending.Values)
+            foreach (PendingFile file in pending.Values)
             {
-                TryDelete(temporary);
+                await file.DisposeAsync().ConfigureAwait(false);
             }
         }
     }
@@ -266,22 +260,6 @@ public static class TpchGenerator
             {
                 await output.Stream.DisposeAsync().ConfigureAwait(false);
             }
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // Best effort: the exception that ended the run is the one that matters.
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // Same as above.
         }
     }
 

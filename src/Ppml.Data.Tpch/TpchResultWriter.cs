@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using Ppml.Core.IO;
 using Ppml.Crypto.Container;
@@ -42,8 +41,8 @@ public static class TpchResultWriter
     }
 
     /// <summary>
-    /// Writes each result to <c>directory/qNN.csv</c>: written as a temporary file, flushed to disk and renamed
-    /// over any existing file, so a reader never sees a partial answer.
+    /// Writes each result to <c>directory/qNN.csv</c> with <see cref="AtomicFile"/>: written as a temporary file, flushed
+    /// to disk and renamed over any existing file, so a reader never sees a partial answer.
     /// </summary>
     /// <param name="results">The answers.</param>
     /// <param name="directory">The output folder; created if missing.</param>
@@ -61,28 +60,8 @@ public static class TpchResultWriter
         foreach (TpchQueryResult result in results)
         {
             string path = Path.Combine(directory, GetFileName(result.Query));
-            string temporary = $"{path}.tmp-{Guid.NewGuid():N}";
-            bool committed = false;
-            try
-            {
-                var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
-                await using (file.ConfigureAwait(false))
-                {
-                    await WriteCsvAsync(result, file, cancellationToken).ConfigureAwait(false);
-                    file.Flush(flushToDisk: true);
-                }
-
-                File.Move(temporary, path, overwrite: true);
-                committed = true;
-                paths.Add(path);
-            }
-            finally
-            {
-                if (!committed)
-                {
-                    TryDelete(temporary);
-                }
-            }
+            await AtomicFile.WriteAsync(path, (file, token) => WriteCsvAsync(result, file, token), cancellationToken: cancellationToken).ConfigureAwait(false);
+            paths.Add(path);
         }
 
         return paths;
@@ -90,8 +69,8 @@ public static class TpchResultWriter
 
     /// <summary>
     /// Writes every result as <c>qNN.csv</c> (<c>qNN.csv.ppml</c> containers with <paramref name="encryption"/>) into a
-    /// staging directory beside <paramref name="output"/> (each file through a temporary file flushed to disk), then
-    /// moves the directory into place: readers see all the answers or none.
+    /// <see cref="StagingDirectory"/> beside <paramref name="output"/> (each file through a temporary file flushed to disk),
+    /// then moves the directory into place: readers see all the answers or none.
     /// </summary>
     /// <param name="results">The answers.</param>
     /// <param name="output">The directory to create (or replace).</param>
@@ -108,76 +87,40 @@ public static class TpchResultWriter
     {
         ArgumentNullException.ThrowIfNull(results);
         ArgumentException.ThrowIfNullOrEmpty(output);
-        string staging = $"{output.TrimEnd(Path.DirectorySeparatorChar)}.tmp-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
-        Directory.CreateDirectory(staging);
-        try
+        using StagingDirectory staging = StagingDirectory.Create(output);
+        if (encryption is null)
         {
-            if (encryption is null)
+            await WriteCsvFilesAsync(results, staging.Path, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            foreach (TpchQueryResult result in results)
             {
-                await WriteCsvFilesAsync(results, staging, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                foreach (TpchQueryResult result in results)
-                {
-                    string path = Path.Combine(staging, GetFileName(result.Query) + TpchDatasetWriter.ContainerSuffix);
-                    await AtomicFile.WriteAsync(
-                        path,
-                        async (file, token) =>
+                string path = Path.Combine(staging.Path, GetFileName(result.Query) + TpchDatasetWriter.ContainerSuffix);
+                await AtomicFile.WriteAsync(
+                    path,
+                    async (file, token) =>
+                    {
+                        ContainerWriteStream container = await EnvelopeEncryption.CreateWriteAsync(encryption.Kms, encryption.KeyName, file, leaveOpen: true, cancellationToken: token).ConfigureAwait(false);
+                        await using (container.ConfigureAwait(false))
                         {
-                            ContainerWriteStream container = await EnvelopeEncryption.CreateWriteAsync(encryption.Kms, encryption.KeyName, file, leaveOpen: true, cancellationToken: token).ConfigureAwait(false);
-                            await using (container.ConfigureAwait(false))
-                            {
-                                await WriteCsvAsync(result, container, token).ConfigureAwait(false);
-                                await container.CompleteAsync(token).ConfigureAwait(false);
-                            }
-                        },
-                        overwrite: false,
-                        cancellationToken: cancellationToken).ConfigureAwait(false);
-                }
+                            await WriteCsvAsync(result, container, token).ConfigureAwait(false);
+                            await container.CompleteAsync(token).ConfigureAwait(false);
+                        }
+                    },
+                    overwrite: false,
+                    cancellationToken: cancellationToken).ConfigureAwait(false);
             }
+        }
 
-            if (Directory.Exists(output))
-            {
-                if (!overwrite && Directory.EnumerateFileSystemEntries(output).Any())
-                {
-                    throw new IOException($"Results directory '{output}' appeared while the queries ran and is not empty; it was left as it is.");
-                }
+        bool exists = Directory.Exists(output);
+        if (exists && !overwrite && Directory.EnumerateFileSystemEntries(output).Any())
+        {
+            throw new IOException($"Results directory '{output}' appeared while the queries ran and is not empty; it was left as it is.");
+        }
 
-                string old = $"{output.TrimEnd(Path.DirectorySeparatorChar)}.old-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
-                Directory.Move(output, old);
-                Directory.Move(staging, output);
-                Directory.Delete(old, recursive: true);
-            }
-            else
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-                Directory.Move(staging, output);
-            }
-        }
-        finally
-        {
-            if (Directory.Exists(staging))
-            {
-                Directory.Delete(staging, recursive: true);
-            }
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // Best effort: the exception that stopped the write is the one that matters.
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // Same as above.
-        }
+        // An existing directory (empty, or replaceable with overwrite) is moved aside, the staging moved in, then deleted.
+        staging.Commit(replace: exists);
     }
 
     private static async Task WriteLineAsync(StreamWriter writer, IReadOnlyList<string> fields, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Ppml.Cli.Output;
+using Ppml.Core.IO;
 using Ppml.Crypto.Container;
 using Ppml.Kms;
 using Ppml.Kms.Envelope;
@@ -103,25 +104,24 @@ internal sealed class CryptHandler
         }
         else
         {
-            string staging = $"{output.TrimEnd(Path.DirectorySeparatorChar)}.tmp-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4))}";
-            try
+            using StagingDirectory staging = StagingDirectory.Create(output);
+            foreach ((string source, string relative) in files)
             {
-                foreach ((string source, string relative) in files)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    string target = Path.Combine(staging, relative);
-                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                    await ProcessFileAsync(kms, keyName, source, target, encrypt, containerOptions, overwrite: false, progress, cancellationToken);
-                }
-
-                Commit(staging, output, files);
+                cancellationToken.ThrowIfCancellationRequested();
+                string target = Path.Combine(staging.Path, relative);
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                await ProcessFileAsync(kms, keyName, source, target, encrypt, containerOptions, overwrite: false, progress, cancellationToken);
             }
-            finally
+
+            // A new output appears whole; an existing one (empty, or allowed by --force) keeps its other entries and
+            // gets the new files moved over it file by file.
+            if (Directory.Exists(output))
             {
-                if (Directory.Exists(staging))
-                {
-                    Directory.Delete(staging, recursive: true);
-                }
+                staging.CommitByMerging();
+            }
+            else
+            {
+                staging.Commit(replace: false);
             }
         }
 
@@ -198,23 +198,6 @@ internal sealed class CryptHandler
         return relative.EndsWith(Extension, StringComparison.Ordinal) && relative.Length > Extension.Length
             ? relative[..^Extension.Length]
             : relative + ".decrypted";
-    }
-
-    private static void Commit(string staging, string output, List<(string Source, string Relative)> files)
-    {
-        if (!Directory.Exists(output))
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-            Directory.Move(staging, output);
-            return;
-        }
-
-        foreach ((_, string relative) in files)
-        {
-            string target = Path.Combine(output, relative);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Move(Path.Combine(staging, relative), target, overwrite: true);
-        }
     }
 
     private static bool IsSameOrInside(string path, string root)

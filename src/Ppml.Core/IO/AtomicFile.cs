@@ -2,8 +2,9 @@ namespace Ppml.Core.IO;
 
 /// <summary>
 /// Crash-safe file replacement: content is written to <c>name.tmp-XXXX</c> in the target directory,
-/// flushed to disk, then renamed over the target. A reader never sees a half-written file, and a failure
-/// leaves the previous file (if any) untouched and no temporary file behind.
+/// flushed to disk, then renamed over the target, and the directory is flushed to disk so the rename survives a
+/// crash (Linux and macOS; on Windows NTFS journals the rename and no flush is possible). A reader never sees a half-written
+/// file, and a failure leaves the previous file (if any) untouched and no temporary file behind.
 /// </summary>
 public static class AtomicFile
 {
@@ -29,6 +30,25 @@ public static class AtomicFile
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(write);
 
+        PendingFile file = Create(path, overwrite, mode);
+        await using (file.ConfigureAwait(false))
+        {
+            await write(file.Stream, cancellationToken).ConfigureAwait(false);
+            await file.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Opens <c>path.tmp-XXXXXXXX</c> beside <paramref name="path"/> (creating the directory if missing) for a write
+    /// that is committed later with <see cref="PendingFile.CommitAsync"/>; disposing it uncommitted deletes the temporary.
+    /// </summary>
+    /// <param name="path">The final file path.</param>
+    /// <param name="overwrite">When <see langword="false"/>, an existing <paramref name="path"/> makes the call (and the commit) throw <see cref="IOException"/>.</param>
+    /// <param name="mode">Unix file mode of the new file (ignored on Windows); <see langword="null"/> for the default.</param>
+    /// <returns>The pending file; the caller disposes it.</returns>
+    public static PendingFile Create(string path, bool overwrite = true, UnixFileMode? mode = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
         string fullPath = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(fullPath)
             ?? throw new ArgumentException($"'{path}' has no parent directory.", nameof(path));
@@ -52,32 +72,8 @@ public static class AtomicFile
             options.UnixCreateMode = unixMode;
         }
 
-        bool committed = false;
-        try
-        {
-            var file = new FileStream(temporary, options);
-            await using (file.ConfigureAwait(false))
-            {
-                await write(file, cancellationToken).ConfigureAwait(false);
-                await file.FlushAsync(cancellationToken).ConfigureAwait(false);
-                file.Flush(flushToDisk: true);
-            }
-
-            if (!overwrite && File.Exists(fullPath))
-            {
-                throw new IOException($"'{path}' appeared while it was being written; refusing to overwrite it.");
-            }
-
-            File.Move(temporary, fullPath, overwrite);
-            committed = true;
-        }
-        finally
-        {
-            if (!committed)
-            {
-                TryDelete(temporary);
-            }
-        }
+        var stream = new FileStream(temporary, options);
+        return new PendingFile(fullPath, temporary, stream, overwrite);
     }
 
     /// <summary>Writes <paramref name="content"/> to <paramref name="path"/> atomically.</summary>
@@ -105,7 +101,8 @@ public static class AtomicFile
     public static string TemporaryPathFor(string fullPath) =>
         $"{fullPath}.tmp-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4))}";
 
-    private static void TryDelete(string path)
+    /// <summary>Deletes <paramref name="path"/> if it can; a failure is swallowed (the caller reports the original one).</summary>
+    internal static void TryDelete(string path)
     {
         try
         {

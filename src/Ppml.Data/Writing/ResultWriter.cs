@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using DuckDB.NET.Data;
 using ParquetSharp;
 using Ppml.Crypto.Container;
@@ -67,44 +66,21 @@ internal static class ResultWriter
     private static async Task<WriteResult> WriteDirectoryAsync(
         IKeyManagementService kms, RowSource rows, string fullPath, List<DatasetColumn> columns, DatasetFormat format, DatasetWriteOptions options, string keyName, long perPart, CancellationToken cancellationToken)
     {
-        string staging = $"{fullPath.TrimEnd(Path.DirectorySeparatorChar)}.tmp-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
-        Directory.CreateDirectory(staging);
-        try
+        using StagingDirectory staging = StagingDirectory.Create(fullPath);
+        var names = new List<string>();
+        long total = 0;
+        do
         {
-            var names = new List<string>();
-            long total = 0;
-            do
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                string name = string.Create(CultureInfo.InvariantCulture, $"part-{names.Count:D5}{PartExtension(format, options.Encrypt)}");
-                total += await WriteFileAsync(kms, rows, Path.Combine(staging, name), columns, format, options, keyName, perPart, cancellationToken).ConfigureAwait(false);
-                names.Add(name);
-            }
-            while (rows.HasMore());
-
-            string? previous = null;
-            if (Directory.Exists(fullPath) || File.Exists(fullPath))
-            {
-                previous = $"{fullPath}.old-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
-                Directory.Move(fullPath, previous);
-            }
-
-            Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
-            Directory.Move(staging, fullPath);
-            if (previous is not null)
-            {
-                Directory.Delete(previous, recursive: true);
-            }
-
-            return new WriteResult(fullPath, names.Select(n => Path.Combine(fullPath, n)).ToList(), total, format, options.Encrypt);
+            cancellationToken.ThrowIfCancellationRequested();
+            string name = string.Create(CultureInfo.InvariantCulture, $"part-{names.Count:D5}{PartExtension(format, options.Encrypt)}");
+            total += await WriteFileAsync(kms, rows, Path.Combine(staging.Path, name), columns, format, options, keyName, perPart, cancellationToken).ConfigureAwait(false);
+            names.Add(name);
         }
-        finally
-        {
-            if (Directory.Exists(staging))
-            {
-                Directory.Delete(staging, recursive: true);
-            }
-        }
+        while (rows.HasMore());
+
+        // An earlier output (file or directory) is moved aside, replaced, then deleted.
+        staging.Commit(replace: true);
+        return new WriteResult(fullPath, names.Select(n => Path.Combine(fullPath, n)).ToList(), total, format, options.Encrypt);
     }
 
     private static async Task<long> WriteFileAsync(

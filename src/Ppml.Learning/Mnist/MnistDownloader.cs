@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Ppml.Learning.IO;
+using Ppml.Core.IO;
 
 namespace Ppml.Learning.Mnist;
 
@@ -86,10 +86,8 @@ public static class MnistDownloader
             throw new HttpRequestException($"GET {url} answered {(int)response.StatusCode} {response.ReasonPhrase}.", null, response.StatusCode);
         }
 
-        string temporary = AtomicFileWriter.TemporaryPathFor(path);
-        bool committed = false;
-        FileStream output = AtomicFileWriter.CreateTemporary(temporary);
-        try
+        PendingFile output = AtomicFile.Create(path);
+        await using (output.ConfigureAwait(false))
         {
             using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             // MD5 is checked only because it is the checksum the original publisher lists; SHA-256 is checked too.
@@ -112,7 +110,7 @@ public static class MnistDownloader
 
                     sha256.AppendData(buffer, 0, read);
                     md5.AppendData(buffer, 0, read);
-                    await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                    await output.Stream.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                     progress?.Report(new DownloadProgress(file.Name, received, file.Size, AlreadyPresent: false));
                 }
 
@@ -134,16 +132,7 @@ public static class MnistDownloader
                 throw LearningFormatException.For(url.ToString(), $"MD5 is {actualMd5}, expected {file.Md5}; the download is corrupt or not the original {file.Name}");
             }
 
-            await AtomicFileWriter.CommitAsync(output, temporary, path, cancellationToken).ConfigureAwait(false);
-            committed = true;
-        }
-        finally
-        {
-            if (!committed)
-            {
-                await output.DisposeAsync().ConfigureAwait(false);
-                AtomicFileWriter.TryDelete(temporary);
-            }
+            await output.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 }
