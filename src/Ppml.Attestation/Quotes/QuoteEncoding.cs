@@ -11,6 +11,15 @@ namespace Ppml.Attestation.Quotes;
 public static class QuoteEncoding
 {
     /// <summary>
+    /// Decodes hex the way measurements and report data are written: case-insensitive, surrounding whitespace and a
+    /// <c>0x</c> prefix allowed, an even number of digits.
+    /// </summary>
+    /// <param name="text">The text.</param>
+    /// <param name="bytes">The bytes, when the text is hex.</param>
+    /// <returns>Whether the text is hex.</returns>
+    public static bool TryDecodeHex(string? text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? bytes) => Hex.TryDecode(text, out bytes);
+
+    /// <summary>
     /// Returns the binary quote in <paramref name="content"/>: binary as is, or hex / base64 text (whitespace and a
     /// <c>0x</c> prefix allowed), detected automatically. The result is not parsed; pass it to
     /// <see cref="Quote.Parse(ReadOnlySpan{byte})"/> or to the verifier.

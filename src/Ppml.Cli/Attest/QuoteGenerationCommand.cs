@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 using Ppml.Attestation;
@@ -48,44 +47,12 @@ internal static class QuoteGenerationCommand
 
     private static byte[] Decode(string hex, string option, int max, int? exact)
     {
-        if (!TryDecodeHex(hex, out byte[]? bytes) || bytes.Length > max || (exact is { } length && bytes.Length != length))
+        if (!QuoteEncoding.TryDecodeHex(hex, out byte[]? bytes) || bytes.Length > max || (exact is { } length && bytes.Length != length))
         {
             throw new AttestationFormatException(
                 $"{option} must be {(exact is null ? $"at most {max}" : $"exactly {exact}")} bytes of hex.", option, null);
         }
 
         return bytes;
-    }
-
-    /// <summary>Hex, case-insensitive, surrounding whitespace and a <c>0x</c> prefix allowed.</summary>
-    private static bool TryDecodeHex(string? text, [NotNullWhen(true)] out byte[]? bytes)
-    {
-        bytes = null;
-        if (text is null)
-        {
-            return false;
-        }
-
-        ReadOnlySpan<char> span = text.AsSpan().Trim();
-        if (span.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
-        {
-            span = span[2..];
-        }
-
-        if (span.Length % 2 != 0)
-        {
-            return false;
-        }
-
-        foreach (char c in span)
-        {
-            if (!char.IsAsciiHexDigit(c))
-            {
-                return false;
-            }
-        }
-
-        bytes = Convert.FromHexString(span);
-        return true;
     }
 }
