@@ -32,7 +32,8 @@ internal static class TpchCommands
         kms.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
             new TpchExampleHandler(context).RunAsync(
-                new ExamplesHandler.Common(kms.Read(parse), parse.GetValue(key)),
+                kms.Read(parse),
+                parse.GetValue(key),
                 parse.GetValue(scaleFactor),
                 parse.GetValue(parts),
                 parse.GetValue(queries),

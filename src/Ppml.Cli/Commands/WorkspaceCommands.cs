@@ -26,10 +26,10 @@ internal static class WorkspaceCommands
         init.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, async () =>
         {
             string root = PpmlWorkspace.ResolveRoot(context, parse.GetValue(CommonOptions.Home));
-            InitResult result = await new InitHandler(context).InitializeAsync(root, parse.GetValue(force), parse.GetValue(passwordFile), cancellationToken);
+            WorkspaceInitResult result = await new InitHandler(context).InitializeAsync(root, parse.GetValue(force), parse.GetValue(passwordFile), cancellationToken);
             if (parse.GetValue(json))
             {
-                await context.Output.WriteLineAsync(JsonSerializer.Serialize(result, CliJsonContext.Default.InitResult));
+                await context.Output.WriteLineAsync(JsonSerializer.Serialize(result, CliJsonContext.Default.WorkspaceInitResult));
             }
             else
             {

@@ -39,7 +39,7 @@ internal sealed class AttestQuoteHandler
     {
         string root = PpmlWorkspace.ResolveRoot(_context, options.Home);
         string platform = options.Platform is null
-            ? AttestSimPlatformHandler.DefaultDirectory(_context, options.Home)
+            ? Path.Combine(PpmlWorkspace.ResolveRoot(_context, options.Home), PpmlWorkspace.SimulatedPlatformDirectoryName)
             : _context.ResolvePath(options.Platform);
         bool asserted = options.MrEnclave is not null || options.MrSigner is not null || options.MrTd is not null;
         PpmlWorkspace? workspace = asserted || !PpmlWorkspace.Exists(root) ? null : await PpmlWorkspace.OpenAsync(root, cancellationToken);

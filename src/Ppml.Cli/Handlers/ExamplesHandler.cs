@@ -1,3 +1,4 @@
+using Ppml.Core;
 using Ppml.Data;
 using Ppml.Data.Examples;
 using Ppml.Workloads.Workspace;
@@ -56,9 +57,9 @@ internal sealed class ExamplesHandler
         DatasetFormat format = target.Contains(".json", StringComparison.OrdinalIgnoreCase) ? DatasetFormat.Json
             : target.Contains(".parquet", StringComparison.OrdinalIgnoreCase) ? DatasetFormat.Parquet
             : DatasetFormat.Csv;
-        if (encrypt && format != DatasetFormat.Parquet && !target.EndsWith(CryptHandler.Extension, StringComparison.Ordinal))
+        if (encrypt && format != DatasetFormat.Parquet && !target.EndsWith(PpmlFileNames.ContainerExtension, StringComparison.Ordinal))
         {
-            target += CryptHandler.Extension;
+            target += PpmlFileNames.ContainerExtension;
         }
 
         WriteResult written = await session.Context.WriteAsync(

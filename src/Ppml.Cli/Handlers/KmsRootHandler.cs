@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Ppml.Core.IO;
+using Ppml.Workloads.Workspace;
 using Ppml.Kms.Server.Recovery;
 
 namespace Ppml.Cli.Handlers;
@@ -17,7 +18,7 @@ internal sealed class KmsRootHandler
 
     public async Task<int> SplitAsync(string? home, string? store, string? secretFile, int threshold, int shares, string output, CancellationToken cancellationToken)
     {
-        string directory = KmsServeHandler.ResolveStore(_context, home, store);
+        string directory = store is not null ? _context.ResolvePath(store) : Path.Combine(PpmlWorkspace.ResolveRoot(_context, home), PpmlWorkspace.KmsServerDirectoryName);
         IReadOnlyList<string> split = await RootKeyRecovery.SplitAsync(directory, secretFile is null ? null : _context.ResolvePath(secretFile), threshold, shares, cancellationToken);
         string outputDirectory = _context.ResolvePath(output);
         for (int i = 0; i < split.Count; i++)
@@ -39,7 +40,7 @@ internal sealed class KmsRootHandler
             shares.Add(await File.ReadAllTextAsync(_context.ResolvePath(file), cancellationToken));
         }
 
-        string directory = KmsServeHandler.ResolveStore(_context, home, store);
+        string directory = store is not null ? _context.ResolvePath(store) : Path.Combine(PpmlWorkspace.ResolveRoot(_context, home), PpmlWorkspace.KmsServerDirectoryName);
         string secretPath = _context.ResolvePath(secretFile);
         bool generated = await RootKeyRecovery.RecoverAsync(directory, shares, secretPath, cancellationToken);
         await _context.Output.WriteLineAsync(

@@ -10,7 +10,7 @@ namespace Ppml.Cli.Handlers;
 /// <summary><c>ppml kms serve</c>: the KMS server with the workspace's TLS certificate, until cancelled.</summary>
 internal sealed class KmsServeHandler
 {
-    public const string StoreDirectoryName = "kms-server";
+    public const string StoreDirectoryName = PpmlWorkspace.KmsServerDirectoryName;
 
     /// <summary>The <c>simulatedPlatform</c> value of a bare <c>--simulated-platform</c>: the workspace's own platform.</summary>
     public const string WorkspacePlatform = "";

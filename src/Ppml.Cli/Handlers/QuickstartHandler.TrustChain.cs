@@ -1,20 +1,21 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using Ppml.Core;
 using Ppml.Core.IO;
 using Ppml.Crypto.Keys;
+using Ppml.Data;
 using Ppml.Kms;
 using Ppml.Kms.Envelope;
 using Ppml.Kms.Remote;
 using Ppml.Kms.Server;
 using Ppml.Kms.Server.Attestation;
-using Ppml.Tee;
-using Ppml.Tee.Measurement;
-
-using Ppml.Data;
 using Ppml.Learning.Mnist;
+
 using Ppml.Learning.Serialization;
 using Ppml.Learning.Training;
+using Ppml.Tee;
+using Ppml.Tee.Measurement;
 using Ppml.Workloads;
 using Ppml.Workloads.Keys;
 using Ppml.Workloads.Learning;
@@ -78,7 +79,7 @@ internal sealed partial class QuickstartHandler
         {
             string adminKey = (await File.ReadAllTextAsync(server.AdminKeyPath, cancellationToken)).Trim();
             using var owner = new KmsClient(server.BaseAddress, adminKey, ca);
-            string encrypted = Path.Combine(root, "guarded", "people.csv" + CryptHandler.Extension);
+            string encrypted = Path.Combine(root, "guarded", "people.csv" + PpmlFileNames.ContainerExtension);
             string workloadKey = await StepAsync("guard", json, async () =>
             {
                 string policy = $$$"""{"sgx": {"signers": [{"mrSigner": "{{{ppml.MrSigner}}}", "isvProdId": {{{ppml.IsvProdId}}}, "minIsvSvn": {{{ppml.IsvSvn}}}}]}}""";
@@ -139,7 +140,7 @@ internal sealed partial class QuickstartHandler
                 await using PpmlSession session = await PpmlSession.OpenAsync(WorkloadSession(quiet, workspace, server, workloadKey), cancellationToken);
                 await using PpmlContext context = await session.OpenContextAsync(cancellationToken);
                 await context.RegisterTableAsync("people", encrypted, DatasetFormat.Csv, cancellationToken: cancellationToken);
-                string output = Path.Combine(root, "guarded", "by-city.csv" + CryptHandler.Extension);
+                string output = Path.Combine(root, "guarded", "by-city.csv" + PpmlFileNames.ContainerExtension);
                 WriteResult written = await context.WriteAsync(
                     "SELECT city, count(*) AS people FROM people GROUP BY city ORDER BY city", output, DatasetFormat.Csv, new DatasetWriteOptions { Encrypt = true }, cancellationToken);
                 using var workloadAlone = new KmsClient(server.BaseAddress, workloadKey, ca);
@@ -156,7 +157,7 @@ internal sealed partial class QuickstartHandler
                 Directory.CreateDirectory(mnist);
                 foreach (string name in s_mnistSampleFiles)
                 {
-                    await EnvelopeEncryption.EncryptFileAsync(owner, GuardedKeyName, Path.Combine(mnist + ".plain", name), Path.Combine(mnist, name + CryptHandler.Extension), cancellationToken: cancellationToken);
+                    await EnvelopeEncryption.EncryptFileAsync(owner, GuardedKeyName, Path.Combine(mnist + ".plain", name), Path.Combine(mnist, name + PpmlFileNames.ContainerExtension), cancellationToken: cancellationToken);
                 }
 
                 Directory.Delete(mnist + ".plain", recursive: true);

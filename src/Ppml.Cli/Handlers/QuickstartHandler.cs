@@ -3,10 +3,18 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Ppml.Cli.Output;
+using Ppml.Core;
 using Ppml.Crypto.Container;
 using Ppml.Data;
 using Ppml.Data.Examples;
 using Ppml.Data.Tpch;
+using Ppml.Kms;
+using Ppml.Learning.Mnist;
+using Ppml.Learning.Serialization;
+using Ppml.Learning.Training;
+using Ppml.Workloads;
+using Ppml.Workloads.Files;
+using Ppml.Workloads.Learning;
 using Ppml.Workloads.Workspace;
 
 namespace Ppml.Cli.Handlers;
@@ -48,9 +56,9 @@ internal sealed partial class QuickstartHandler
                 await _context.Output.WriteLineAsync($"PPML quickstart in {root}");
             }
 
-            InitResult init = await StepAsync("init", json, async () =>
+            WorkspaceInitResult init = await StepAsync("init", json, async () =>
             {
-                InitResult result = await new InitHandler(_context).InitializeAsync(home, force: false, passwordFile: null, cancellationToken);
+                WorkspaceInitResult result = await WorkspaceInitializer.CreateAsync(_context, home, force: false, readPassword: null, cancellationToken);
                 return (result, $"workspace {home}; TEE: {result.Tee} (no SGX/TDX here: memory is NOT hardware-protected); KMS key '{result.DefaultKey}'");
             });
 
@@ -71,10 +79,9 @@ internal sealed partial class QuickstartHandler
                 GetEnvironmentVariable = _context.GetEnvironmentVariable,
                 WorkingDirectory = root,
             };
-            var crypt = new CryptHandler(silent);
             await StepAsync("encrypt", json, async () =>
             {
-                await crypt.EncryptAsync(new CryptHandler.Options(plainDirectory, encryptedDirectory, new KmsTarget(home), null, false, null, false), cancellationToken);
+                await EncryptTreeAsync(silent, home, plainDirectory, encryptedDirectory, cancellationToken);
                 bool noPlaintext = Directory.EnumerateFiles(encryptedDirectory, "*", SearchOption.AllDirectories)
                     .All(f => !File.ReadAllText(f).Contains("Berlin", StringComparison.Ordinal));
                 if (!noPlaintext)
@@ -87,7 +94,7 @@ internal sealed partial class QuickstartHandler
 
             await StepAsync("decrypt", json, async () =>
             {
-                await crypt.DecryptAsync(new CryptHandler.Options(encryptedDirectory, decryptedDirectory, new KmsTarget(home), null, false, null, false), cancellationToken);
+                await DecryptTreeAsync(silent, home, encryptedDirectory, decryptedDirectory, cancellationToken);
                 return (0, $"decrypted {encryptedDirectory} -> {decryptedDirectory}");
             });
 
@@ -116,9 +123,9 @@ internal sealed partial class QuickstartHandler
                 string target = Path.Combine(root, "tampered.out");
                 try
                 {
-                    await crypt.DecryptAsync(new CryptHandler.Options(victim, target, new KmsTarget(home), null, false, null, false), cancellationToken);
+                    await DecryptTreeAsync(silent, home, victim, target, cancellationToken);
                 }
-                catch (CliException refused) when (!File.Exists(target))
+                catch (ProtectedFileException refused) when (!File.Exists(target))
                 {
                     return (0, $"a flipped bit is detected and nothing is written ({Shorten(refused.Message)})");
                 }
@@ -171,9 +178,9 @@ internal sealed partial class QuickstartHandler
         PpmlContext context = session.Context;
         await StepAsync("sql", json, async () =>
         {
-            string input = Path.Combine(encryptedDirectory, "people", "people.csv" + CryptHandler.Extension);
+            string input = Path.Combine(encryptedDirectory, "people", "people.csv" + PpmlFileNames.ContainerExtension);
             TableInfo table = await context.RegisterTableAsync("quickstart_people", input, DatasetFormat.Csv, new DatasetReadOptions { RequireEncrypted = true }, cancellationToken);
-            string output = Path.Combine(root, "results", "by-city.csv" + CryptHandler.Extension);
+            string output = Path.Combine(root, "results", "by-city.csv" + PpmlFileNames.ContainerExtension);
             WriteResult written = await context.WriteAsync(
                 "SELECT city, count(*) AS people, round(avg(age), 1) AS mean_age FROM quickstart_people GROUP BY city ORDER BY city",
                 output,
@@ -233,9 +240,9 @@ internal sealed partial class QuickstartHandler
         {
             // All 22 queries at SF 0.01: most of the time goes into the generator's text pool (built once per process).
             var quiet = new CliContext { Output = TextWriter.Null, Error = TextWriter.Null, TimeProvider = _context.TimeProvider, WorkingDirectory = root };
-            TpchGenerationOptions generation = TpchGenHandler.CreateOptions(TpchExampleHandler.DefaultScaleFactor, parts: 2, threads: null);
-            (_, TpchRunSummary summary) = await TpchExampleHandler.RunEncryptedAsync(quiet, session, generation, TpchQueries.All, root, cancellationToken);
-            string lineitem = Path.Combine(root, "tpch.enc", "lineitem", "lineitem.tbl.1" + CryptHandler.Extension);
+            TpchGenerationOptions generation = TpchSteps.CreateOptions(TpchSteps.DefaultScaleFactor, parts: 2, threads: null);
+            (_, TpchRunSummary summary) = await TpchSteps.RunEncryptedAsync(quiet, session, generation, TpchQueries.All, root, cancellationToken);
+            string lineitem = Path.Combine(root, "tpch.enc", "lineitem", "lineitem.tbl.1" + PpmlFileNames.ContainerExtension);
             byte[] head = new byte[4096];
             int read;
             await using (FileStream file = File.OpenRead(lineitem))
@@ -280,25 +287,34 @@ internal sealed partial class QuickstartHandler
         {
             await ExtractMnistSampleAsync(plain, cancellationToken);
 
-            var crypt = new CryptHandler(silent);
-            await crypt.EncryptAsync(new CryptHandler.Options(plain, encrypted, new KmsTarget(home), null, false, null, false), cancellationToken);
+            await EncryptTreeAsync(silent, home, plain, encrypted, cancellationToken);
             Directory.Delete(plain, recursive: true);
 
-            var output = new StringWriter();
-            var capture = new CliContext
-            {
-                Output = output,
-                Error = TextWriter.Null,
-                TimeProvider = silent.TimeProvider,
-                GetEnvironmentVariable = silent.GetEnvironmentVariable,
-                WorkingDirectory = root,
-            };
-            var target = new KmsTarget(home);
-            await new LearningHandler(capture).TrainAsync(
-                new LearningHandler.TrainOptions(encrypted, 1, 128, null, 42, model, null, null, false, null, target), cancellationToken);
-            string accuracy = output.ToString().Trim();
+            // `ppml train lenet` as a library call, as the attested-train step does it.
+            await using PpmlSession session = await new KmsTarget(home).OpenSessionAsync(silent, keyName: null, cancellationToken);
+            MnistData train = await ProtectedLearningFiles.LoadMnistSplitAsync(session, encrypted, MnistSplit.Train, cancellationToken);
+            MnistData test = await ProtectedLearningFiles.LoadMnistSplitAsync(session, encrypted, MnistSplit.Test, cancellationToken);
+            TrainingResult trained = await LeNetTrainer.TrainAsync(train, test, new TrainingOptions { Epochs = 1, BatchSize = 128, Seed = 42 }, cancellationToken: cancellationToken);
+            await session.WriteOutputAsync(model, session.DefaultKeyName, overwrite: false, (stream, token) => ModelSerializer.SaveAsync(trained.Model, stream, token), cancellationToken);
+            string accuracy = trained.Epochs[^1].Top1Line;
             return (0, $"LeNet-5, 1 epoch on 3,000 encrypted MNIST images, model saved encrypted; {accuracy} (1,000 test images)");
         });
+    }
+
+    /// <summary>Encrypts a file or tree as <c>ppml encrypt</c> does: the owner's key service, the workspace's default key.</summary>
+    private static async Task EncryptTreeAsync(CliContext silent, string home, string input, string output, CancellationToken cancellationToken)
+    {
+        var target = new KmsTarget(home);
+        using IKeyManagementService owner = await target.OpenAsync(silent, cancellationToken);
+        string keyName = await target.ResolveKeyNameAsync(silent, keyName: null, cancellationToken);
+        await ProtectedTree.EncryptAsync(owner, keyName, input, output, overwrite: false, cancellationToken);
+    }
+
+    /// <summary>Decrypts a file or tree as <c>ppml decrypt</c> does: through a workload session.</summary>
+    private static async Task DecryptTreeAsync(CliContext silent, string home, string input, string output, CancellationToken cancellationToken)
+    {
+        await using PpmlSession session = await new KmsTarget(home).OpenSessionAsync(silent, keyName: null, cancellationToken);
+        await ProtectedTree.DecryptAsync(session.Keys, input, output, overwrite: false, cancellationToken);
     }
 
     /// <summary>Writes the embedded MNIST subset (3,000 training and 1,000 test images, IDX .gz) to <paramref name="directory"/>.</summary>

@@ -1,3 +1,4 @@
+using Ppml.Core;
 using Ppml.Data;
 using Ppml.Workloads.Workspace;
 
@@ -51,9 +52,9 @@ internal sealed class SqlHandler
         }
 
         string output = _context.ResolvePath(options.Output!);
-        if (options.Encrypt && format2 != DatasetFormat.Parquet && !output.EndsWith(CryptHandler.Extension, StringComparison.Ordinal))
+        if (options.Encrypt && format2 != DatasetFormat.Parquet && !output.EndsWith(PpmlFileNames.ContainerExtension, StringComparison.Ordinal))
         {
-            output += CryptHandler.Extension;
+            output += PpmlFileNames.ContainerExtension;
         }
 
         WriteResult written = await session.Context.WriteAsync(
@@ -139,9 +140,9 @@ internal sealed class SqlHandler
         }
 
         name = System.IO.Path.GetFileName(name);
-        if (name.EndsWith(CryptHandler.Extension, StringComparison.Ordinal))
+        if (name.EndsWith(PpmlFileNames.ContainerExtension, StringComparison.Ordinal))
         {
-            name = name[..^CryptHandler.Extension.Length];
+            name = name[..^PpmlFileNames.ContainerExtension.Length];
         }
 
         foreach (string piece in name.Split('.').Skip(1).Reverse())

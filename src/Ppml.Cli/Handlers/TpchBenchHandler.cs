@@ -41,8 +41,8 @@ internal sealed class TpchBenchHandler
         }
 
         // Both copies are validated here so a bad --sf or --parts is a usage error naming the option.
-        _ = TpchGenHandler.CreateOptions(options.ScaleFactor, parts: 1, threads: null);
-        TpchGenerationOptions generation = TpchGenHandler.CreateOptions(options.ScaleFactor, options.Parts, threads: null);
+        _ = TpchSteps.CreateOptions(options.ScaleFactor, parts: 1, threads: null);
+        TpchGenerationOptions generation = TpchSteps.CreateOptions(options.ScaleFactor, options.Parts, threads: null);
         string? report = options.Report is null ? null : _context.ResolvePath(options.Report);
         string workRoot = options.WorkDirectory is null ? Path.GetTempPath() : _context.ResolvePath(options.WorkDirectory);
 
@@ -103,7 +103,7 @@ internal sealed class TpchBenchHandler
         public void GenerationFinished(TpchGenerationResult result, TimeSpan elapsed, TpchEncryption? encryption)
         {
             Dispose();
-            cli.Error.WriteLine("ppml: " + TpchGenHandler.Describe(result, elapsed, encryption?.KeyName));
+            cli.Error.WriteLine("ppml: " + TpchSteps.Describe(result, elapsed, encryption?.KeyName));
         }
 
         public void VariantMeasured(int repeat, string variant, TpchBenchmarkSample load, TpchBenchmarkSample queries) =>

@@ -1,4 +1,5 @@
 using Ppml.Data.Tpch;
+using Ppml.Workloads.Workspace;
 
 namespace Ppml.Cli.Handlers;
 
@@ -9,7 +10,7 @@ namespace Ppml.Cli.Handlers;
 /// </summary>
 internal sealed class TpchExampleHandler
 {
-    public const double DefaultScaleFactor = 0.01;
+    public const double DefaultScaleFactor = TpchSteps.DefaultScaleFactor;
 
     private readonly CliContext _context;
 
@@ -18,15 +19,15 @@ internal sealed class TpchExampleHandler
         _context = context;
     }
 
-    public async Task<int> RunAsync(ExamplesHandler.Common common, double scaleFactor, int parts, string? queries, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(KmsTarget kms, string? keyName, double scaleFactor, int parts, string? queries, CancellationToken cancellationToken)
     {
         IReadOnlyList<int> numbers = TpchQuerySelection.Parse(queries, "--queries");
-        TpchGenerationOptions generation = TpchGenHandler.CreateOptions(scaleFactor, parts, threads: null);
-        await using DataSession session = await DataSession.OpenAsync(_context, common.Kms, common.KeyName, cancellationToken);
+        TpchGenerationOptions generation = TpchSteps.CreateOptions(scaleFactor, parts, threads: null);
+        await using DataSession session = await DataSession.OpenAsync(_context, kms, keyName, cancellationToken);
         string directory = Directory.CreateTempSubdirectory("ppml-tpch-").FullName;
         try
         {
-            (string generated, TpchRunSummary summary) = await RunEncryptedAsync(_context, session, generation, numbers, directory, cancellationToken);
+            (string generated, TpchRunSummary summary) = await TpchSteps.RunEncryptedAsync(_context, session, generation, numbers, directory, cancellationToken);
             await _context.Output.WriteLineAsync(generated);
             await _context.Output.WriteLineAsync(summary.Describe());
         }
@@ -36,25 +37,5 @@ internal sealed class TpchExampleHandler
         }
 
         return ExitCodes.Success;
-    }
-
-    /// <summary>Generates encrypted data under <paramref name="directory"/> and runs <paramref name="queries"/> on it.</summary>
-    /// <returns>A line describing the generation, and the run.</returns>
-    internal static async Task<(string Generated, TpchRunSummary Summary)> RunEncryptedAsync(
-        CliContext cli,
-        DataSession session,
-        TpchGenerationOptions generation,
-        IReadOnlyList<int> queries,
-        string directory,
-        CancellationToken cancellationToken)
-    {
-        string data = Path.Combine(directory, "tpch.enc");
-        (TpchGenerationResult result, TimeSpan elapsed) = await TpchGenHandler.GenerateAsync(
-            cli, generation, data, new TpchEncryption(session.Kms, session.DefaultKey), force: false, cancellationToken);
-        string generated = TpchGenHandler.Describe(result, elapsed, session.DefaultKey);
-        TpchDataset dataset = TpchDataset.Locate(data);
-        TpchRunSummary summary = await TpchRunHandler.ExecuteAsync(
-            cli, session.Context, dataset, queries, generation.ScaleFactor, requireEncrypted: true, cancellationToken);
-        return (generated, summary);
     }
 }

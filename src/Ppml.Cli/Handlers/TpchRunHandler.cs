@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Ppml.Cli.Output;
 using Ppml.Data;
@@ -56,7 +55,7 @@ internal sealed class TpchRunHandler
 
         TpchDataset dataset = TpchDataset.Locate(_context.ResolvePath(options.Data));
         await using DataSession session = await DataSession.OpenAsync(_context, options.Kms, options.KeyName, cancellationToken);
-        TpchRunSummary summary = await ExecuteAsync(
+        TpchRunSummary summary = await TpchSteps.ExecuteAsync(
             _context, session.Context, dataset, queries, options.ScaleFactor, options.RequireEncrypted, cancellationToken, finishedOnStderr: options.Json);
 
         string? keyName = output is not null && options.Encrypt ? options.KeyName ?? session.DefaultKey : null;
@@ -80,23 +79,6 @@ internal sealed class TpchRunHandler
         return ExitCodes.Success;
     }
 
-    /// <summary>
-    /// Registers the dataset's tables, finds the scale factor (from SUPPLIER unless given), runs the queries and prints
-    /// <c>N finished</c> on stdout (stderr with <paramref name="finishedOnStderr"/>, when stdout carries JSON) as each
-    /// ends; per-table and per-query details go to stderr.
-    /// </summary>
-    internal static Task<TpchRunSummary> ExecuteAsync(
-        CliContext cli,
-        PpmlContext context,
-        TpchDataset dataset,
-        IReadOnlyList<int> queries,
-        double? scaleFactor,
-        bool requireEncrypted,
-        CancellationToken cancellationToken,
-        bool finishedOnStderr = false) =>
-        dataset.LoadAndRunAsync(
-            context, queries, scaleFactor, requireEncrypted, new RunReporter(cli, finishedOnStderr ? cli.Error : cli.Output), cli.TimeProvider, cancellationToken);
-
     /// <summary>Fails unless <paramref name="output"/> is absent, empty, or replaceable with --force.</summary>
     internal static void CheckResultsOutput(string output, bool force)
     {
@@ -108,31 +90,6 @@ internal sealed class TpchRunHandler
         if (!force && Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any())
         {
             throw CliException.Failure($"Output '{output}' already exists and is not empty; pass --force to replace it.");
-        }
-    }
-
-    /// <summary>
-    /// One stderr line per loaded table, one for the scale factor, and per query <c>N finished</c> on
-    /// <paramref name="finished"/> (BigDL's log line) with its size and time on stderr.
-    /// </summary>
-    private sealed class RunReporter(CliContext cli, TextWriter finished) : ITpchRunObserver
-    {
-        public void TableLoaded(TableInfo table) =>
-            cli.Error.WriteLine(string.Create(
-                CultureInfo.InvariantCulture,
-                $"ppml: table {table.Name}: {table.Rows:N0} rows from {table.Parts} part(s), {table.EncryptedParts} encrypted ({table.Transport}, {table.Elapsed.TotalMilliseconds:0} ms)"));
-
-        public void QueriesStarting(double scaleFactor, bool isDetected, int queryCount) =>
-            cli.Error.WriteLine(string.Create(
-                CultureInfo.InvariantCulture,
-                $"ppml: TPC-H scale factor {scaleFactor}{(isDetected ? " (from the size of supplier)" : string.Empty)}; running {queryCount} quer{(queryCount == 1 ? "y" : "ies")}"));
-
-        public void QueryFinished(TpchQueryResult result)
-        {
-            cli.Error.WriteLine(string.Create(
-                CultureInfo.InvariantCulture,
-                $"ppml: query {result.Query}: {result.Rows.Count} row(s) in {result.Elapsed.TotalMilliseconds:0} ms"));
-            finished.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{result.Query} finished"));
         }
     }
 }

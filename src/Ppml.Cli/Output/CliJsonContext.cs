@@ -6,7 +6,7 @@ namespace Ppml.Cli.Output;
 
 /// <summary>Source-generated JSON for <c>--json</c> output (camelCase, one object per line).</summary>
 [JsonSerializable(typeof(CryptReport))]
-[JsonSerializable(typeof(InitResult))]
+[JsonSerializable(typeof(Ppml.Workloads.Workspace.WorkspaceInitResult))]
 [JsonSerializable(typeof(PrimaryKeyInfo))]
 [JsonSerializable(typeof(IReadOnlyList<PrimaryKeyInfo>))]
 [JsonSerializable(typeof(QuickstartReport))]

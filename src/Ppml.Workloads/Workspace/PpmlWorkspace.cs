@@ -23,6 +23,8 @@ public sealed class PpmlWorkspace
     public const string TlsDirectoryName = "tls";
     /// <summary>The workspace password, RSA-OAEP encrypted.</summary>
     public const string PasswordDirectoryName = "password";
+    /// <summary>The store of <c>ppml kms serve</c> when --store is not given.</summary>
+    public const string KmsServerDirectoryName = "kms-server";
     /// <summary>The embedded KMS store.</summary>
     public const string KmsDirectoryName = "kms";
     /// <summary>Where <c>init --force</c> moves an earlier workspace.</summary>
