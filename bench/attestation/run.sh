@@ -12,7 +12,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 SF="${SF:-0.1}"
 REPEAT="${REPEAT:-2}"
-MNIST="${MNIST:-$ROOT/../shared/data/mnist}"
+MNIST="${MNIST:-$ROOT/tests/data/data/mnist}"
 dotnet build -c Release "$ROOT/src/Ppml.Cli" -nologo -v quiet >/dev/null
 PPML="$ROOT/src/Ppml.Cli/bin/Release/net10.0/ppml"
 

@@ -11,7 +11,7 @@ public static class SharedData
     /// <summary>The test data folder, or null when it is missing.</summary>
     public static string? Root => s_root.Value;
 
-    /// <summary>A path under ../shared; fails under CI (skips locally) when the folder is missing.</summary>
+    /// <summary>A path under the test data (tests/data, or PPML_SHARED); fails under CI (skips locally) when the folder is missing.</summary>
     public static string PathOf(params string[] parts)
     {
         Require.Service(Root is not null, "tests/data (test data)", "Restore tests/data from the repository or set PPML_SHARED to a copy.");

@@ -2,7 +2,7 @@ using Ppml.Learning.Mnist;
 
 namespace Ppml.Benchmarks.Learning;
 
-/// <summary>Finds shared/data/mnist (PPML_SHARED, or a shared/ folder above the working or base directory).</summary>
+/// <summary>Finds the MNIST files: PPML_SHARED/data/mnist, else the repository's tests/data/data/mnist (found above the working or base directory).</summary>
 internal static class MnistLocator
 {
     public static async Task<(MnistData Train, MnistData Test)> LoadAsync()
@@ -23,14 +23,14 @@ internal static class MnistLocator
         {
             for (DirectoryInfo? directory = new(start); directory is not null; directory = directory.Parent)
             {
-                string candidate = Path.Combine(directory.FullName, "shared", "data", "mnist");
-                if (Directory.Exists(candidate))
+                string candidate = Path.Combine(directory.FullName, "tests", "data", "data", "mnist");
+                if (File.Exists(Path.Combine(directory.FullName, "Ppml.slnx")) && Directory.Exists(candidate))
                 {
                     return candidate;
                 }
             }
         }
 
-        throw new DirectoryNotFoundException("shared/data/mnist not found; set PPML_SHARED to the shared folder.");
+        throw new DirectoryNotFoundException("tests/data/data/mnist not found above the working or base directory; run from the repository or set PPML_SHARED to a folder holding data/mnist.");
     }
 }

@@ -4,7 +4,7 @@ using Ppml.Testing;
 
 namespace Ppml.Attestation.Tests.Support;
 
-/// <summary>Reads ../shared/testdata/attestation/vectors.json and builds each case's inputs.</summary>
+/// <summary>Reads tests/data/testdata/attestation/vectors.json (through SharedData) and builds each case's inputs.</summary>
 public static class DcapVectors
 {
     private static readonly Lazy<JsonDocument> s_document = new(() =>

@@ -5,7 +5,7 @@ using Ppml.Attestation.Verification;
 
 namespace Ppml.Attestation.Tests.Verification;
 
-/// <summary>Every case of ../shared/testdata/attestation/vectors.json gives its expected result.</summary>
+/// <summary>Every case of tests/data/testdata/attestation/vectors.json gives its expected result.</summary>
 public sealed class DcapVectorTests
 {
     public static TheoryData<string> Vectors => DcapVectors.All;
