@@ -34,6 +34,7 @@ internal static class CommandRunner
     internal static (int Code, string Message) Describe(Exception exception) => exception switch
     {
         CliException cli => (cli.ExitCode, cli.Message),
+        Ppml.Quickstart.QuickstartException tour => (ExitCodes.Failure, tour.Message),
         Ppml.Workloads.WorkloadException workload => (workload.IsInvalidInput ? ExitCodes.InvalidInput : ExitCodes.Failure, workload.Message),
         DatasetException dataset => (ExitCodes.Failure, dataset.Message),
         KmsException { Code: KmsErrorCode.InvalidKeyName } kms => (ExitCodes.InvalidInput, kms.Message),

@@ -131,7 +131,7 @@ public sealed class TeeRuntime : IDisposable
 
         // Measure the running application first: nothing else happens for an enclave that is not the one that was signed.
         SignedEnclave signed = await EnclaveSigner.LoadAsync(signedEnclavePath, cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<RuntimeComponent> runtime = options.RuntimeComponents ?? RuntimeLocator.ForCurrentProcess(options.GetAppContextData);
+        IReadOnlyList<RuntimeComponent> runtime = options.RuntimeComponents ?? RuntimeLocator.ForRunningApplication(applicationDirectory, options.GetAppContextData);
         EnclaveIdentity identity = await EnclaveSigner.VerifyAsync(signed, applicationDirectory, runtime, cancellationToken).ConfigureAwait(false);
         TrustAnchors? anchors = EnclaveSigner.ReadTrustAnchors(signed);
         TrustAnchors? inDirectory = await TrustAnchorsFile.LoadAsync(Path.Combine(applicationDirectory, TrustAnchors.FileName), cancellationToken).ConfigureAwait(false);

@@ -164,8 +164,12 @@ public class DependencyRulesTests
         {
             string name = Path.GetFileNameWithoutExtension(csproj);
             XDocument document = XDocument.Load(csproj);
+            // References into samples/ are the user programs ppml ships beside itself (user code, not a layer).
             projects[name] = [.. document.Descendants("ProjectReference")
-                .Select(r => Path.GetFileNameWithoutExtension(r.Attribute("Include")!.Value.Replace('\\', '/')))];
+                .Select(r => r.Attribute("Include")!.Value.Replace('\\', '/'))
+                .Where(path => !path.Contains("/samples/", StringComparison.Ordinal))
+                .Select(Path.GetFileNameWithoutExtension)
+                .OfType<string>()];
             packages[name] = [.. document.Descendants("PackageReference").Select(r => r.Attribute("Include")!.Value)];
         }
 

@@ -126,7 +126,7 @@ public class PpmlCommandTests
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("\"passed\":true", result.Output, StringComparison.Ordinal);
-        foreach (string step in new[] { "init", "encrypt", "decrypt", "verify", "tamper", "kms-serve", "guard", "release", "tampered", "signer", "lenet", "tpch" })
+        foreach (string step in new[] { "init", "encrypt", "decrypt", "verify", "tamper", "kms-serve", "guard", "release", "attested-sql", "attested-train", "tampered", "signer", "lenet", "tpch", "hello", "dot", "sqljob" })
         {
             Assert.Contains($"\"name\":\"{step}\"", result.Output, StringComparison.Ordinal);
         }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Ppml.Cli.Handlers;
+using Ppml.Quickstart;
 using Ppml.Kms;
 
 namespace Ppml.Cli.Output;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Ppml.Cli.Commands;
+using Ppml.Workloads.Programs;
 
 namespace Ppml.Cli.Submit;
 
@@ -23,8 +24,13 @@ internal static class SubmitCommands
         kms.AddTo(command);
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
-            new SubmitHandler(context).RunAsync(
-                parse.GetRequiredValue(application), parse.GetValue(arguments) ?? [], parse.GetValue(signed), kms.Read(parse) with { DefaultKey = parse.GetValue(key) }, cancellationToken)));
+        {
+            var start = new WorkloadProgramStart(
+                parse.GetRequiredValue(application),
+                parse.GetValue(arguments) ?? [],
+                kms.Read(parse) with { DefaultKey = parse.GetValue(key), SignedEnclave = parse.GetValue(signed) });
+            return WorkloadProgram.RunAsync(context, start, context.Output, context.Error, cancellationToken);
+        }));
         return command;
     }
 }

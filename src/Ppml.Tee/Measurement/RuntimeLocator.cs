@@ -63,6 +63,22 @@ internal static class RuntimeLocator
         return Compose(resolved, resolved.Count == 0 ? null : root ?? resolved.Values.Select(DotnetRootOf).FirstOrDefault(r => r is not null));
     }
 
+    /// <summary>
+    /// The runtime of the running application as its signer saw it: every framework the <c>*.runtimeconfig.json</c> files
+    /// of <paramref name="applicationDirectory"/> name (one directory may hold several programs — ppml and the samples it
+    /// ships — and one signature covers them all), with the frameworks this process loaded taken from where it loaded them.
+    /// </summary>
+    public static IReadOnlyList<RuntimeComponent> ForRunningApplication(string applicationDirectory, Func<string, object?> getAppContextData)
+    {
+        var components = ForApplication(applicationDirectory, getAppContextData).ToDictionary(c => c.Name, StringComparer.Ordinal);
+        foreach (RuntimeComponent loaded in ForCurrentProcess(getAppContextData))
+        {
+            components[loaded.Name] = loaded;
+        }
+
+        return [.. components.Values.OrderBy(c => c.Name, StringComparer.Ordinal)];
+    }
+
     private static List<RuntimeComponent> Compose(Dictionary<string, string> frameworks, string? root)
     {
         var components = frameworks.Select(f => new RuntimeComponent(f.Key, f.Value)).ToList();

@@ -6,7 +6,7 @@ namespace Ppml.Cli.Tests.Regressions;
 /// <summary>
 /// Issue 10, the user's own program: the samples are built against the packed libraries from a local folder feed (a
 /// unique version, so no cache serves a stale package), signed with <c>ppml enclave sign --app</c>, and run attested with
-/// <c>ppml submit</c> against a real KMS server; a patched copy of a sample is refused before it attests and writes nothing.
+/// <c>ppml submit</c> against a real KMS server; a patched copy of each sample is refused before it attests and writes nothing.
 /// </summary>
 public sealed class Issue10_Samples : IClassFixture<InitializedWorkspace>
 {
@@ -63,21 +63,34 @@ public sealed class Issue10_Samples : IClassFixture<InitializedWorkspace>
         Assert.Equal("5,11\n11,25\n", File.ReadAllText(cli.Temp.Combine("gram.csv")).ReplaceLineEndings("\n"));
         Assert.Equal("city,n\nBerlin,2\nParis,1\n", File.ReadAllText(cli.Temp.Combine("cities.csv")).ReplaceLineEndings("\n"));
 
-        // A patched copy of SqlJob, run from another directory under the genuine signature: refused, nothing written.
-        string patched = cli.Temp.Combine("patched");
-        ProcessRunner.Result linked = await ProcessRunner.RunAsync("cp", ["-al", cli.Temp.Combine("out", "SqlJob"), patched]);
-        Assert.True(linked.ExitCode == 0, linked.Error);
-        string dll = Path.Combine(patched, "Ppml.Data.dll");
-        byte[] bytes = File.ReadAllBytes(dll);
-        bytes[bytes.Length / 2] ^= 0x01;
-        File.Delete(dll);
-        File.WriteAllBytes(dll, bytes);
-        CliResult refused = await cli.RunAsync(
-            ["submit", .. workload, "--signed", Path.Combine(cli.Home, "enclave", "SqlJob.sig.json"), Path.Combine("patched", "SqlJob.dll"), "people.csv.ppml", "SELECT 1", "stolen.csv.ppml"]);
+        // A patched copy of each sample, run from another directory under the genuine signature: refused, nothing written.
+        string[][] attempts =
+        [
+            ["Hello", "greeting.txt.ppml"],
+            ["Dot", "matrix.csv.ppml", "stolen-gram.csv.ppml"],
+            ["SqlJob", "people.csv.ppml", "SELECT 1", "stolen.csv.ppml"],
+        ];
+        foreach (string[] attempt in attempts)
+        {
+            string sample = attempt[0];
+            string patched = cli.Temp.Combine("patched-" + sample);
+            ProcessRunner.Result linked = await ProcessRunner.RunAsync("cp", ["-al", cli.Temp.Combine("out", sample), patched]);
+            Assert.True(linked.ExitCode == 0, linked.Error);
+            string dll = Path.Combine(patched, "Ppml.Data.dll");
+            byte[] bytes = File.ReadAllBytes(dll);
+            bytes[bytes.Length / 2] ^= 0x01;
+            File.Delete(dll);
+            File.WriteAllBytes(dll, bytes);
+            CliResult refused = await cli.RunAsync(
+                ["submit", .. workload, "--signed", Path.Combine(cli.Home, "enclave", sample + ".sig.json"), Path.Combine("patched-" + sample, sample + ".dll"), .. attempt[1..]]);
 
-        Assert.Equal(1, refused.ExitCode);
-        Assert.Contains("Ppml.Data.dll", refused.Error, StringComparison.Ordinal);
+            Assert.True(refused.ExitCode == 1, $"{sample}: {refused}");
+            Assert.Contains("Ppml.Data.dll", refused.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("greetings from the data owner", refused.Output, StringComparison.Ordinal);
+        }
+
         Assert.False(File.Exists(cli.Temp.Combine("stolen.csv.ppml")));
+        Assert.False(File.Exists(cli.Temp.Combine("stolen-gram.csv.ppml")));
     }
 
     /// <summary>The owner's policies (by signer: every sample is signed with the workspace key), a guarded key, the encrypted inputs.</summary>

@@ -21,25 +21,25 @@ using Ppml.Workloads.Keys;
 using Ppml.Workloads.Learning;
 using Ppml.Workloads.Workspace;
 
-namespace Ppml.Cli.Handlers;
+namespace Ppml.Quickstart;
 
 /// <summary>
 /// The trust chain of the quickstart: a KMS server on loopback with the DCAP verifier, a key released only to the
 /// measured ppml enclave; attest, release, decrypt in memory; then a changed trusted file and a different signer are
 /// both refused.
 /// </summary>
-internal sealed partial class QuickstartHandler
+public sealed partial class QuickstartTour
 {
     private const string AttestationPolicyId = "ppml-app";
     private const string GuardedKeyName = "guarded";
 
-    private async Task RunTrustChainStepsAsync(string home, string root, string plainFile, bool json, CancellationToken cancellationToken)
+    private async Task RunTrustChainStepsAsync(IWorkloadHost quiet, string home, string root, string plainFile, CancellationToken cancellationToken)
     {
         // The "other signer" key takes seconds to generate (RSA-3072, exponent 3): start it now, use it last.
         Task<RSA> otherKey = Task.Run(() => RsaKeyGenerator.Generate(3072, 3), cancellationToken);
         try
         {
-            await RunTrustChainStepsAsync(home, root, plainFile, json, otherKey, cancellationToken);
+            await RunTrustChainStepsAsync(quiet, home, root, plainFile, otherKey, cancellationToken);
         }
         finally
         {
@@ -54,7 +54,7 @@ internal sealed partial class QuickstartHandler
         }
     }
 
-    private async Task RunTrustChainStepsAsync(string home, string root, string plainFile, bool json, Task<RSA> otherKey, CancellationToken cancellationToken)
+    private async Task RunTrustChainStepsAsync(IWorkloadHost quiet, string home, string root, string plainFile, Task<RSA> otherKey, CancellationToken cancellationToken)
     {
         PpmlWorkspace workspace = await PpmlWorkspace.OpenAsync(home, cancellationToken);
         string password = await workspace.ReadPasswordAsync(cancellationToken);
@@ -62,15 +62,14 @@ internal sealed partial class QuickstartHandler
             Path.Combine(workspace.TlsDirectory, "keystore.pkcs12"), password, X509KeyStorageFlags.EphemeralKeySet);
         using X509Certificate2 ca = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(workspace.TlsDirectory, "ca.crt"));
         SignedEnclave ppml = await EnclaveSigner.LoadAsync(workspace.SignedEnclavePath, cancellationToken);
-        var quiet = new CliContext { Output = TextWriter.Null, Error = TextWriter.Null, GetEnvironmentVariable = _context.GetEnvironmentVariable, TimeProvider = _context.TimeProvider };
 
-        KmsServer server = await StepAsync("kms-serve", json, async () =>
+        KmsServer server = await StepAsync("kms-serve", async () =>
         {
-            DcapEvidenceVerifier verifier = await DcapEvidenceVerifier.ForSimulatedPlatformAsync(workspace.SimulatedPlatformDirectory, _context.TimeProvider, cancellationToken: cancellationToken);
+            DcapEvidenceVerifier verifier = await DcapEvidenceVerifier.ForSimulatedPlatformAsync(workspace.SimulatedPlatformDirectory, _host.TimeProvider, cancellationToken: cancellationToken);
             KmsServer started = await KmsServer.StartAsync(
                 new KmsServerOptions { Urls = ["https://127.0.0.1:0"], StoreDirectory = Path.Combine(root, "kms-server"), Certificate = certificate },
                 verifier,
-                timeProvider: _context.TimeProvider,
+                timeProvider: _host.TimeProvider,
                 cancellationToken: cancellationToken);
             return (started, $"KMS server on {started.BaseAddress} (HTTPS, workspace certificate); DCAP verifier trusting Intel's root and this workspace's SIMULATED platform");
         });
@@ -80,7 +79,7 @@ internal sealed partial class QuickstartHandler
             string adminKey = (await File.ReadAllTextAsync(server.AdminKeyPath, cancellationToken)).Trim();
             using var owner = new KmsClient(server.BaseAddress, adminKey, ca);
             string encrypted = Path.Combine(root, "guarded", "people.csv" + PpmlFileNames.ContainerExtension);
-            string workloadKey = await StepAsync("guard", json, async () =>
+            string workloadKey = await StepAsync("guard", async () =>
             {
                 string policy = $$$"""{"sgx": {"signers": [{"mrSigner": "{{{ppml.MrSigner}}}", "isvProdId": {{{ppml.IsvProdId}}}, "minIsvSvn": {{{ppml.IsvSvn}}}}]}}""";
                 using (JsonDocument document = JsonDocument.Parse(policy))
@@ -107,14 +106,14 @@ internal sealed partial class QuickstartHandler
                 return (workload.ApiKey!, $"policy '{AttestationPolicyId}' (signer {ppml.MrSigner[..16]}...), key '{GuardedKeyName}' released only to mrenclave {ppml.MrEnclave[..16]}...; people.csv encrypted under it");
             });
 
-            await StepAsync("release", json, async () =>
+            await StepAsync("release", async () =>
             {
                 using var workload = new KmsClient(server.BaseAddress, workloadKey, ca);
                 ContainerHeaderProbe probe = await ContainerHeaderProbe.ReadAsync(encrypted, cancellationToken);
                 try
                 {
                     await workload.UnwrapDataKeyAsync(GuardedKeyName, probe.KeyVersion, probe.WrappedKey, cancellationToken);
-                    throw CliException.Failure("The KMS released a guarded key without attestation; this must never happen.");
+                    throw new QuickstartException("The KMS released a guarded key without attestation; this must never happen.");
                 }
                 catch (KmsException refused) when (refused.Code == KmsErrorCode.Forbidden)
                 {
@@ -128,14 +127,14 @@ internal sealed partial class QuickstartHandler
                 byte[] expected = await File.ReadAllBytesAsync(plainFile, cancellationToken);
                 if (!decrypted.AsSpan().SequenceEqual(expected))
                 {
-                    throw CliException.Failure("The released key decrypted people.csv to different bytes.");
+                    throw new QuickstartException("The released key decrypted people.csv to different bytes.");
                 }
 
                 return (0, $"attested ({runtime.Kind.ToString().ToLowerInvariant()}, verified {ppml.Files.Count} trusted files) -> token until {token.ExpiresAt:HH:mm:ss}Z -> " +
                     $"data key released to an ephemeral key -> people.csv decrypted in memory ({decrypted.Length} bytes, equal); no token: 403");
             });
 
-            await StepAsync("attested-sql", json, async () =>
+            await StepAsync("attested-sql", async () =>
             {
                 await using PpmlSession session = await PpmlSession.OpenAsync(WorkloadSession(quiet, workspace, server, workloadKey), cancellationToken);
                 await using PpmlContext context = await session.OpenContextAsync(cancellationToken);
@@ -150,7 +149,7 @@ internal sealed partial class QuickstartHandler
                     $"{written.Rows} rows written encrypted under '{GuardedKeyName}' with a data key drawn in the TEE, only wrapped by the KMS; the workload's API key alone cannot open it (403)");
             });
 
-            await StepAsync("attested-train", json, async () =>
+            await StepAsync("attested-train", async () =>
             {
                 string mnist = Path.Combine(root, "guarded", "mnist");
                 await ExtractMnistSampleAsync(mnist + ".plain", cancellationToken);
@@ -170,7 +169,7 @@ internal sealed partial class QuickstartHandler
                 return (0, $"'ppml train' as a library call: attested, 512 encrypted MNIST images, 1 epoch; {trained.Epochs[^1].Top1Line} -> model encrypted under '{GuardedKeyName}' with a key drawn in the TEE");
             });
 
-            await StepAsync("tampered", json, async () =>
+            await StepAsync("tampered", async () =>
             {
                 string shadow = await ShadowWithOneChangedFileAsync(ppml, Path.Combine(root, "tampered-app"), cancellationToken);
                 try
@@ -182,10 +181,10 @@ internal sealed partial class QuickstartHandler
                     return (0, $"a changed {TamperedFile} stops the TEE runtime before any evidence exists: \"{refused.Message.Replace(shadow + Path.DirectorySeparatorChar, string.Empty, StringComparison.Ordinal)}\"");
                 }
 
-                throw CliException.Failure($"The TEE runtime started with a changed {TamperedFile}; this must never happen.");
+                throw new QuickstartException($"The TEE runtime started with a changed {TamperedFile}; this must never happen.");
             });
 
-            await StepAsync("signer", json, async () =>
+            await StepAsync("signer", async () =>
             {
                 string otherSigned = Path.Combine(root, "other-signer.sig.json");
                 SignedEnclave other = await EnclaveSigner.SignAsync(EnclaveManifest.ForApplication(ppml.BaseDirectory), await otherKey, cancellationToken);
@@ -205,8 +204,10 @@ internal sealed partial class QuickstartHandler
                     return (0, $"the same files signed with another key (mrsigner {runtime.Identity!.MrSignerHex[..16]}...) are refused at attestation: {detail}");
                 }
 
-                throw CliException.Failure("The KMS accepted an enclave signed by another key; this must never happen.");
+                throw new QuickstartException("The KMS accepted an enclave signed by another key; this must never happen.");
             });
+
+            await RunSampleStepsAsync(quiet, workspace, server, owner, workloadKey, encrypted, root, cancellationToken);
         }
     }
 
@@ -260,13 +261,13 @@ internal sealed partial class QuickstartHandler
     }
 
     /// <summary>The workload's session: the KMS server, the workload's API key (not the owner's), the workspace's TEE runtime.</summary>
-    private PpmlSessionOptions WorkloadSession(CliContext quiet, PpmlWorkspace workspace, KmsServer server, string workloadKey) => new()
+    private PpmlSessionOptions WorkloadSession(IWorkloadHost quiet, PpmlWorkspace workspace, KmsServer server, string workloadKey) => new()
     {
         KmsUri = server.BaseAddress.ToString(),
         ApiKey = workloadKey,
         CaCertificatePath = Path.Combine(workspace.TlsDirectory, "ca.crt"),
         DefaultKeyName = GuardedKeyName,
-        TimeProvider = _context.TimeProvider,
+        TimeProvider = _host.TimeProvider,
         CreateTeeRuntimeAsync = token => TeeRuntime.CreateAsync(WorkspaceTee.Options(quiet, workspace), token),
     };
 
@@ -281,6 +282,6 @@ internal sealed partial class QuickstartHandler
             return;
         }
 
-        throw CliException.Failure($"The KMS released {what} to an API key without attestation; this must never happen.");
+        throw new QuickstartException($"The KMS released {what} to an API key without attestation; this must never happen.");
     }
 }
