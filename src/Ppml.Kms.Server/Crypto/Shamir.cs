@@ -7,30 +7,13 @@ namespace Ppml.Kms.Server.Crypto;
 /// is the constant term of a random polynomial of degree k-1; share i holds the polynomial values at x = i (1..255).
 /// Any k shares recover the secret by Lagrange interpolation at 0; fewer reveal nothing about it.
 /// </summary>
+/// <remarks>
+/// The arithmetic is branch-free and table-free (as HashiCorp Vault's <c>shamir.go</c>): a table lookup indexed by a
+/// secret byte, or a branch on one of its bits, leaks that byte through the cache and the branch predictor. Only public
+/// values (share indices, lengths) decide branches.
+/// </remarks>
 internal static class Shamir
 {
-    private static readonly byte[] s_exp = new byte[512];
-    private static readonly byte[] s_log = new byte[256];
-
-#pragma warning disable CA1810 // The tables are computed once; a static constructor states that plainly.
-    static Shamir()
-#pragma warning restore CA1810
-    {
-        // Generator 3 spans GF(256)*.
-        int x = 1;
-        for (int i = 0; i < 255; i++)
-        {
-            s_exp[i] = (byte)x;
-            s_log[x] = (byte)i;
-            x ^= MultiplyNoTable((byte)x, 2);
-        }
-
-        for (int i = 255; i < 512; i++)
-        {
-            s_exp[i] = s_exp[i - 255];
-        }
-    }
-
     /// <summary>Splits <paramref name="secret"/> into <paramref name="shares"/> shares, any <paramref name="threshold"/> of which recover it.</summary>
     /// <returns>(x, y) pairs; x is 1..shares, y has the secret's length.</returns>
     public static IReadOnlyList<(byte X, byte[] Y)> Split(ReadOnlySpan<byte> secret, int threshold, int shares)
@@ -131,8 +114,37 @@ internal static class Shamir
         return secret;
     }
 
-    internal static byte Multiply(byte a, byte b) => a == 0 || b == 0 ? (byte)0 : s_exp[s_log[a] + s_log[b]];
+    /// <summary>a · b in GF(2^8), in constant time: eight rounds of shift, conditional add and reduce, each condition a mask.</summary>
+    internal static byte Multiply(byte a, byte b)
+    {
+        int product = 0;
+        for (int bit = 7; bit >= 0; bit--)
+        {
+            int addMask = -((b >> bit) & 1);          // all ones when this bit of b is set
+            int reduceMask = -((product >> 7) & 1);   // all ones when doubling overflows x^8
+            product = ((product << 1) & 0xFF) ^ (reduceMask & 0x1B) ^ (addMask & a);
+        }
 
+        return (byte)product;
+    }
+
+    /// <summary>a^-1 in GF(2^8) as a^254 (a fixed chain of multiplications, so constant time); 0 maps to 0.</summary>
+    internal static byte Inverse(byte a)
+    {
+        byte a2 = Multiply(a, a);
+        byte a3 = Multiply(a2, a);
+        byte a6 = Multiply(a3, a3);
+        byte a12 = Multiply(a6, a6);
+        byte a15 = Multiply(a12, a3);
+        byte a30 = Multiply(a15, a15);
+        byte a60 = Multiply(a30, a30);
+        byte a63 = Multiply(a60, a3);
+        byte a126 = Multiply(a63, a63);
+        byte a127 = Multiply(a126, a);
+        return Multiply(a127, a127); // a^254
+    }
+
+    /// <summary>a / b in GF(2^8); b is a public value (a difference of share indices) and must not be zero.</summary>
     internal static byte Divide(byte a, byte b)
     {
         if (b == 0)
@@ -140,27 +152,6 @@ internal static class Shamir
             throw new DivideByZeroException("Division by zero in GF(256).");
         }
 
-        return a == 0 ? (byte)0 : s_exp[s_log[a] + 255 - s_log[b]];
-    }
-
-    internal static byte MultiplyNoTable(byte a, byte b)
-    {
-        int product = 0;
-        int x = a;
-        for (int bit = 0; bit < 8; bit++)
-        {
-            if ((b & (1 << bit)) != 0)
-            {
-                product ^= x;
-            }
-
-            x <<= 1;
-            if ((x & 0x100) != 0)
-            {
-                x ^= 0x11B;
-            }
-        }
-
-        return (byte)product;
+        return Multiply(a, Inverse(b));
     }
 }
