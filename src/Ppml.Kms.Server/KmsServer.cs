@@ -3,10 +3,12 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Ppml.Crypto.Keys;
 using Ppml.Kms.Remote;
 using Ppml.Kms.Server.Attestation;
 using Ppml.Kms.Server.Http;
@@ -92,7 +94,12 @@ public sealed class KmsServer : IAsyncDisposable
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
             foreach (ListenAddress address in listen)
             {
-                Action<ListenOptions> https = listenOptions => listenOptions.UseHttps(options.Certificate!);
+                Action<ListenOptions> https = listenOptions => listenOptions.UseHttps(new HttpsConnectionAdapterOptions
+                {
+                    ServerCertificate = options.Certificate!,
+                    SslProtocols = TlsPolicy.Protocols,
+                    OnAuthenticate = (_, ssl) => TlsPolicy.Apply(ssl), // TLS 1.3, and 1.2 with AEAD suites only
+                });
                 if (address.IsLocalhost)
                 {
                     kestrel.ListenLocalhost(address.Port, https);

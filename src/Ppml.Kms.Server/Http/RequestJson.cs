@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Ppml.Kms.Remote;
 
 namespace Ppml.Kms.Server.Http;
@@ -29,9 +30,13 @@ internal static class RequestJson
     public static async Task<T?> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, bool optional)
         where T : class
     {
-        if (request.ContentLength is 0 || (request.ContentLength is null && !request.Headers.ContainsKey("Transfer-Encoding")))
+        // Whether a body follows: Content-Length, chunked HTTP/1.1, or an HTTP/2 or HTTP/3 stream that did not end with its
+        // headers (those carry no Content-Length or Transfer-Encoding; ignoring their body would silently drop options).
+        bool canHaveBody = request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody
+            ?? (request.ContentLength > 0 || request.Headers.ContainsKey("Transfer-Encoding"));
+        if (request.ContentLength is 0 || !canHaveBody)
         {
-            return optional ? null : throw new KmsException(KmsErrorCode.InvalidRequest, $"The request needs a JSON body ({type.Type.Name}).");
+            return optional ? null : throw NoBody(type);
         }
 
         if (request.ContentLength > KmsServerOptions.MaxRequestBodySize)
@@ -53,6 +58,17 @@ internal static class RequestJson
         {
             await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted).ConfigureAwait(false);
             ReadOnlyMemory<byte> body = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+            if (body.IsEmpty)
+            {
+                return optional ? null : throw NoBody(type);
+            }
+
+            // Invalid UTF-8 inside a JSON string passes the reader and fails later, deep in a handler, as a 500.
+            if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+            {
+                throw new KmsException(KmsErrorCode.InvalidRequest, $"The request body is not valid UTF-8; send a {type.Type.Name} as UTF-8 JSON.");
+            }
+
             try
             {
                 return JsonSerializer.Deserialize(body.Span, type)
@@ -77,6 +93,9 @@ internal static class RequestJson
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(buffer.GetBuffer());
         }
     }
+
+    private static KmsException NoBody(JsonTypeInfo type) =>
+        new(KmsErrorCode.InvalidRequest, $"The request needs a JSON body ({type.Type.Name}).");
 
     private static string OneLine(string message)
     {

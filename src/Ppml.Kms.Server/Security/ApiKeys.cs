@@ -47,6 +47,13 @@ internal static class ApiKeys
             return false;
         }
 
+        // 43 characters carry 258 bits for 256: the last character's two low bits must be zero (canonical encoding).
+        // The decoder throws on a non-canonical string rather than returning false, and a caller's typo is not a 500.
+        if ((Base64UrlValue(encoded[^1]) & 0b11) != 0)
+        {
+            return false;
+        }
+
         if (!System.Buffers.Text.Base64Url.TryDecodeFromChars(encoded, decoded, out int written) || written != SecretBytes)
         {
             return false;
@@ -56,6 +63,15 @@ internal static class ApiKeys
         secret = decoded;
         return true;
     }
+
+    private static int Base64UrlValue(char c) => c switch
+    {
+        >= 'A' and <= 'Z' => c - 'A',
+        >= 'a' and <= 'z' => c - 'a' + 26,
+        >= '0' and <= '9' => c - '0' + 52,
+        '-' => 62,
+        _ => 63,
+    };
 
     /// <summary>Whether SHA-256(<paramref name="secret"/>) equals <paramref name="expectedHash"/> (constant time).</summary>
     public static bool Matches(ReadOnlySpan<byte> secret, ReadOnlySpan<byte> expectedHash)
