@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Ppml.Cli.Handlers;
+using Ppml.Cli.Tpch;
 using Ppml.Kms;
 
 namespace Ppml.Cli.Output;
