@@ -21,13 +21,13 @@ internal static class PpmlCommand
         root.Subcommands.Add(KmsCommands.Create(context));
         root.Subcommands.Add(EnclaveCommands.Create(context));
         root.Subcommands.Add(AttestCommands.Create(context));
-        root.Subcommands.Add(DataCommands.CreateSql(context));
-        root.Subcommands.Add(DataCommands.CreateExamples(context));
+        root.Subcommands.Add(Sql.SqlCommands.Create(context));
+        root.Subcommands.Add(Examples.ExamplesCommands.Create(context));
         root.Subcommands.Add(LearningCommands.CreateTrain(context));
         root.Subcommands.Add(LearningCommands.CreateEvaluate(context));
         root.Subcommands.Add(LearningCommands.CreatePredict(context));
         root.Subcommands.Add(LearningCommands.CreateDatasets(context));
-        root.Subcommands.Add(TpchCommands.Create(context));
+        root.Subcommands.Add(Tpch.TpchCommands.Create(context));
         root.Subcommands.Add(Submit.SubmitCommands.Create(context));
         root.Subcommands.Add(QuickstartCommands.Create(context));
         HelpExamples.AttachTo(root);

@@ -11,6 +11,7 @@ using Ppml.Learning.Mnist;
 using Ppml.Learning.Serialization;
 using Ppml.Learning.Training;
 using Ppml.Workloads;
+using Ppml.Workloads.Data;
 using Ppml.Workloads.Files;
 using Ppml.Workloads.Learning;
 using Ppml.Workloads.Workspace;
@@ -191,11 +192,9 @@ public sealed partial class QuickstartTour
         await StepAsync("tpch", async () =>
         {
             // All 22 queries at SF 0.01: most of the time goes into the generator's text pool (built once per process).
-            var generation = new TpchGenerationOptions { ScaleFactor = 0.01, Parts = 2, MaxDegreeOfParallelism = Environment.ProcessorCount };
+            var generation = new TpchGenerationOptions { ScaleFactor = TpchWorkload.ExampleScaleFactor, Parts = 2, MaxDegreeOfParallelism = Environment.ProcessorCount };
+            TpchRunSummary summary = (await TpchWorkload.RunExampleAsync(session, generation, TpchQueries.All, root, cancellationToken: cancellationToken)).Run;
             string data = Path.Combine(root, "tpch.enc");
-            await TpchDatasetWriter.WriteAsync(generation, data, new TpchEncryption(session.Keys, session.DefaultKeyName), false, null, cancellationToken);
-            TpchRunSummary summary = await TpchDataset.Locate(data).LoadAndRunAsync(
-                context, TpchQueries.All, generation.ScaleFactor, requireEncrypted: true, null, _host.TimeProvider, cancellationToken);
             byte[] head = new byte[4096];
             int read;
             await using (FileStream file = File.OpenRead(Path.Combine(data, "lineitem", "lineitem.tbl.1" + PpmlFileNames.ContainerExtension)))

@@ -1,7 +1,8 @@
 using System.Text.Json.Serialization;
 using Ppml.Cli.Handlers;
-using Ppml.Quickstart;
+using Ppml.Cli.Tpch;
 using Ppml.Kms;
+using Ppml.Quickstart;
 
 namespace Ppml.Cli.Output;
 

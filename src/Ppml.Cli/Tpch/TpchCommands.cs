@@ -1,43 +1,34 @@
 using System.CommandLine;
-using Ppml.Cli.Handlers;
+using Ppml.Cli.Commands;
+using Ppml.Workloads.Data;
 
-namespace Ppml.Cli.Commands;
+namespace Ppml.Cli.Tpch;
 
 /// <summary><c>ppml tpch gen|run|bench</c> and <c>ppml examples tpch</c>.</summary>
 internal static class TpchCommands
 {
     private const string QueriesDescription = "Queries to run: numbers and ranges, for example 1,3,5-7 (default: 1-22).";
 
-    public static Command Create(CliContext context)
-    {
-        var tpch = new Command("tpch", "TPC-H on encrypted data: generate the tables (dbgen-identical), run the 22 queries, benchmark against plaintext.");
-        tpch.Subcommands.Add(CreateGen(context));
-        tpch.Subcommands.Add(CreateRun(context));
-        tpch.Subcommands.Add(CreateBench(context));
-        return tpch;
-    }
+    public static Command Create(CliContext context) =>
+        new("tpch", "TPC-H on encrypted data: generate the tables (dbgen-identical), run the 22 queries, benchmark against plaintext.")
+        {
+            CreateGen(context), CreateRun(context), CreateBench(context),
+        };
 
     /// <summary><c>ppml examples tpch</c>.</summary>
     public static Command CreateExample(CliContext context)
     {
-        var scaleFactor = new Option<double>("--sf") { Description = "Scale factor.", DefaultValueFactory = _ => TpchExampleHandler.DefaultScaleFactor };
+        var scaleFactor = new Option<double>("--sf") { Description = "Scale factor.", DefaultValueFactory = _ => TpchWorkload.ExampleScaleFactor };
         var parts = new Option<int>("--parts") { Description = "Parts per large table.", DefaultValueFactory = _ => 1 };
         var queries = new Option<string?>("--queries") { Description = QueriesDescription };
-        KmsTargetOptions kms = new(workload: true);
-        Option<string?> key = CommonOptions.Key();
+        (KmsTargetOptions kms, Option<string?> key) = (new(workload: true), CommonOptions.Key());
         var command = new Command("tpch", "BigDL's TPC-H example: generate encrypted tables in a temporary directory, run the 22 queries on them, print 'N finished' and a summary.")
         {
             scaleFactor, parts, queries, key,
         };
         kms.AddTo(command);
-        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
-            new TpchExampleHandler(context).RunAsync(
-                kms.Read(parse),
-                parse.GetValue(key),
-                parse.GetValue(scaleFactor),
-                parse.GetValue(parts),
-                parse.GetValue(queries),
-                cancellationToken)));
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () => new TpchHandler(context).ExampleAsync(
+            kms.Read(parse), parse.GetValue(key), parse.GetValue(scaleFactor), parse.GetValue(parts), parse.GetValue(queries), cancellationToken)));
         return command;
     }
 
@@ -49,27 +40,15 @@ internal static class TpchCommands
         var parts = new Option<int>("--parts") { Description = "Parts per table: with N > 1 each table is a directory TABLE/ of TABLE.tbl.1 ... TABLE.tbl.N (nation and region stay one file).", DefaultValueFactory = _ => 1 };
         var threads = new Option<int?>("--threads") { Description = "Parts generated at once (default: one per core)." };
         Option<bool> force = CommonOptions.Force("--out (only a directory holding nothing but TPC-H tables)");
-        KmsTargetOptions kms = new();
-        Option<string?> key = CommonOptions.Key();
-        Option<bool> json = CommonOptions.Json();
+        (KmsTargetOptions kms, Option<string?> key, Option<bool> json) = (new(), CommonOptions.Key(), CommonOptions.Json());
         var command = new Command("gen", "Generate the TPC-H tables as dbgen does (deterministic, parallel), plain or encrypted, all or nothing.")
         {
             scaleFactor, output, encrypt, parts, threads, force, key, json,
         };
         kms.AddTo(command);
-        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
-            new TpchGenHandler(context).RunAsync(
-                new TpchGenHandler.Options(
-                    parse.GetValue(scaleFactor),
-                    parse.GetRequiredValue(output),
-                    parse.GetValue(encrypt),
-                    parse.GetValue(parts),
-                    parse.GetValue(threads),
-                    parse.GetValue(force),
-                    kms.Read(parse),
-                    parse.GetValue(key),
-                    parse.GetValue(json)),
-                cancellationToken)));
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () => new TpchHandler(context).GenAsync(
+            parse.GetValue(scaleFactor), parse.GetRequiredValue(output), parse.GetValue(encrypt), parse.GetValue(parts), parse.GetValue(threads), parse.GetValue(force),
+            kms.Read(parse), parse.GetValue(key), parse.GetValue(json), cancellationToken)));
         return command;
     }
 
@@ -86,28 +65,16 @@ internal static class TpchCommands
         var encrypt = new Option<bool>("--encrypt") { Description = "Write the results as PPML containers (qNN.csv.ppml)." };
         var requireEncrypted = new Option<bool>("--require-encrypted") { Description = "Refuse plain input parts." };
         Option<bool> force = CommonOptions.Force("--out");
-        KmsTargetOptions kms = new(workload: true);
-        Option<string?> key = CommonOptions.Key();
+        (KmsTargetOptions kms, Option<string?> key) = (new(workload: true), CommonOptions.Key());
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout (tables, per-query rows and times) instead of text; the 'N finished' lines go to stderr." };
         var command = new Command("run", "Run the TPC-H queries over plain or encrypted tables, decrypted only in memory; prints 'N finished' per query.")
         {
             data, queries, scaleFactor, output, encrypt, requireEncrypted, force, key, json,
         };
         kms.AddTo(command);
-        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
-            new TpchRunHandler(context).RunAsync(
-                new TpchRunHandler.Options(
-                    parse.GetRequiredValue(data),
-                    parse.GetValue(queries),
-                    parse.GetValue(scaleFactor),
-                    parse.GetValue(output),
-                    parse.GetValue(encrypt),
-                    parse.GetValue(force),
-                    parse.GetValue(requireEncrypted),
-                    kms.Read(parse),
-                    parse.GetValue(key),
-                    parse.GetValue(json)),
-                cancellationToken)));
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () => new TpchHandler(context).RunAsync(
+            parse.GetRequiredValue(data), parse.GetValue(queries), parse.GetValue(scaleFactor), parse.GetValue(output), parse.GetValue(encrypt), parse.GetValue(force),
+            parse.GetValue(requireEncrypted), kms.Read(parse), parse.GetValue(key), parse.GetValue(json), cancellationToken)));
         return command;
     }
 
@@ -120,26 +87,15 @@ internal static class TpchCommands
         var work = new Option<string?>("--work") { Description = "Directory for the generated data (default: the temp folder); the data is deleted afterwards." };
         var report = new Option<string?>("--report") { Description = "Also write the markdown table to this file." };
         var maxRatio = new Option<double?>("--max-ratio") { Description = "Fail (exit 1) when the total ratio encrypted/plain exceeds this." };
-        KmsTargetOptions kms = new(workload: true);
-        Option<string?> key = CommonOptions.Key();
+        (KmsTargetOptions kms, Option<string?> key) = (new(workload: true), CommonOptions.Key());
         var command = new Command("bench", "Benchmark: the queries over encrypted data vs the same data in plaintext files in DuckDB, in one process; prints per-query ratios.")
         {
             scaleFactor, repeat, parts, queries, work, report, maxRatio, key,
         };
         kms.AddTo(command);
-        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
-            new TpchBenchHandler(context).RunAsync(
-                new TpchBenchHandler.Options(
-                    parse.GetValue(scaleFactor),
-                    parse.GetValue(repeat),
-                    parse.GetValue(parts),
-                    parse.GetValue(queries),
-                    parse.GetValue(work),
-                    parse.GetValue(report),
-                    parse.GetValue(maxRatio),
-                    kms.Read(parse),
-                    parse.GetValue(key)),
-                cancellationToken)));
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () => new TpchHandler(context).BenchAsync(
+            parse.GetValue(scaleFactor), parse.GetValue(repeat), parse.GetValue(parts), parse.GetValue(queries), parse.GetValue(work), parse.GetValue(report),
+            parse.GetValue(maxRatio), kms.Read(parse), parse.GetValue(key), cancellationToken)));
         return command;
     }
 }

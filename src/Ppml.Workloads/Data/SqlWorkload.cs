@@ -1,0 +1,62 @@
+using Ppml.Core;
+using Ppml.Data;
+using Ppml.Data.Tables;
+
+namespace Ppml.Workloads.Data;
+
+/// <summary>
+/// SQL over protected datasets as one attested workload (<c>ppml sql</c>): registers the tables in a context of the
+/// session (encrypted parts decrypted in memory only), runs the query, and returns its rows or writes them (CSV, JSON
+/// lines or Parquet; encrypted as PPML containers or with Parquet modular encryption).
+/// </summary>
+public static class SqlWorkload
+{
+    /// <summary>Runs <paramref name="options"/> in <paramref name="session"/>.</summary>
+    /// <param name="session">The workload session (the keys).</param>
+    /// <param name="options">The tables, the query and the output.</param>
+    /// <param name="tableLoaded">Hears each table as it is registered.</param>
+    /// <param name="cancellationToken">Cancels the work; a cancelled write leaves nothing behind.</param>
+    /// <returns>The tables, and the rows or the file written.</returns>
+    /// <exception cref="WorkloadException">The output format is not CSV, JSON or Parquet (invalid input).</exception>
+    /// <exception cref="DatasetException">A table could not be loaded, the query failed, or the output could not be written.</exception>
+    public static async Task<SqlWorkloadResult> RunAsync(
+        PpmlSession session, SqlWorkloadOptions options, IProgress<TableInfo>? tableLoaded = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(options);
+        DatasetFormat? format = options.Output is null ? null : options.OutputFormat ?? DatasetFormats.Infer(options.Output) ?? DatasetFormat.Csv;
+        if (format is not (null or DatasetFormat.Csv or DatasetFormat.Json or DatasetFormat.Parquet))
+        {
+            throw new WorkloadException($"Results are written as csv, json or parquet, not {DatasetFormats.GetName(format.Value)}.", isInvalidInput: true);
+        }
+
+        PpmlContext context = await session.OpenContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            var tables = new List<TableInfo>();
+            foreach (TableSource table in options.Tables)
+            {
+                TableInfo info = await context.RegisterTableAsync(table.Name, table.Path, table.Format, table.ReadOptions, cancellationToken).ConfigureAwait(false);
+                tables.Add(info);
+                tableLoaded?.Report(info);
+            }
+
+            if (options.Output is null)
+            {
+                QueryResult rows = await context.QueryAsync(options.Query, cancellationToken).ConfigureAwait(false);
+                return new SqlWorkloadResult(tables, rows, Written: null, KeyName: null);
+            }
+
+            string output = WithContainerName(options.Output, format!.Value, options.Encrypt);
+            var write = new DatasetWriteOptions { Encrypt = options.Encrypt, KeyName = options.KeyName, Overwrite = options.Overwrite };
+            WriteResult written = await context.WriteAsync(options.Query, output, format.Value, write, cancellationToken).ConfigureAwait(false);
+            return new SqlWorkloadResult(tables, Rows: null, written, written.IsEncrypted ? options.KeyName ?? session.DefaultKeyName : null);
+        }
+    }
+
+    /// <summary>An encrypted CSV or JSON output is a PPML container, named so (Parquet keeps its name: its encryption is inside the format).</summary>
+    internal static string WithContainerName(string output, DatasetFormat format, bool encrypt) =>
+        encrypt && format != DatasetFormat.Parquet && !output.EndsWith(PpmlFileNames.ContainerExtension, StringComparison.Ordinal)
+            ? output + PpmlFileNames.ContainerExtension
+            : output;
+}

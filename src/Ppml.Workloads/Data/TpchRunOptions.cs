@@ -1,0 +1,34 @@
+using Ppml.Data.Tpch;
+
+namespace Ppml.Workloads.Data;
+
+/// <summary>What <see cref="TpchWorkload.RunAsync"/> loads, runs and where the answers go.</summary>
+public sealed class TpchRunOptions
+{
+    /// <summary>The dataset directory, in any layout <see cref="TpchDataset.Locate"/> reads.</summary>
+    public required string Data { get; init; }
+
+    /// <summary>The queries, run in this order. <value>Default: all 22.</value></summary>
+    public IReadOnlyList<int> Queries { get; init; } = TpchQueries.All;
+
+    /// <summary>The data's scale factor (for Q11). <value>Default: <see langword="null"/>, from the size of SUPPLIER.</value></summary>
+    public double? ScaleFactor { get; init; }
+
+    /// <summary>Whether every part must be encrypted.</summary>
+    public bool RequireEncrypted { get; init; }
+
+    /// <summary>
+    /// The directory <c>qNN.csv</c> files are written to (header row, '|' between fields); it appears only when every query
+    /// succeeded. <value>Default: <see langword="null"/>, nothing written.</value>
+    /// </summary>
+    public string? Output { get; init; }
+
+    /// <summary>Whether the answers are written as PPML containers (<c>qNN.csv.ppml</c>).</summary>
+    public bool EncryptOutput { get; init; }
+
+    /// <summary>The key of encrypted answers. <value>Default: <see langword="null"/>, the session's default key.</value></summary>
+    public string? KeyName { get; init; }
+
+    /// <summary>Whether a non-empty <see cref="Output"/> is replaced.</summary>
+    public bool Overwrite { get; init; }
+}

@@ -1,0 +1,79 @@
+using Ppml.Crypto.Container;
+using Ppml.Data;
+using Ppml.Data.Tables;
+using Ppml.Testing;
+using Ppml.Workloads.Data;
+
+namespace Ppml.Workloads.Tests.Data;
+
+public sealed class SqlWorkloadTests : IClassFixture<FileSession>
+{
+    private readonly FileSession _kms;
+
+    public SqlWorkloadTests(FileSession kms)
+    {
+        _kms = kms;
+    }
+
+    [Fact]
+    public async Task RunAsync_NoOutput_ReturnsRowsAndReportsEachTable()
+    {
+        CancellationToken cancellationToken = TestContext.Current.CancellationToken;
+        using var temp = new TempDirectory();
+        await File.WriteAllTextAsync(temp.Combine("p.csv"), "name,age\nalice,30\nbob,25\n", cancellationToken);
+        var loaded = new List<TableInfo>();
+        await using PpmlSession session = await _kms.OpenAsync(cancellationToken);
+
+        SqlWorkloadResult result = await SqlWorkload.RunAsync(
+            session,
+            new SqlWorkloadOptions { Query = "SELECT name FROM p ORDER BY age", Tables = TableSources.Parse(["p=p.csv"], [], false, p => temp.Combine(p)) },
+            new Collect(loaded),
+            cancellationToken);
+
+        Assert.Equal(["bob", "alice"], result.Rows!.Rows.Select(r => (string)r[0]!));
+        Assert.Null(result.Written);
+        Assert.Equal(result.Tables, loaded);
+        Assert.Equal(2, loaded.Single().Rows);
+    }
+
+    [Fact]
+    public async Task RunAsync_EncryptedCsvOutput_IsAContainerNamedPpmlUnderTheDefaultKey()
+    {
+        CancellationToken cancellationToken = TestContext.Current.CancellationToken;
+        using var temp = new TempDirectory();
+        await File.WriteAllTextAsync(temp.Combine("d.json"), "{\"k\":\"SECRET-ONE\"}\n", cancellationToken);
+        await using PpmlSession session = await _kms.OpenAsync(cancellationToken);
+
+        SqlWorkloadResult result = await SqlWorkload.RunAsync(
+            session,
+            new SqlWorkloadOptions { Query = "SELECT k FROM d", Tables = TableSources.Parse(["d=d.json"], [], false, p => temp.Combine(p)), Output = temp.Combine("out.csv"), Encrypt = true },
+            cancellationToken: cancellationToken);
+
+        Assert.Equal(temp.Combine("out.csv.ppml"), result.Written!.Path);
+        Assert.Equal(DatasetFormat.Csv, result.Written.Format);
+        Assert.Equal("primary", result.KeyName);
+        byte[] bytes = await File.ReadAllBytesAsync(temp.Combine("out.csv.ppml"), cancellationToken);
+        Assert.True(PpmlContainer.LooksLikeContainer(bytes));
+        Assert.Equal(-1, bytes.AsSpan().IndexOf("SECRET"u8));
+    }
+
+    [Fact]
+    public async Task RunAsync_TextOutput_IsInvalidInputAndWritesNothing()
+    {
+        CancellationToken cancellationToken = TestContext.Current.CancellationToken;
+        using var temp = new TempDirectory();
+        await using PpmlSession session = await _kms.OpenAsync(cancellationToken);
+
+        WorkloadException error = await Assert.ThrowsAsync<WorkloadException>(() => SqlWorkload.RunAsync(
+            session, new SqlWorkloadOptions { Query = "SELECT 1", Output = temp.Combine("out.txt") }, cancellationToken: cancellationToken));
+
+        Assert.True(error.IsInvalidInput);
+        Assert.Equal("Results are written as csv, json or parquet, not text.", error.Message);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(temp.Path));
+    }
+
+    private sealed class Collect(List<TableInfo> tables) : IProgress<TableInfo>
+    {
+        public void Report(TableInfo value) => tables.Add(value);
+    }
+}
