@@ -12,10 +12,13 @@ public sealed class KmsServerOptions
     /// <summary>The largest request body accepted, in bytes (1 MiB): quotes with collateral fit; anything larger is refused with 413.</summary>
     public const long MaxRequestBodySize = 1024 * 1024;
 
+    /// <summary>The address the server listens on when <see cref="Urls"/> is not set.</summary>
+    public const string DefaultUrl = "https://127.0.0.1:9876";
+
     /// <summary>Where to listen: https URLs with an IP address (or <c>localhost</c>/<c>*</c>) and a port; port 0 picks a free one.</summary>
     /// <value>Default: <c>https://127.0.0.1:9876</c>.</value>
     [MinLength(1)]
-    public IList<string> Urls { get; init; } = ["https://127.0.0.1:9876"];
+    public IList<string> Urls { get; init; } = [DefaultUrl];
 
     /// <summary>The store directory (SQLite database, operator secret, admin API key).</summary>
     [Required]

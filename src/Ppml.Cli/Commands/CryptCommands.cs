@@ -6,19 +6,44 @@ namespace Ppml.Cli.Commands;
 /// <summary><c>ppml encrypt</c> and <c>ppml decrypt</c>.</summary>
 internal static class CryptCommands
 {
-    public static Command CreateEncrypt(CliContext context) => Create(
-        context,
-        "encrypt",
-        "Envelope-encrypt a file or a directory tree into PPML containers (one fresh data key per file; '.ppml' appended).",
-        encrypt: true);
+    public static Command CreateEncrypt(CliContext context)
+    {
+        (Command command, Option<string> input, Option<string> output, KmsTargetOptions kms, Option<bool> force, Option<bool> json) = Create(
+            "encrypt", "Envelope-encrypt a file or a directory tree into PPML containers (one fresh data key per file; '.ppml' appended).");
+        Option<string?> key = CommonOptions.Key();
+        var segmentSize = new Option<int?>("--segment-size") { Description = "Plaintext bytes per authenticated segment (default 1 MiB)." };
+        command.Options.Add(key);
+        command.Options.Add(segmentSize);
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () => new CryptHandler(context).RunAsync(
+            encrypt: true, parse.GetRequiredValue(input), parse.GetRequiredValue(output), kms.Read(parse), parse.GetValue(force), parse.GetValue(json),
+            key: parse.GetValue(key), segmentSize: parse.GetValue(segmentSize), cancellationToken: cancellationToken)));
+        return command;
+    }
 
-    public static Command CreateDecrypt(CliContext context) => Create(
-        context,
-        "decrypt",
-        "Decrypt a PPML container or a tree of them ('.ppml' stripped); nothing is written unless every byte authenticates.",
-        encrypt: false);
+    public static Command CreateDecrypt(CliContext context)
+    {
+        (Command command, Option<string> input, Option<string> output, KmsTargetOptions kms, Option<bool> force, Option<bool> json) = Create(
+            "decrypt", "Decrypt a PPML container or a tree of them ('.ppml' stripped); nothing is written unless every byte authenticates.");
+        var attest = new Option<bool>("--attest")
+        {
+            Description = "Require attestation (the default with a KMS server: keys are released only to attested code, encrypted to a key that lives in this process's memory).",
+        };
+        var policy = new Option<string?>("--policy") { Description = "Attestation policy id (default: the one the key's release policy names)." };
+        var owner = new Option<bool>("--owner")
+        {
+            Description = "Decrypt as the data owner, without a TEE: the KMS hands plaintext data keys of a guarded key only to its readers (or an admin key).",
+        };
+        command.Options.Add(attest);
+        command.Options.Add(policy);
+        command.Options.Add(owner);
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () => new CryptHandler(context).RunAsync(
+            encrypt: false, parse.GetRequiredValue(input), parse.GetRequiredValue(output), kms.Read(parse) with { Policy = parse.GetValue(policy) }, parse.GetValue(force),
+            parse.GetValue(json), attest: parse.GetValue(attest), owner: parse.GetValue(owner), cancellationToken: cancellationToken)));
+        return command;
+    }
 
-    private static Command Create(CliContext context, string name, string description, bool encrypt)
+    /// <summary>The options both share: --in, --out, the KMS target, --force, --json.</summary>
+    private static (Command, Option<string>, Option<string>, KmsTargetOptions, Option<bool>, Option<bool>) Create(string name, string description)
     {
         var input = new Option<string>("--in") { Description = "Input file or directory.", Required = true };
         var output = new Option<string>("--out") { Description = "Output file or directory.", Required = true };
@@ -29,50 +54,6 @@ internal static class CryptCommands
         kms.AddTo(command);
         command.Options.Add(force);
         command.Options.Add(json);
-        Option<string?>? key = null;
-        Option<int?>? segmentSize = null;
-        Option<bool>? attest = null;
-        Option<string?>? policy = null;
-        Option<bool>? owner = null;
-        if (encrypt)
-        {
-            key = CommonOptions.Key();
-            segmentSize = new Option<int?>("--segment-size") { Description = "Plaintext bytes per authenticated segment (default 1 MiB)." };
-            command.Options.Add(key);
-            command.Options.Add(segmentSize);
-        }
-        else
-        {
-            attest = new Option<bool>("--attest")
-            {
-                Description = "Require attestation (the default with a KMS server: keys are released only to attested code, encrypted to a key that lives in this process's memory).",
-            };
-            policy = new Option<string?>("--policy") { Description = "Attestation policy id (default: the one the key's release policy names)." };
-            owner = new Option<bool>("--owner")
-            {
-                Description = "Decrypt as the data owner, without a TEE: the KMS hands plaintext data keys of a guarded key only to its readers (or an admin key).",
-            };
-            command.Options.Add(attest);
-            command.Options.Add(policy);
-            command.Options.Add(owner);
-        }
-
-        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
-        {
-            var options = new CryptHandler.Options(
-                parse.GetRequiredValue(input),
-                parse.GetRequiredValue(output),
-                kms.Read(parse),
-                key is null ? null : parse.GetValue(key),
-                parse.GetValue(force),
-                segmentSize is null ? null : parse.GetValue(segmentSize),
-                parse.GetValue(json),
-                attest is not null && parse.GetValue(attest),
-                policy is null ? null : parse.GetValue(policy),
-                owner is not null && parse.GetValue(owner));
-            var handler = new CryptHandler(context);
-            return encrypt ? handler.EncryptAsync(options, cancellationToken) : handler.DecryptAsync(options, cancellationToken);
-        }));
-        return command;
+        return (command, input, output, kms, force, json);
     }
 }

@@ -4,13 +4,12 @@ using Ppml.Workloads.Workspace;
 namespace Ppml.Cli.Commands;
 
 /// <summary>
-/// --kms, --kms-password-file, --api-key-file, --ca-file: which KMS a command uses (with the global --home), the
-/// same on every command that needs keys, so each of them works with the workspace store, a <c>file:</c> store or a
-/// KMS server.
+/// --kms, --kms-password-file, --api-key-file, --ca-file: which KMS a command uses (with the global --home), the same on
+/// every command that needs keys; workload commands also take --policy and --allow-plaintext.
 /// </summary>
-internal sealed class KmsTargetOptions
+/// <param name="workload">Whether the command is a workload (adds --policy and --allow-plaintext).</param>
+internal sealed class KmsTargetOptions(bool workload = false)
 {
-    private readonly bool _workload;
     private readonly Option<string?> _policy = new("--policy")
     {
         Description = "Attestation policy to attest under when the KMS is a server (default: the one named by the release policy of the key met first).",
@@ -21,32 +20,20 @@ internal sealed class KmsTargetOptions
         Description = "With a KMS server, also read inputs that are not PPML containers (by default an attested workload reads only encrypted data).",
     };
 
-    private readonly Option<string?> _kms = CommonOptions.Kms();
-    private readonly Option<string?> _passwordFile = CommonOptions.KmsPasswordFile();
-    private readonly Option<string?> _apiKeyFile = CommonOptions.ApiKeyFile();
-    private readonly Option<string?> _caFile = CommonOptions.CaFile();
-
-    /// <param name="workload">Whether the command is a workload (adds --policy and --allow-plaintext).</param>
-    public KmsTargetOptions(bool workload = false)
-    {
-        _workload = workload;
-    }
+    private readonly Option<string?>[] _target = [CommonOptions.Kms(), CommonOptions.KmsPasswordFile(), CommonOptions.ApiKeyFile(), CommonOptions.CaFile()];
 
     public void AddTo(Command command)
     {
-        if (_workload)
+        if (workload)
         {
             command.Options.Add(_policy);
             command.Options.Add(_allowPlaintext);
         }
 
-        command.Options.Add(_kms);
-        command.Options.Add(_passwordFile);
-        command.Options.Add(_apiKeyFile);
-        command.Options.Add(_caFile);
+        Array.ForEach(_target, command.Options.Add);
     }
 
     public KmsTarget Read(ParseResult parse) => new(
-        parse.GetValue(CommonOptions.Home), parse.GetValue(_kms), parse.GetValue(_passwordFile), parse.GetValue(_apiKeyFile), parse.GetValue(_caFile),
-        _workload ? parse.GetValue(_policy) : null, _workload && parse.GetValue(_allowPlaintext));
+        parse.GetValue(CommonOptions.Home), parse.GetValue(_target[0]), parse.GetValue(_target[1]), parse.GetValue(_target[2]), parse.GetValue(_target[3]),
+        workload ? parse.GetValue(_policy) : null, workload && parse.GetValue(_allowPlaintext));
 }

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Ppml.Cli.Handlers;
+using Ppml.Learning.Training;
+using Ppml.Workloads.Learning;
 
 namespace Ppml.Cli.Commands;
 
@@ -24,21 +26,25 @@ internal static class LearningCommands
             data, epochs, batch, learningRate, seed, output, plot, limit, force, key,
         };
         kms.AddTo(lenet);
-        lenet.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
-            new LearningHandler(context).TrainAsync(
-                new LearningHandler.TrainOptions(
-                    parse.GetRequiredValue(data),
-                    parse.GetValue(epochs),
-                    parse.GetValue(batch),
-                    parse.GetValue(learningRate),
-                    parse.GetValue(seed),
-                    parse.GetRequiredValue(output),
-                    parse.GetValue(plot),
-                    parse.GetValue(limit),
-                    parse.GetValue(force),
-                    parse.GetValue(key),
-                    kms.Read(parse)),
-                cancellationToken)));
+        lenet.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () => new LearningHandler(context).TrainAsync(
+            kms.Read(parse),
+            parse.GetValue(key),
+            new LeNetTrainingRequest
+            {
+                DataDirectory = context.ResolvePath(parse.GetRequiredValue(data)),
+                ModelPath = context.ResolvePath(parse.GetRequiredValue(output)),
+                Training = new TrainingOptions
+                {
+                    Epochs = parse.GetValue(epochs),
+                    BatchSize = parse.GetValue(batch),
+                    LearningRate = parse.GetValue(learningRate) ?? new TrainingOptions().LearningRate,
+                    Seed = parse.GetValue(seed),
+                },
+                Limit = parse.GetValue(limit),
+                Overwrite = parse.GetValue(force),
+                PlotPath = parse.GetValue(plot) is { } path ? context.ResolvePath(path) : null,
+            },
+            cancellationToken)));
         return new Command("train", "Train models inside the TEE from encrypted data.") { lenet };
     }
 
@@ -50,13 +56,8 @@ internal static class LearningCommands
         KmsTargetOptions kms = new(workload: true);
         var evaluate = new Command("evaluate", "Print the model's top-1 accuracy on the MNIST test set.") { model, data, batch };
         kms.AddTo(evaluate);
-        evaluate.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
-            new LearningHandler(context).EvaluateAsync(
-                parse.GetRequiredValue(model),
-                parse.GetRequiredValue(data),
-                parse.GetValue(batch),
-                kms.Read(parse),
-                cancellationToken)));
+        evaluate.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () => new LearningHandler(context).EvaluateAsync(
+            kms.Read(parse), parse.GetRequiredValue(model), parse.GetRequiredValue(data), parse.GetValue(batch), cancellationToken)));
         return evaluate;
     }
 
@@ -68,13 +69,8 @@ internal static class LearningCommands
         KmsTargetOptions kms = new(workload: true);
         var predict = new Command("predict", "Classify one image with a trained or imported model.") { model, image, shape };
         kms.AddTo(predict);
-        predict.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
-            new LearningHandler(context).PredictAsync(
-                parse.GetRequiredValue(model),
-                parse.GetRequiredValue(image),
-                parse.GetValue(shape),
-                kms.Read(parse),
-                cancellationToken)));
+        predict.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () => new LearningHandler(context).PredictAsync(
+            kms.Read(parse), parse.GetRequiredValue(model), parse.GetRequiredValue(image), parse.GetValue(shape), cancellationToken)));
         return predict;
     }
 
@@ -85,7 +81,6 @@ internal static class LearningCommands
         var mnist = new Command("mnist", "Download MNIST from a URL you give and verify the known SHA-256 checksums (nothing unverified is kept).") { from, output };
         mnist.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
             new LearningHandler(context).FetchMnistAsync(parse.GetRequiredValue(from), parse.GetRequiredValue(output), cancellationToken)));
-        var fetch = new Command("fetch", "Download a dataset and verify it.") { mnist };
-        return new Command("datasets", "Datasets for the examples.") { fetch };
+        return new Command("datasets", "Datasets for the examples.") { new Command("fetch", "Download a dataset and verify it.") { mnist } };
     }
 }

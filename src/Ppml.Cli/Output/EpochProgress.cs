@@ -3,52 +3,35 @@ using Ppml.Learning.Training;
 
 namespace Ppml.Cli.Output;
 
-/// <summary>A per-epoch batch progress bar on stderr (terminal only), with the running loss.</summary>
-internal sealed class EpochProgress : IDisposable
+/// <summary>A per-epoch batch progress bar on stderr (terminal only), with the running loss; reports on the calling thread.</summary>
+internal sealed class EpochProgress(CliContext context) : IProgress<TrainingProgress>
 {
     private const int Width = 30;
-    private readonly CliContext _context;
-    private readonly int _batches;
     private readonly Lock _gate = new();
     private long _lastDraw;
     private int _epoch;
 
-    public EpochProgress(CliContext context, int batches)
-    {
-        _context = context;
-        _batches = Math.Max(batches, 1);
-    }
-
     public void Report(TrainingProgress progress)
     {
-        if (!_context.IsErrorInteractive)
+        if (!context.IsErrorInteractive)
         {
             return;
         }
 
         lock (_gate)
         {
-            long now = _context.TimeProvider.GetTimestamp();
+            long now = context.TimeProvider.GetTimestamp();
             bool last = progress.Batch >= progress.Batches;
-            if (!last && progress.Epoch == _epoch && now - _lastDraw < _context.TimeProvider.TimestampFrequency / 10)
+            if (!last && progress.Epoch == _epoch && now - _lastDraw < context.TimeProvider.TimestampFrequency / 10)
             {
                 return;
             }
 
-            _lastDraw = now;
-            _epoch = progress.Epoch;
+            (_lastDraw, _epoch) = (now, progress.Epoch);
             int filled = (int)((long)progress.Batch * Width / Math.Max(progress.Batches, 1));
-            _context.Error.Write(string.Create(
+            context.Error.Write(string.Create(
                 CultureInfo.InvariantCulture,
-                $"\repoch {progress.Epoch}/{progress.Epochs} [{new string('#', filled)}{new string('.', Width - filled)}] batch {progress.Batch}/{progress.Batches} loss {progress.Loss:0.0000}   "));
-            if (last)
-            {
-                _context.Error.WriteLine();
-            }
+                $"\repoch {progress.Epoch}/{progress.Epochs} [{new string('#', filled)}{new string('.', Width - filled)}] batch {progress.Batch}/{progress.Batches} loss {progress.Loss:0.0000}   {(last ? "\n" : "")}"));
         }
-    }
-
-    public void Dispose()
-    {
     }
 }

@@ -16,6 +16,23 @@ public static class RsaKeyGenerator
 
     private static readonly int[] s_smallPrimes = SmallPrimes(2000);
 
+    /// <summary>
+    /// Generates an SGX enclave signing key (RSA-3072, public exponent 3, as <c>openssl genrsa -3 3072</c>) and writes it
+    /// as PKCS#1 PEM to <paramref name="path"/> (mode 0600, atomically).
+    /// </summary>
+    /// <param name="path">The PEM file.</param>
+    /// <param name="overwrite">Whether an existing file is replaced.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the file is in place.</returns>
+    /// <exception cref="IOException">The file exists and <paramref name="overwrite"/> is not set.</exception>
+    public static async Task WriteEnclaveKeyAsync(string path, bool overwrite, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using RSA rsa = Generate(3072, 3);
+        await Core.IO.AtomicFile.WriteAllBytesAsync(
+            path, System.Text.Encoding.ASCII.GetBytes(rsa.ExportRSAPrivateKeyPem() + "\n"), overwrite, Core.IO.AtomicFile.OwnerOnly, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Generates an RSA key with modulus size <paramref name="bits"/> and public exponent <paramref name="exponent"/>.</summary>
     /// <param name="bits">Modulus size in bits: a multiple of 256 from 2048 to 8192.</param>
     /// <param name="exponent">An odd public exponent of at least 3 (3 for SGX enclave keys).</param>

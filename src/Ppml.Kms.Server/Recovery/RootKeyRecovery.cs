@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Data.Sqlite;
+using Ppml.Core.IO;
 using Ppml.Kms.Server.Crypto;
 using Ppml.Kms.Server.Storage;
 
@@ -41,6 +43,54 @@ public static class RootKeyRecovery
             return [.. Shamir.Split(root.Bytes, threshold, shares).Select(s =>
                 string.Create(CultureInfo.InvariantCulture, $"{Prefix}:{threshold}:{s.X}:{Convert.ToHexStringLower(s.Y)}:{check}"))];
         }
+    }
+
+    /// <summary>
+    /// Splits the root key (<see cref="SplitAsync"/>) and writes the shares to <c>share-1.txt</c> ... <c>share-n.txt</c> in
+    /// <paramref name="outputDirectory"/> (mode 0600; an existing share file is never overwritten).
+    /// </summary>
+    /// <param name="storeDirectory">The store.</param>
+    /// <param name="secretFile">The operator secret; <see langword="null"/> for <c>STORE/operator.secret</c>.</param>
+    /// <param name="threshold">Shares needed (2..shares).</param>
+    /// <param name="shares">Shares made (threshold..255).</param>
+    /// <param name="outputDirectory">Where the share files go (created when missing).</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>The share files, in order.</returns>
+    /// <exception cref="KmsException">The split is impossible, the store is in use, or the secret is wrong.</exception>
+    /// <exception cref="IOException">A share file already exists.</exception>
+    public static async Task<IReadOnlyList<string>> SplitToFilesAsync(
+        string storeDirectory, string? secretFile, int threshold, int shares, string outputDirectory, CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<string> split = await SplitAsync(storeDirectory, secretFile, threshold, shares, cancellationToken).ConfigureAwait(false);
+        var paths = new List<string>(split.Count);
+        for (int i = 0; i < split.Count; i++)
+        {
+            string path = Path.Combine(outputDirectory, string.Create(CultureInfo.InvariantCulture, $"share-{i + 1}.txt"));
+            await AtomicFile.WriteAllBytesAsync(path, Encoding.ASCII.GetBytes(split[i] + "\n"), overwrite: false, AtomicFile.OwnerOnly, cancellationToken).ConfigureAwait(false);
+            paths.Add(path);
+        }
+
+        return paths;
+    }
+
+    /// <summary>Reads share files and recovers the root key from them (<see cref="RecoverAsync"/>).</summary>
+    /// <param name="storeDirectory">The store.</param>
+    /// <param name="shareFiles">At least the threshold of share files.</param>
+    /// <param name="newSecretFile">The new operator secret file (created when missing).</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>Whether a new secret file was generated.</returns>
+    /// <exception cref="FileNotFoundException">A share file is missing.</exception>
+    /// <exception cref="KmsException">Shares are malformed, too few, or do not recover this store's root key.</exception>
+    public static async Task<bool> RecoverFromFilesAsync(string storeDirectory, IReadOnlyList<string> shareFiles, string newSecretFile, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(shareFiles);
+        var shares = new List<string>(shareFiles.Count);
+        foreach (string file in shareFiles)
+        {
+            shares.Add(await System.IO.File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false));
+        }
+
+        return await RecoverAsync(storeDirectory, shares, newSecretFile, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Recovers the root key from shares and seals it under the secret in <paramref name="newSecretFile"/> (created when missing).</summary>

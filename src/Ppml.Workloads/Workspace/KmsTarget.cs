@@ -41,6 +41,9 @@ public sealed record KmsTarget(
     /// <summary>The variable <c>ppml submit</c> sets to the application's signed measurement (<see cref="SignedEnclave"/>).</summary>
     public const string SignedEnclaveVariable = "PPML_SIGNED_ENCLAVE";
 
+    /// <summary>Whether the KMS is a server (<c>https://</c>), where workloads attest and administration happens.</summary>
+    public bool IsKmsServer => KmsUri is not null && KmsUri.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>
     /// The target a submitted program was given by <c>ppml submit</c> (or by hand): the workspace from <c>PPML_HOME</c>, and
     /// <c>PPML_KMS</c>, <c>PPML_API_KEY_FILE</c>, <c>PPML_CA_FILE</c>, <c>PPML_POLICY</c>, <c>PPML_KEY</c>, <c>PPML_SIGNED_ENCLAVE</c>. None of

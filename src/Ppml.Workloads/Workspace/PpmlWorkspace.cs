@@ -84,6 +84,14 @@ public sealed class PpmlWorkspace
         return context.ResolvePath(string.IsNullOrWhiteSpace(environment) ? DefaultDirectoryName : environment);
     }
 
+    /// <summary>The store of a KMS server: <paramref name="store"/> when given, else <c>kms-server</c> in the workspace of <paramref name="home"/>.</summary>
+    /// <param name="context">The host (working directory, <c>PPML_HOME</c>).</param>
+    /// <param name="home">The workspace directory; <see langword="null"/> for <c>PPML_HOME</c> or <c>./.ppml</c>.</param>
+    /// <param name="store">The store directory; <see langword="null"/> for the workspace's.</param>
+    /// <returns>The full path.</returns>
+    public static string ResolveKmsServerStore(IWorkloadHost context, string? home, string? store) =>
+        store is not null ? context.ResolvePath(store) : Path.Combine(ResolveRoot(context, home), KmsServerDirectoryName);
+
     /// <summary>Whether <paramref name="root"/> holds a workspace.</summary>
     /// <param name="root">The directory.</param>
     /// <returns><see langword="true"/> when its <c>config.json</c> exists.</returns>

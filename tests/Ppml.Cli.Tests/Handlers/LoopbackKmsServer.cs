@@ -1,7 +1,6 @@
-using System.Security.Cryptography.X509Certificates;
+using Ppml.Core;
 using Ppml.Cli.Handlers;
 using Ppml.Kms.Server;
-using Ppml.Kms.Server.Attestation;
 using Ppml.Workloads.Workspace;
 
 namespace Ppml.Cli.Tests.Handlers;
@@ -9,42 +8,30 @@ namespace Ppml.Cli.Tests.Handlers;
 /// <summary>A KMS server on 127.0.0.1 with the workspace's TLS certificate and the verifier `ppml kms serve` builds for it.</summary>
 internal sealed class LoopbackKmsServer : IAsyncDisposable
 {
-    private readonly X509Certificate2 _certificate;
+    private readonly KmsServerHost _host;
 
-    private LoopbackKmsServer(X509Certificate2 certificate, KmsServer server)
+    private LoopbackKmsServer(KmsServerHost host)
     {
-        _certificate = certificate;
-        Server = server;
+        _host = host;
     }
 
-    public KmsServer Server { get; }
+    public KmsServer Server => _host.Server;
 
     /// <summary>The CLI options that reach the server as its admin: --kms URL --api-key-file FILE.</summary>
     public string[] Options => ["--kms", Server.BaseAddress.ToString(), "--api-key-file", Server.AdminKeyPath];
 
     /// <summary>
-    /// Starts a server for the workspace in <paramref name="cli"/>'s home, its store in TEMP/store, with the verifier
-    /// `ppml kms serve` builds in <paramref name="environment"/> (default: empty).
+    /// Starts the server `ppml kms serve` would run for the workspace in <paramref name="cli"/>'s home
+    /// (<see cref="KmsServeHandler.CreateOptionsAsync"/>), its store in TEMP/store, in <paramref name="environment"/> (default: empty).
     /// </summary>
     public static async Task<LoopbackKmsServer> StartAsync(CliHarness cli, Func<string, string?>? environment = null)
     {
         CancellationToken token = TestContext.Current.CancellationToken;
         PpmlWorkspace workspace = await PpmlWorkspace.OpenAsync(cli.Home, token);
         var context = new CliContext { Output = TextWriter.Null, Error = TextWriter.Null, WorkingDirectory = cli.Temp.Path, GetEnvironmentVariable = environment ?? (_ => null) };
-        X509Certificate2 certificate = X509CertificateLoader.LoadPkcs12FromFile(
-            Path.Combine(workspace.TlsDirectory, "keystore.pkcs12"), await workspace.ReadPasswordAsync(token), X509KeyStorageFlags.EphemeralKeySet);
-        try
-        {
-            DcapEvidenceVerifier verifier = await new KmsServeHandler(context).CreateVerifierAsync(workspace, null, intelOnly: false, [], token);
-            KmsServer server = await KmsServer.StartAsync(
-                new KmsServerOptions { Urls = ["https://127.0.0.1:0"], StoreDirectory = cli.Temp.Combine("store"), Certificate = certificate }, verifier, cancellationToken: token);
-            return new LoopbackKmsServer(certificate, server);
-        }
-        catch
-        {
-            certificate.Dispose();
-            throw;
-        }
+        KmsServerHostOptions options = await KmsServeHandler.CreateOptionsAsync(
+            context, workspace, DeploymentEnvironment.IsProduction(context.GetEnvironmentVariable), ["https://127.0.0.1:0"], cli.Temp.Combine("store"), cancellationToken: token);
+        return new LoopbackKmsServer(await KmsServerHost.StartAsync(options, cancellationToken: token));
     }
 
     /// <summary>
@@ -60,9 +47,5 @@ internal sealed class LoopbackKmsServer : IAsyncDisposable
         Assert.True(set.ExitCode == 0, set.ToString());
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await Server.DisposeAsync();
-        _certificate.Dispose();
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }

@@ -1,11 +1,9 @@
 using System.Text.Json;
-using Ppml.Cli.Handlers;
-using Ppml.Kms.Server.Attestation;
 using Ppml.Workloads.Workspace;
 
 namespace Ppml.Cli.Tests.Handlers;
 
-/// <summary>`ppml decrypt --attest` against a real KMS server on loopback, and the verifier `ppml kms serve` builds.</summary>
+/// <summary>`ppml decrypt --attest` against a real KMS server on loopback (the verifier rules: Ppml.Kms.Server.Tests' KmsServerHostTests).</summary>
 public sealed class TrustChainCliTests : IClassFixture<InitializedWorkspace>
 {
     private readonly InitializedWorkspace _workspace;
@@ -74,31 +72,5 @@ public sealed class TrustChainCliTests : IClassFixture<InitializedWorkspace>
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--attest needs a KMS server", result.Error, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task KmsServeVerifier_SimulationWorkspaceTrustsItsPlatform_UnlessIntelOnly_PpmlTeeIgnored()
-    {
-        using var cli = new CliHarness();
-        _workspace.CopyTo(cli.Home);
-        PpmlWorkspace workspace = await PpmlWorkspace.OpenAsync(cli.Home, Token);
-        var context = new CliContext { Output = TextWriter.Null, Error = TextWriter.Null, WorkingDirectory = cli.Temp.Path, GetEnvironmentVariable = _ => null };
-        var sgxContext = new CliContext { Output = TextWriter.Null, Error = TextWriter.Null, WorkingDirectory = cli.Temp.Path, GetEnvironmentVariable = n => n == "PPML_TEE" ? "sgx" : null };
-
-        DcapEvidenceVerifier byDefault = await new KmsServeHandler(context).CreateVerifierAsync(workspace, null, intelOnly: false, [], Token);
-        DcapEvidenceVerifier intelOnly = await new KmsServeHandler(context).CreateVerifierAsync(workspace, null, intelOnly: true, [], Token);
-        // PPML_TEE is never read by the server: the workspace's "tee" decides (see Issue10_KmsServeEnvironment).
-        DcapEvidenceVerifier ppmlTeeSgx = await new KmsServeHandler(sgxContext).CreateVerifierAsync(workspace, null, intelOnly: false, [], Token);
-        DcapEvidenceVerifier explicitPlatform = await new KmsServeHandler(sgxContext).CreateVerifierAsync(workspace, workspace.SimulatedPlatformDirectory, intelOnly: false, [], Token);
-        CliException both = await Assert.ThrowsAsync<CliException>(() =>
-            new KmsServeHandler(context).CreateVerifierAsync(workspace, workspace.SimulatedPlatformDirectory, intelOnly: true, [], Token));
-
-        Assert.True(byDefault.AcceptsSimulatedEvidence);
-        Assert.Equal(2, byDefault.CachedCollateralCount);
-        Assert.Equal(workspace.SimulatedPlatformDirectory, byDefault.SimulatedPlatformSource);
-        Assert.False(intelOnly.AcceptsSimulatedEvidence);
-        Assert.True(ppmlTeeSgx.AcceptsSimulatedEvidence);
-        Assert.True(explicitPlatform.AcceptsSimulatedEvidence);
-        Assert.Equal(ExitCodes.InvalidInput, both.ExitCode);
     }
 }

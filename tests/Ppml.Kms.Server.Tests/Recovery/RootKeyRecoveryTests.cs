@@ -38,6 +38,26 @@ public sealed class RootKeyRecoveryTests
     }
 
     [Fact]
+    public async Task SplitToFiles_WritesOwnerOnlyShareFiles_NeverOverwrites_AndRecoverFromFilesReadsThem()
+    {
+        await using ServerHarness harness = await ServerHarness.StartAsync();
+        await harness.StopAsync();
+        string store = harness.Options.StoreDirectory;
+        string shares = harness.Temp.Combine("shares");
+
+        IReadOnlyList<string> files = await RootKeyRecovery.SplitToFilesAsync(store, null, threshold: 2, shares: 3, shares, Token);
+        await Assert.ThrowsAnyAsync<IOException>(() => RootKeyRecovery.SplitToFilesAsync(store, null, 2, 3, shares, Token));
+        bool generated = await RootKeyRecovery.RecoverFromFilesAsync(store, [files[2], files[0]], harness.Temp.Combine("new.secret"), Token);
+        KmsException tooFew = await Assert.ThrowsAsync<KmsException>(() => RootKeyRecovery.RecoverFromFilesAsync(store, [files[1]], harness.Temp.Combine("other.secret"), Token));
+
+        Assert.Equal([Path.Combine(shares, "share-1.txt"), Path.Combine(shares, "share-2.txt"), Path.Combine(shares, "share-3.txt")], files);
+        Assert.All(files, file => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, System.IO.File.GetUnixFileMode(file)));
+        Assert.All(files, file => Assert.StartsWith("ppml-kms-share/1:2:", System.IO.File.ReadAllText(file), StringComparison.Ordinal));
+        Assert.True(generated);
+        Assert.Contains("1 share(s) given; this split needs 2", tooFew.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Recover_TooFewOrMixedOrForeignShares_RefusedAndStoreUnchanged()
     {
         await using ServerHarness harness = await ServerHarness.StartAsync();
