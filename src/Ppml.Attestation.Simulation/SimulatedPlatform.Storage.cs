@@ -146,6 +146,35 @@ public sealed partial class SimulatedPlatform
         }
     }
 
+    /// <summary>
+    /// Creates a platform (<see cref="CreateAsync"/>) and saves it to <paramref name="directory"/> (<see cref="SaveAsync"/>):
+    /// what a host does once to give a machine without a TEE its simulated platform. Existing files are replaced.
+    /// </summary>
+    /// <param name="directory">Target directory; created if missing.</param>
+    /// <param name="options">TCB position and faults; <see langword="null"/> for a healthy, up-to-date platform.</param>
+    /// <param name="timeProvider">The clock for validity periods; <see cref="TimeProvider.System"/> by default.</param>
+    /// <param name="cancellationToken">Cancels creation and the write.</param>
+    /// <returns>The saved platform; dispose it to release its keys.</returns>
+    public static async Task<SimulatedPlatform> CreateSavedAsync(
+        string directory,
+        SimulatedPlatformOptions? options = null,
+        TimeProvider? timeProvider = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        SimulatedPlatform platform = await CreateAsync(options, timeProvider, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await platform.SaveAsync(directory, cancellationToken).ConfigureAwait(false);
+            return platform;
+        }
+        catch
+        {
+            platform.Dispose();
+            throw;
+        }
+    }
+
     private byte[] StateJson()
     {
         using var buffer = new MemoryStream();

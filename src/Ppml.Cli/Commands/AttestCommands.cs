@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ppml.Attestation.Verification;
 using Ppml.Cli.Handlers;
 
 namespace Ppml.Cli.Commands;
@@ -35,22 +36,19 @@ internal static class AttestCommands
             quote, root, tcbInfo, qeIdentity, signingChain, rootCrl, pckCrl, pckChain, collateral, policy, at, strict, json,
         };
         verify.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
-            new AttestVerifyHandler(context).RunAsync(
-                new AttestVerifyOptions(
-                    parse.GetRequiredValue(quote),
-                    parse.GetValue(root),
-                    parse.GetValue(tcbInfo),
-                    parse.GetValue(qeIdentity),
-                    parse.GetValue(signingChain),
-                    parse.GetValue(rootCrl),
-                    parse.GetValue(pckCrl),
-                    parse.GetValue(pckChain),
-                    parse.GetValue(collateral),
-                    parse.GetValue(policy),
-                    parse.GetValue(at),
-                    parse.GetValue(strict),
-                    parse.GetValue(json)),
-                cancellationToken)));
+        {
+            string? File(Option<string?> option) => parse.GetValue(option) is { } path ? context.ResolvePath(path) : null;
+            return new AttestHandler(context).VerifyAsync(
+                new QuoteVerificationRequest
+                {
+                    QuotePath = context.ResolvePath(parse.GetRequiredValue(quote)), RootPath = File(root), CollateralPath = File(collateral),
+                    TcbInfoPath = File(tcbInfo), QeIdentityPath = File(qeIdentity), TcbSigningChainPath = File(signingChain),
+                    RootCrlPath = File(rootCrl), PckCrlPath = File(pckCrl), PckChainPath = File(pckChain),
+                    PolicyPath = File(policy), At = parse.GetValue(at), Strict = parse.GetValue(strict),
+                },
+                parse.GetValue(json),
+                cancellationToken);
+        }));
         return verify;
     }
 
@@ -63,7 +61,7 @@ internal static class AttestCommands
             output, force,
         };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
-            new AttestSimPlatformHandler(context).RunAsync(parse.GetValue(output), parse.GetValue(CommonOptions.Home), parse.GetValue(force), cancellationToken)));
+            new AttestHandler(context).SimPlatformAsync(parse.GetValue(output), parse.GetValue(CommonOptions.Home), parse.GetValue(force), cancellationToken)));
         return command;
     }
 
@@ -84,19 +82,9 @@ internal static class AttestCommands
             reportData, output, platform, enclave, tee, mrEnclave, mrSigner, mrTd, force,
         };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
-            new AttestQuoteHandler(context).RunAsync(
-                new AttestQuoteOptions(
-                    parse.GetRequiredValue(reportData),
-                    parse.GetRequiredValue(output),
-                    parse.GetValue(platform),
-                    parse.GetValue(CommonOptions.Home),
-                    parse.GetRequiredValue(tee),
-                    parse.GetValue(mrEnclave),
-                    parse.GetValue(mrSigner),
-                    parse.GetValue(mrTd),
-                    parse.GetValue(force),
-                    parse.GetValue(enclave)),
-                cancellationToken)));
+            new AttestHandler(context).QuoteAsync(
+                parse.GetValue(CommonOptions.Home), parse.GetRequiredValue(reportData), parse.GetRequiredValue(output), parse.GetValue(platform), parse.GetValue(enclave),
+                parse.GetRequiredValue(tee), parse.GetValue(mrEnclave), parse.GetValue(mrSigner), parse.GetValue(mrTd), parse.GetValue(force), cancellationToken)));
         return command;
     }
 }

@@ -23,15 +23,8 @@ internal static class EnclaveCommands
         };
         sign.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
             new EnclaveHandler(context).SignAsync(
-                parse.GetValue(manifest),
-                parse.GetValue(app),
-                parse.GetValue(key),
-                parse.GetValue(kmsUrl),
-                parse.GetValue(kmsCa),
-                parse.GetRequiredValue(output),
-                parse.GetValue(CommonOptions.Home),
-                parse.GetValue(force),
-                cancellationToken)));
+                parse.GetValue(manifest), parse.GetValue(app), parse.GetValue(key), parse.GetValue(kmsUrl), parse.GetValue(kmsCa),
+                parse.GetRequiredValue(output), parse.GetValue(CommonOptions.Home), parse.GetValue(force), cancellationToken)));
 
         var signature = new Argument<string>("signed") { Description = "The JSON written by 'ppml enclave sign'." };
         var verifyApp = new Option<string?>("--app", "--base") { Description = "Application directory to measure (default: ppml's own directory; never the directory recorded at signing)." };

@@ -13,7 +13,7 @@ namespace Ppml.Tee.Measurement;
 /// the version and the debug flag, so none can be changed without the signing key. Verification never takes MRENCLAVE
 /// from the document: it enumerates and hashes the real files and recomputes it.
 /// </summary>
-public static class EnclaveSigner
+public static partial class EnclaveSigner
 {
     private static readonly byte[] s_measurementDomain = Encoding.ASCII.GetBytes("PPML-SIM-MRENCLAVE-v2\0");
     private static readonly byte[] s_signatureDomain = Encoding.ASCII.GetBytes("PPML-SIGSTRUCT-v1\0");
