@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Ppml.Cli.Commands;
 
 namespace Ppml.Cli;
 
@@ -13,23 +12,23 @@ internal static class PpmlCommand
         {
             CommonOptions.Home,
         };
-        root.Subcommands.Add(WorkspaceCommands.CreateInit(context));
-        root.Subcommands.Add(CryptCommands.CreateEncrypt(context));
-        root.Subcommands.Add(CryptCommands.CreateDecrypt(context));
-        root.Subcommands.Add(KeysCommands.Create(context));
-        root.Subcommands.Add(KeysCommands.CreatePassword(context));
-        root.Subcommands.Add(KmsCommands.Create(context));
-        root.Subcommands.Add(EnclaveCommands.Create(context));
-        root.Subcommands.Add(AttestCommands.Create(context));
+        root.Subcommands.Add(Workspace.WorkspaceCommands.CreateInit(context));
+        root.Subcommands.Add(Crypt.CryptCommands.CreateEncrypt(context));
+        root.Subcommands.Add(Crypt.CryptCommands.CreateDecrypt(context));
+        root.Subcommands.Add(Keys.KeysCommands.Create(context));
+        root.Subcommands.Add(Keys.KeysCommands.CreatePassword(context));
+        root.Subcommands.Add(Kms.KmsCommands.Create(context));
+        root.Subcommands.Add(Enclave.EnclaveCommands.Create(context));
+        root.Subcommands.Add(Attest.AttestCommands.Create(context));
         root.Subcommands.Add(Sql.SqlCommands.Create(context));
         root.Subcommands.Add(Examples.ExamplesCommands.Create(context));
-        root.Subcommands.Add(LearningCommands.CreateTrain(context));
-        root.Subcommands.Add(LearningCommands.CreateEvaluate(context));
-        root.Subcommands.Add(LearningCommands.CreatePredict(context));
-        root.Subcommands.Add(LearningCommands.CreateDatasets(context));
+        root.Subcommands.Add(Learning.LearningCommands.CreateTrain(context));
+        root.Subcommands.Add(Learning.LearningCommands.CreateEvaluate(context));
+        root.Subcommands.Add(Learning.LearningCommands.CreatePredict(context));
+        root.Subcommands.Add(Learning.LearningCommands.CreateDatasets(context));
         root.Subcommands.Add(Tpch.TpchCommands.Create(context));
         root.Subcommands.Add(Submit.SubmitCommands.Create(context));
-        root.Subcommands.Add(QuickstartCommands.Create(context));
+        root.Subcommands.Add(Quickstart.QuickstartCommands.Create(context));
         HelpExamples.AttachTo(root);
         CommandExamples.Install(root);
         return root;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Ppml.Cli.Commands;
 using Ppml.Cli.Tpch;
 using Ppml.Data.Examples;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Ppml.Cli.Handlers;
+using Ppml.Cli.Crypt;
 using Ppml.Cli.Tpch;
 using Ppml.Kms;
 using Ppml.Quickstart;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Ppml.Cli.Commands;
 
 namespace Ppml.Cli.Sql;
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Ppml.Cli.Commands;
 using Ppml.Workloads.Programs;
 
 namespace Ppml.Cli.Submit;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Ppml.Cli.Commands;
 using Ppml.Workloads.Data;
 
 namespace Ppml.Cli.Tpch;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Ppml.Cli.Output;
 using Ppml.Core.IO;
 using Ppml.Data;
 using Ppml.Data.Tpch;

@@ -1,5 +1,5 @@
 using Ppml.Core;
-using Ppml.Cli.Handlers;
+using Ppml.Cli.Kms;
 using Ppml.Kms.Server;
 using Ppml.Workloads.Workspace;
 

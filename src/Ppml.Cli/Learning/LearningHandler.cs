@@ -1,11 +1,10 @@
 using System.Globalization;
-using Ppml.Cli.Output;
 using Ppml.Learning.Training;
 using Ppml.Workloads;
 using Ppml.Workloads.Learning;
 using Ppml.Workloads.Workspace;
 
-namespace Ppml.Cli.Handlers;
+namespace Ppml.Cli.Learning;
 
 /// <summary><c>ppml train lenet</c>, <c>evaluate</c>, <c>predict</c> (<see cref="LeNetWorkload"/> in a workload session) and <c>datasets fetch mnist</c>.</summary>
 internal sealed class LearningHandler(CliContext context)

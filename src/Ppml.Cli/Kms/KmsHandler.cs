@@ -1,14 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Ppml.Cli.Output;
 using Ppml.Kms;
 using Ppml.Kms.Remote;
 using Ppml.Kms.Server.Recovery;
 using Ppml.Workloads.Keys;
 using Ppml.Workloads.Workspace;
 
-namespace Ppml.Cli.Handlers;
+namespace Ppml.Cli.Kms;
 
 /// <summary><c>ppml kms key|app|policy|root</c>: one <see cref="KmsAdministration"/> or <see cref="RootKeyRecovery"/> call each, printed.</summary>
 internal sealed class KmsHandler(CliContext context)

@@ -1,6 +1,6 @@
 using System.CommandLine;
 
-namespace Ppml.Cli.Commands;
+namespace Ppml.Cli.Options;
 
 /// <summary>Options shared by many commands.</summary>
 internal static class CommonOptions

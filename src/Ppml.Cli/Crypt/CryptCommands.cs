@@ -1,7 +1,6 @@
 using System.CommandLine;
-using Ppml.Cli.Handlers;
 
-namespace Ppml.Cli.Commands;
+namespace Ppml.Cli.Crypt;
 
 /// <summary><c>ppml encrypt</c> and <c>ppml decrypt</c>.</summary>
 internal static class CryptCommands

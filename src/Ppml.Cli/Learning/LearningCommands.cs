@@ -1,9 +1,8 @@
 using System.CommandLine;
-using Ppml.Cli.Handlers;
 using Ppml.Learning.Training;
 using Ppml.Workloads.Learning;
 
-namespace Ppml.Cli.Commands;
+namespace Ppml.Cli.Learning;
 
 /// <summary><c>ppml train lenet</c>, <c>ppml evaluate</c>, <c>ppml predict</c>, <c>ppml datasets fetch mnist</c>.</summary>
 internal static class LearningCommands

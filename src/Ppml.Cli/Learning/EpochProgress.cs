@@ -1,7 +1,7 @@
 using System.Globalization;
 using Ppml.Learning.Training;
 
-namespace Ppml.Cli.Output;
+namespace Ppml.Cli.Learning;
 
 /// <summary>A per-epoch batch progress bar on stderr (terminal only), with the running loss; reports on the calling thread.</summary>
 internal sealed class EpochProgress(CliContext context) : IProgress<TrainingProgress>

@@ -3,7 +3,7 @@ using Ppml.Core;
 using Ppml.Kms.Server;
 using Ppml.Workloads.Workspace;
 
-namespace Ppml.Cli.Handlers;
+namespace Ppml.Cli.Kms;
 
 /// <summary><c>ppml kms serve</c>: <see cref="KmsServerHost"/> for the workspace, until cancelled.</summary>
 internal sealed class KmsServeHandler(CliContext context)

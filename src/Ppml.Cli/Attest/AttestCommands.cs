@@ -1,8 +1,7 @@
 using System.CommandLine;
 using Ppml.Attestation.Verification;
-using Ppml.Cli.Handlers;
 
-namespace Ppml.Cli.Commands;
+namespace Ppml.Cli.Attest;
 
 /// <summary><c>ppml attest verify|sim-platform|quote</c>: DCAP quote verification and the simulated platform.</summary>
 internal static class AttestCommands

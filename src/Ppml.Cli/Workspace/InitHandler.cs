@@ -1,9 +1,8 @@
 using System.Text.Json;
-using Ppml.Cli.Output;
 using Ppml.Crypto.Keys;
 using Ppml.Workloads.Workspace;
 
-namespace Ppml.Cli.Handlers;
+namespace Ppml.Cli.Workspace;
 
 /// <summary><c>ppml init</c>: creates a workspace (<see cref="WorkspaceInitializer"/>); with --force, moves the old one to backups/ first.</summary>
 internal sealed class InitHandler(CliContext context)

@@ -1,7 +1,6 @@
 using System.CommandLine;
-using Ppml.Cli.Handlers;
 
-namespace Ppml.Cli.Commands;
+namespace Ppml.Cli.Workspace;
 
 /// <summary><c>ppml init</c>.</summary>
 internal static class WorkspaceCommands

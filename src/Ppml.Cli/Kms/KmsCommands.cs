@@ -1,8 +1,7 @@
 using System.CommandLine;
-using Ppml.Cli.Handlers;
 using Ppml.Workloads.Workspace;
 
-namespace Ppml.Cli.Commands;
+namespace Ppml.Cli.Kms;
 
 /// <summary><c>ppml kms key create|list|rotate|disable</c>, <c>kms serve</c>, <c>kms app create|list</c>, <c>kms policy set|list</c>, <c>kms root split|recover</c>.</summary>
 internal static class KmsCommands

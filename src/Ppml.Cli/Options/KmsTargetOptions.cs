@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Ppml.Workloads.Workspace;
 
-namespace Ppml.Cli.Commands;
+namespace Ppml.Cli.Options;
 
 /// <summary>
 /// --kms, --kms-password-file, --api-key-file, --ca-file: which KMS a command uses (with the global --home), the same on

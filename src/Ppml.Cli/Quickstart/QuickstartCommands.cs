@@ -1,10 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Ppml.Cli.Output;
 using Ppml.Quickstart;
 
-namespace Ppml.Cli.Commands;
+namespace Ppml.Cli.Quickstart;
 
 /// <summary><c>ppml quickstart</c>: runs <see cref="QuickstartTour"/> and prints each step as it passes, then the verdict.</summary>
 internal static class QuickstartCommands

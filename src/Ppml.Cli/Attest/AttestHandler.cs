@@ -3,7 +3,7 @@ using Ppml.Attestation.Simulation;
 using Ppml.Attestation.Verification;
 using Ppml.Workloads.Workspace;
 
-namespace Ppml.Cli.Handlers;
+namespace Ppml.Cli.Attest;
 
 /// <summary><c>ppml attest verify|sim-platform|quote</c>: parse, call the library, print.</summary>
 internal sealed class AttestHandler(CliContext context)

@@ -1,7 +1,7 @@
 using Ppml.Tee.Measurement;
 using Ppml.Workloads.Workspace;
 
-namespace Ppml.Cli.Handlers;
+namespace Ppml.Cli.Enclave;
 
 /// <summary><c>ppml enclave sign|verify</c>: parse, call <see cref="EnclaveSigner"/>, print.</summary>
 internal sealed class EnclaveHandler(CliContext context)

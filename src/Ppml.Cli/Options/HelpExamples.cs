@@ -1,6 +1,6 @@
 using System.CommandLine;
 
-namespace Ppml.Cli.Commands;
+namespace Ppml.Cli.Options;
 
 /// <summary>The examples at the end of each command's <c>--help</c> (see <see cref="CommandExamples"/>), by command path.</summary>
 internal static class HelpExamples

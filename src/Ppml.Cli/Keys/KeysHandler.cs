@@ -1,6 +1,6 @@
 using Ppml.Crypto.Keys;
 
-namespace Ppml.Cli.Handlers;
+namespace Ppml.Cli.Keys;
 
 /// <summary><c>ppml keys enclave|tls</c> and <c>ppml password encrypt|decrypt</c>: one <c>Ppml.Crypto.Keys</c> call each.</summary>
 internal sealed class KeysHandler(CliContext context)

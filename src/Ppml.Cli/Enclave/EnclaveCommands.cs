@@ -1,7 +1,6 @@
 using System.CommandLine;
-using Ppml.Cli.Handlers;
 
-namespace Ppml.Cli.Commands;
+namespace Ppml.Cli.Enclave;
 
 /// <summary><c>ppml enclave sign|verify</c>.</summary>
 internal static class EnclaveCommands

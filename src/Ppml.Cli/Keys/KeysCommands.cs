@@ -1,7 +1,6 @@
 using System.CommandLine;
-using Ppml.Cli.Handlers;
 
-namespace Ppml.Cli.Commands;
+namespace Ppml.Cli.Keys;
 
 /// <summary><c>ppml keys enclave|tls</c> and <c>ppml password encrypt|decrypt</c>.</summary>
 internal static class KeysCommands

@@ -1,11 +1,10 @@
 using System.Text.Json;
-using Ppml.Cli.Output;
 using Ppml.Crypto.Container;
 using Ppml.Workloads;
 using Ppml.Workloads.Files;
 using Ppml.Workloads.Workspace;
 
-namespace Ppml.Cli.Handlers;
+namespace Ppml.Cli.Crypt;
 
 /// <summary><c>ppml encrypt</c> and <c>ppml decrypt</c>: <see cref="ProtectedTreeWorkload"/> with a progress bar and one line of report.</summary>
 internal sealed class CryptHandler(CliContext context)
