@@ -4,7 +4,7 @@
 # keys) and unattested (the workspace's embedded file: KMS), alternating, in fresh processes.
 #
 #   bench/attestation/run.sh                    # TPC-H SF 0.1 (22 queries) and one LeNet epoch on MNIST
-#   SF=0.01 MNIST=src/Ppml.Cli/Resources/mnist-sample REPEAT=1 bench/attestation/run.sh
+#   SF=0.01 MNIST=src/Ppml.Quickstart/Resources/mnist-sample REPEAT=1 bench/attestation/run.sh
 #
 # Prints one markdown table (wall seconds, median of REPEAT) and the attestation lines the sessions printed.
 set -euo pipefail
