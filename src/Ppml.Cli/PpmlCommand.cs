@@ -44,7 +44,7 @@ internal static class PpmlCommand
         {
             foreach (System.CommandLine.Parsing.ParseError error in parse.Errors)
             {
-                await context.Error.WriteLineAsync($"ppml: {error.Message}");
+                await context.Error.WriteLineAsync($"ppml: {Friendly(error.Message)}");
             }
 
             await context.Error.WriteLineAsync("Run 'ppml --help' (or 'ppml COMMAND --help') for usage.");
@@ -52,5 +52,23 @@ internal static class PpmlCommand
         }
 
         return await parse.InvokeAsync(configuration, cancellationToken);
+    }
+
+    /// <summary>System.CommandLine names .NET types in conversion errors; a user reads "a whole number" instead.</summary>
+    private static string Friendly(string message)
+    {
+        System.Text.RegularExpressions.Match match = System.Text.RegularExpressions.Regex.Match(
+            message, "^Cannot parse argument '(?<value>.*)' for option '(?<option>[^']+)' as expected type '(?<type>[^']+)'\\.?$");
+        if (!match.Success)
+        {
+            return message;
+        }
+
+        string type = match.Groups["type"].Value;
+        string expected = type.Contains("Int", StringComparison.Ordinal) ? "a whole number"
+            : type.Contains("Double", StringComparison.Ordinal) || type.Contains("Single", StringComparison.Ordinal) || type.Contains("Decimal", StringComparison.Ordinal) ? "a number"
+            : type.Contains("Boolean", StringComparison.Ordinal) ? "true or false"
+            : "a valid value";
+        return $"{match.Groups["option"].Value}: '{match.Groups["value"].Value}' is not {expected}.";
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ppml.Crypto.Container;
 
 namespace Ppml.Cli.Crypt;
 
@@ -10,7 +11,19 @@ internal static class CryptCommands
         (Command command, Option<string> input, Option<string> output, KmsTargetOptions kms, Option<bool> force, Option<bool> json) = Create(
             "encrypt", "Envelope-encrypt a file or a directory tree into PPML containers (one fresh data key per file; '.ppml' appended).");
         Option<string?> key = CommonOptions.Key();
-        var segmentSize = new Option<int?>("--segment-size") { Description = "Plaintext bytes per authenticated segment (default 1 MiB)." };
+        var segmentSize = new Option<int?>("--segment-size")
+        {
+            Description = $"Plaintext bytes per authenticated segment, {ContainerOptions.MinSegmentSize} to {ContainerOptions.MaxSegmentSize} (default 1 MiB).",
+        };
+        segmentSize.Validators.Add(result =>
+        {
+            // Read the token, not the value: a validator also runs when conversion failed, and GetValueOrDefault then throws.
+            if (result.Tokens is [.., var token] && int.TryParse(token.Value, System.Globalization.CultureInfo.InvariantCulture, out int size)
+                && size is < ContainerOptions.MinSegmentSize or > ContainerOptions.MaxSegmentSize)
+            {
+                result.AddError($"--segment-size {size}: must be between {ContainerOptions.MinSegmentSize} and {ContainerOptions.MaxSegmentSize} bytes.");
+            }
+        });
         command.Options.Add(key);
         command.Options.Add(segmentSize);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () => new CryptHandler(context).RunAsync(
