@@ -171,7 +171,9 @@ public sealed class DcapEvidenceVerifier : IEvidenceVerifier
             return Task.FromResult(EvidenceVerdict.Rejected(tee, DescribeFailure(result, platform, quoteKind)));
         }
 
-        if (sent is not null && sent.TcbInfo is not null && platform.FmspcHex is not null)
+        // Only complete collateral is cached: a bundle without CRLs, accepted under a policy that turned revocation off,
+        // must not replace what requests under the default (revocation required) rely on.
+        if (sent is not null && sent.TcbInfo is not null && sent.RootCaCrl is not null && sent.PckCrl is not null && platform.FmspcHex is not null)
         {
             Remember(key, sent);
         }
