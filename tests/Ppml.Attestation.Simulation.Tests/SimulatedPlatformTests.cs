@@ -177,14 +177,19 @@ public sealed class SimulatedPlatformTests
         using SimulatedPlatform platform = await Sim.CreateAsync(new SimulatedPlatformOptions { RevokePckCertificate = true });
 
         QuoteVerificationResult result = Sim.VerifySgx(platform);
-        QuoteVerificationResult withoutCrls = Sim.VerifySgx(platform, platform.GetCollateral(TeeType.Sgx) with { PckCrl = null, RootCaCrl = null });
+        QuoteCollateral noCrls = platform.GetCollateral(TeeType.Sgx) with { PckCrl = null, RootCaCrl = null };
+        QuoteVerificationResult withoutCrls = Sim.VerifySgx(platform, noCrls);
+        QuoteVerificationResult revocationOff = new QuoteVerifier(new QuoteVerifierOptions { TrustedRootCertificate = platform.RootCertificate, RequireRevocation = false })
+            .Verify(Sim.SgxQuote(platform), noCrls, Sim.Now.AddMinutes(5));
 
         Assert.False(result.Valid);
         Assert.Equal("STATUS_SGX_PCK_REVOKED", result.Error!.Code);
         Assert.Equal(TcbStatus.Revoked, result.TcbStatus);
-        Assert.True(withoutCrls.Valid);
-        Assert.False(withoutCrls.RevocationChecked);
-        Assert.Contains(withoutCrls.Notes, n => n.Contains("revocation not checked", StringComparison.Ordinal));
+        Assert.False(withoutCrls.Valid);
+        Assert.Equal("STATUS_MISSING_PARAMETERS", withoutCrls.Error!.Code);
+        Assert.True(revocationOff.Valid);
+        Assert.False(revocationOff.RevocationChecked);
+        Assert.Contains(revocationOff.Notes, n => n.Contains("revocation not checked", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -34,8 +34,12 @@ public sealed record AppraisalPolicy
     /// <summary>Accept results whose collateral had expired. <value>Default: <see langword="false"/>.</value></summary>
     public bool AllowExpiredCollateral { get; init; }
 
-    /// <summary>Require both CRLs to have been checked. <value>Default: <see langword="false"/>.</value></summary>
-    public bool RequireRevocationCheck { get; init; }
+    /// <summary>
+    /// Require revocation to have been checked (both the root CA CRL and the PCK CRL given and checked). JSON
+    /// <c>"requireRevocationCheck": false</c> is the explicit switch that accepts quotes verified without them; the
+    /// result still says <c>revocationChecked: false</c>. <value>Default: <see langword="true"/>.</value>
+    /// </summary>
+    public bool RequireRevocationCheck { get; init; } = true;
 
     /// <summary>Parses a policy from JSON.</summary>
     /// <param name="json">UTF-8 JSON.</param>
@@ -98,7 +102,7 @@ public sealed record AppraisalPolicy
             // Not "reportData is null ? null : ...": null converts implicitly to an empty, non-null ReadOnlyMemory.
             ReportData = reportData is null ? default(ReadOnlyMemory<byte>?) : reportData,
             AllowExpiredCollateral = Bool(root, "allowExpiredCollateral", false, input),
-            RequireRevocationCheck = Bool(root, "requireRevocationCheck", false, input),
+            RequireRevocationCheck = Bool(root, "requireRevocationCheck", true, input),
         };
     }
 
@@ -174,7 +178,7 @@ public sealed record AppraisalPolicy
 
         if (RequireRevocationCheck && !result.RevocationChecked)
         {
-            reasons.Add("revocation was not checked (both the root CA CRL and the PCK CRL are required)");
+            reasons.Add("revocation was not checked: the root CA CRL and the PCK CRL are required (set requireRevocationCheck to false to accept without them)");
         }
 
         return new PolicyOutcome { Accepted = reasons.Count == 0, Reasons = reasons };

@@ -36,12 +36,20 @@ public static class QuoteVerification
         try
         {
             byte[]? root = request.RootPath is null ? null : await reader.ReadAsync(request.RootPath, "trusted root CA").ConfigureAwait(false);
-            verifier = new QuoteVerifier(
-                new QuoteVerifierOptions { TrustedRootCertificate = root is null ? default(ReadOnlyMemory<byte>?) : root, Strict = request.Strict },
-                timeProvider);
             policy = request.PolicyPath is null
                 ? null
                 : AppraisalPolicy.Parse(await reader.ReadAsync(request.PolicyPath, "policy").ConfigureAwait(false), request.PolicyPath);
+
+            // Either explicit switch turns the requirement off for the verification; a policy that requires revocation
+            // (its default) then still rejects the result, with its own reason.
+            verifier = new QuoteVerifier(
+                new QuoteVerifierOptions
+                {
+                    TrustedRootCertificate = root is null ? default(ReadOnlyMemory<byte>?) : root,
+                    Strict = request.Strict,
+                    RequireRevocation = request.RequireRevocation && (policy?.RequireRevocationCheck ?? true),
+                },
+                timeProvider);
             at = request.At is null ? timeProvider.GetUtcNow() : ParseTime(request.At);
             quote = await reader.ReadAsync(request.QuotePath, "quote").ConfigureAwait(false);
         }

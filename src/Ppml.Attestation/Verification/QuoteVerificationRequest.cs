@@ -46,4 +46,13 @@ public sealed record QuoteVerificationRequest
 
     /// <summary>Expired collateral is fatal (<see cref="QuoteVerifierOptions.Strict"/>). <value>Default: <see langword="false"/>.</value></summary>
     public bool Strict { get; init; }
+
+    /// <summary>
+    /// Require revocation data (<see cref="QuoteVerifierOptions.RequireRevocation"/>): without both CRLs the quote is
+    /// rejected. <see langword="false"/> is the explicit switch (the CLI's <c>--no-revocation</c>) to verify without them;
+    /// a policy can turn the requirement off as well (<c>"requireRevocationCheck": false</c>), and a policy that requires
+    /// revocation (its default) still rejects a result whose revocation was not checked.
+    /// <value>Default: <see langword="true"/>.</value>
+    /// </summary>
+    public bool RequireRevocation { get; init; } = true;
 }

@@ -37,7 +37,11 @@ public sealed record QuoteVerificationResult
     /// </summary>
     public required bool CollateralExpired { get; init; }
 
-    /// <summary>True when both the root CA CRL and the PCK CA CRL were given and checked.</summary>
+    /// <summary>
+    /// True when both the root CA CRL and the PCK CA CRL were given and checked. False only when the verifier's
+    /// revocation requirement was turned off (<see cref="QuoteVerifierOptions.RequireRevocation"/>) or the result is
+    /// invalid; <see cref="Notes"/> then says what was missing.
+    /// </summary>
     public required bool RevocationChecked { get; init; }
 
     /// <summary>SGX: MRENCLAVE (lowercase hex).</summary>
@@ -123,7 +127,7 @@ public sealed record QuoteVerificationResult
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"collateral expired: {(CollateralExpired ? "yes" : "no")}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"revocation checked: {(RevocationChecked ? "yes" : "no (no CRLs given)")}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"revocation checked: {(RevocationChecked ? "yes" : "no (root CA CRL and PCK CRL not both given; see the notes)")}");
         AppendIfSet(text, "mrenclave", MrEnclave);
         AppendIfSet(text, "mrsigner", MrSigner);
         AppendIfSet(text, "isvprodid", IsvProdId?.ToString(CultureInfo.InvariantCulture));

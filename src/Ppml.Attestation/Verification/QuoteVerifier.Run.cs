@@ -38,17 +38,33 @@ public sealed partial class QuoteVerifier
         {
             (QvlStatus status, string? message) = Run();
             bool revocationChecked = _collateral.RootCaCrl is not null && _collateral.PckCrl is not null;
-            if (!revocationChecked)
+            string? missingCrls = revocationChecked ? null
+                : _collateral.RootCaCrl is null && _collateral.PckCrl is null ? "no root CA CRL and no PCK CRL were given"
+                : $"no {(_collateral.RootCaCrl is null ? "root CA CRL" : "PCK CRL")} was given";
+            if (missingCrls is not null)
             {
-                _notes.Add(_collateral.RootCaCrl is null && _collateral.PckCrl is null
-                    ? "revocation not checked: no root CA CRL and no PCK CRL were given"
-                    : $"revocation only partly checked: no {(_collateral.RootCaCrl is null ? "root CA CRL" : "PCK CRL")} was given");
+                _notes.Add(_verifier.RequiresRevocation
+                    ? $"revocation not checked: {missingCrls}"
+                    : $"revocation not checked: {missingCrls}, and the revocation requirement was turned off");
             }
 
             bool expired = _expired.Count > 0;
             TcbStatus? tcbStatus = status.ToTcbStatus();
             bool valid = status.IsNonTerminalTcbStatus();
             VerificationError? error = valid ? null : VerificationError.For(status, message ?? status.ToQvlName());
+            if (valid && missingCrls is not null && _verifier.RequiresRevocation)
+            {
+                // Intel's API does not run without both CRLs (sgxAttestationVerifyPCKCertificate, sgxAttestationVerifyQuote:
+                // STATUS_MISSING_PARAMETERS). Everything else was checked first, so the result still says what holds.
+                valid = false;
+                status = QvlStatus.MissingParameters;
+                error = VerificationError.For(
+                    status,
+                    $"revocation cannot be checked: {missingCrls}; everything else verifies. Supply the root CA CRL and the PCK CRL " +
+                    "(--root-crl and --pck-crl, or root_ca_crl and pck_crl in the collateral bundle), or turn the requirement off " +
+                    "explicitly (--no-revocation, QuoteVerifierOptions.RequireRevocation = false, or \"requireRevocationCheck\": false in the policy).");
+            }
+
             if (valid && expired && _verifier.IsStrict)
             {
                 ExpiredCollateral first = _expired[0];
@@ -388,6 +404,13 @@ public sealed partial class QuoteVerifier
             {
                 return new Failure(QvlStatus.SgxCrlUnknownIssuer,
                     $"the {what} is issued by '{crl.IssuerCommonName}', not by '{expectedIssuer.SubjectCommonName}'.");
+            }
+
+            // PckCrlVerifier::verify: issuer, then the required extensions, then the signature.
+            if (!crl.HasRequiredExtensions)
+            {
+                return new Failure(QvlStatus.SgxCrlInvalidExtensions,
+                    $"the {what} lacks the CRL Number or the Authority Key Identifier extension, which Intel requires in every CRL.");
             }
 
             if (!IsCrlSignedBy(crl, expectedIssuer))
@@ -871,12 +894,17 @@ public sealed partial class QuoteVerifier
             }
         }
 
+        /// <summary>Intel's CrlStore::expired: a CRL is expired before its thisUpdate as well as from its nextUpdate on.</summary>
         private void AddCrlExpiry(RevocationList? crl, string what)
         {
-            if (crl?.NextUpdate is { } next)
+            if (crl is null || !crl.IsExpiredAt(_time))
             {
-                AddExpiry(next, QvlStatus.SgxCrlExpired, $"{what} (nextUpdate)");
+                return;
             }
+
+            _expired.Add(_time < crl.ThisUpdate
+                ? new ExpiredCollateral(QvlStatus.SgxCrlExpired, $"{what} not yet valid: issued {Asn.Iso(crl.ThisUpdate)} (thisUpdate)", crl.ThisUpdate)
+                : new ExpiredCollateral(QvlStatus.SgxCrlExpired, $"{what} (nextUpdate) expired {Asn.Iso(crl.NextUpdate!.Value)}", crl.NextUpdate!.Value));
         }
 
         private static (ParsedCertificate? Root, ParsedCertificate? Intermediate, ParsedCertificate? Leaf) Identify(IReadOnlyList<ParsedCertificate> certificates)

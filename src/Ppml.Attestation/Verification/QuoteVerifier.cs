@@ -32,6 +32,7 @@ public sealed partial class QuoteVerifier
         options ??= new QuoteVerifierOptions();
         _timeProvider = timeProvider ?? TimeProvider.System;
         IsStrict = options.Strict;
+        RequiresRevocation = options.RequireRevocation;
         ReadOnlyMemory<byte> root = options.TrustedRootCertificate ?? IntelSgxRootCa.Der;
         CertificateChain parsed = CertificateChain.Parse(root.Span, "trusted root CA");
         if (parsed.Count != 1)
@@ -50,12 +51,18 @@ public sealed partial class QuoteVerifier
     /// <summary>True when expired collateral is fatal.</summary>
     public bool IsStrict { get; }
 
+    /// <summary>True when a quote verified without both CRLs is invalid (<see cref="QuoteVerifierOptions.RequireRevocation"/>).</summary>
+    public bool RequiresRevocation { get; }
+
     /// <summary>True when the trust anchor is the built-in production Intel SGX Root CA.</summary>
     public bool TrustsIntelRoot => _trustedRoot.Der.AsSpan().SequenceEqual(IntelSgxRootCa.Der.Span);
 
     /// <summary>Parses and verifies a binary quote.</summary>
     /// <param name="quote">Quote bytes (trailing bytes after the signature data are ignored).</param>
-    /// <param name="collateral">Parsed collateral; <see cref="QuoteCollateral.Empty"/> checks only chain and signatures.</param>
+    /// <param name="collateral">
+    /// Parsed collateral; <see cref="QuoteCollateral.Empty"/> checks only chain and signatures (and the result is invalid,
+    /// since Intel's verification needs TCB Info and both CRLs).
+    /// </param>
     /// <param name="verificationTime">The instant to check expiry at; "now" from the time provider when <see langword="null"/>.</param>
     /// <returns>The result; never throws for malformed input.</returns>
     public QuoteVerificationResult Verify(ReadOnlySpan<byte> quote, QuoteCollateral collateral, DateTimeOffset? verificationTime = null)

@@ -15,4 +15,13 @@ public sealed class QuoteVerifierOptions
     /// <value>Default: <see langword="false"/>.</value>
     /// </summary>
     public bool Strict { get; init; }
+
+    /// <summary>
+    /// Require revocation data: without both the root CA CRL and the PCK CRL a quote is invalid with
+    /// <see cref="QvlStatus.MissingParameters"/>, as Intel's API refuses to run without them. Set it to
+    /// <see langword="false"/> only to verify deliberately without revocation (the CLI's <c>--no-revocation</c>); the
+    /// result then has <see cref="QuoteVerificationResult.RevocationChecked"/> false and a note saying so. CRLs that are
+    /// given are always checked. <value>Default: <see langword="true"/>.</value>
+    /// </summary>
+    public bool RequireRevocation { get; init; } = true;
 }

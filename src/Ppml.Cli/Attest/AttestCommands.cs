@@ -22,17 +22,23 @@ internal static class AttestCommands
         var tcbInfo = new Option<string?>("--tcb-info") { Description = "TCB Info, Intel PCS JSON {\"tcbInfo\":..,\"signature\":..}." };
         var qeIdentity = new Option<string?>("--qe-identity") { Description = "QE Identity, Intel PCS JSON {\"enclaveIdentity\":..,\"signature\":..}." };
         var signingChain = new Option<string?>("--tcb-signing-chain") { Description = "PEM issuer chain of the TCB Info and QE Identity." };
-        var rootCrl = new Option<string?>("--root-crl") { Description = "Intel SGX Root CA CRL, PEM or DER." };
-        var pckCrl = new Option<string?>("--pck-crl") { Description = "PCK Processor/Platform CA CRL, PEM or DER." };
+        var rootCrl = new Option<string?>("--root-crl") { Description = "Intel SGX Root CA CRL, PEM or DER (required unless the bundle has it or --no-revocation)." };
+        var pckCrl = new Option<string?>("--pck-crl") { Description = "PCK Processor/Platform CA CRL, PEM or DER (required unless the bundle has it or --no-revocation)." };
         var pckChain = new Option<string?>("--pck-chain") { Description = "PCK certificate chain (PEM), for quotes that do not embed it." };
         var collateral = new Option<string?>("--collateral") { Description = "Collateral bundle JSON shaped like sgx_ql_qve_collateral_t; the options above override its parts." };
         var policy = new Option<string?>("--policy") { Description = "Appraisal policy JSON (see docs/attestation.md)." };
         var at = new Option<string?>("--at") { Description = "Verification time, ISO-8601 or Unix seconds (default: now)." };
         var strict = new Option<bool>("--strict") { Description = "Expired collateral is fatal (default: reported in collateralExpired, as Intel's API does)." };
+        var noRevocation = new Option<bool>("--no-revocation")
+        {
+            Description = "Verify without revocation data: accept a quote although the root CA CRL or the PCK CRL is missing " +
+                "(default: both are required, as Intel's API requires them); the result then says revocation was not checked. " +
+                "A --policy that requires revocation (its default) still rejects it.",
+        };
         Option<bool> json = CommonOptions.Json();
         var verify = new Command("verify", "Verify a quote: exit 0 when valid (and accepted by --policy), 1 when not, 2 on unusable input.")
         {
-            quote, root, tcbInfo, qeIdentity, signingChain, rootCrl, pckCrl, pckChain, collateral, policy, at, strict, json,
+            quote, root, tcbInfo, qeIdentity, signingChain, rootCrl, pckCrl, pckChain, collateral, policy, at, strict, noRevocation, json,
         };
         verify.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () =>
         {
@@ -44,6 +50,7 @@ internal static class AttestCommands
                     TcbInfoPath = File(tcbInfo), QeIdentityPath = File(qeIdentity), TcbSigningChainPath = File(signingChain),
                     RootCrlPath = File(rootCrl), PckCrlPath = File(pckCrl), PckChainPath = File(pckChain),
                     PolicyPath = File(policy), At = parse.GetValue(at), Strict = parse.GetValue(strict),
+                    RequireRevocation = !parse.GetValue(noRevocation),
                 },
                 parse.GetValue(json),
                 cancellationToken);

@@ -24,8 +24,12 @@ public sealed class DcapEvidenceVerifier : IEvidenceVerifier
     private const int MaxCachedCollateral = 1024;
     private const int MaxCachedPolicies = 256;
 
+    // Revocation is required unless the key's policy turns it off ("requireRevocationCheck": false); the verifiers that
+    // do not require it are used only for such policies, whose appraisal then accepts a result without CRLs.
     private readonly QuoteVerifier _intel;
+    private readonly QuoteVerifier _intelWithoutRevocation;
     private readonly QuoteVerifier? _simulated;
+    private readonly QuoteVerifier? _simulatedWithoutRevocation;
     private readonly ConcurrentDictionary<CollateralKey, QuoteCollateral> _collateral = new();
     private readonly ConcurrentDictionary<string, AppraisalPolicy> _policies = new(StringComparer.Ordinal);
 
@@ -37,9 +41,12 @@ public sealed class DcapEvidenceVerifier : IEvidenceVerifier
     {
         options ??= new DcapEvidenceVerifierOptions();
         _intel = new QuoteVerifier(new QuoteVerifierOptions { Strict = options.Strict }, timeProvider);
+        _intelWithoutRevocation = new QuoteVerifier(new QuoteVerifierOptions { Strict = options.Strict, RequireRevocation = false }, timeProvider);
         if (options.SimulatedRootCertificate is { } root)
         {
             _simulated = new QuoteVerifier(new QuoteVerifierOptions { TrustedRootCertificate = root, Strict = options.Strict }, timeProvider);
+            _simulatedWithoutRevocation = new QuoteVerifier(
+                new QuoteVerifierOptions { TrustedRootCertificate = root, Strict = options.Strict, RequireRevocation = false }, timeProvider);
             SimulatedPlatformSource = options.SimulatedPlatformSource ?? "(given root certificate)";
         }
 
@@ -132,7 +139,13 @@ public sealed class DcapEvidenceVerifier : IEvidenceVerifier
 
         QuotePlatform platform = QuotePlatform.Read(quote);
         bool simulated = _simulated is not null && platform.Contains(_simulated.TrustedRootCertificate.Span);
-        QuoteVerifier verifier = simulated ? _simulated! : _intel;
+        QuoteVerifier verifier = (simulated, policy.RequireRevocationCheck) switch
+        {
+            (true, true) => _simulated!,
+            (true, false) => _simulatedWithoutRevocation!,
+            (false, true) => _intel,
+            (false, false) => _intelWithoutRevocation,
+        };
         string tee = simulated ? TeeKinds.Simulation : quote.Tee == TeeType.Tdx ? TeeKinds.Tdx : TeeKinds.Sgx;
         string quoteKind = quote.Tee == TeeType.Tdx ? "TDX" : "SGX";
         var key = new CollateralKey(simulated, quote.Tee == TeeType.Tdx, platform.FmspcHex ?? string.Empty);
@@ -158,7 +171,9 @@ public sealed class DcapEvidenceVerifier : IEvidenceVerifier
             return Task.FromResult(EvidenceVerdict.Rejected(tee, DescribeFailure(result, platform, quoteKind)));
         }
 
-        if (sent is not null && sent.TcbInfo is not null && platform.FmspcHex is not null)
+        // Only complete collateral is cached: a bundle without CRLs, accepted under a policy that turned revocation off,
+        // must not replace what requests under the default (revocation required) rely on.
+        if (sent is not null && sent.TcbInfo is not null && sent.RootCaCrl is not null && sent.PckCrl is not null && platform.FmspcHex is not null)
         {
             Remember(key, sent);
         }
@@ -193,6 +208,7 @@ public sealed class DcapEvidenceVerifier : IEvidenceVerifier
             Rtmrs = result.MrTd is null ? null : [result.Rtmr0!, result.Rtmr1!, result.Rtmr2!, result.Rtmr3!],
             TcbStatus = result.TcbStatus.Value.ToString(),
             AdvisoryIds = result.AdvisoryIds ?? [],
+            RevocationChecked = result.RevocationChecked,
             ReportData = quote.ReportData.ToArray(),
         });
     }

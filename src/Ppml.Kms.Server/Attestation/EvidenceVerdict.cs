@@ -36,6 +36,13 @@ public sealed record EvidenceVerdict
     /// <summary>Intel security advisories that apply.</summary>
     public IReadOnlyList<string> AdvisoryIds { get; init; } = [];
 
+    /// <summary>
+    /// Whether revocation (root CA CRL and PCK CRL) was checked; <see langword="false"/> only when the key's policy
+    /// turned the requirement off (<c>"requireRevocationCheck": false</c>) and CRLs were missing; <see langword="null"/>
+    /// when the verifier does not say. Carried into the token as <c>revocation_checked</c>.
+    /// </summary>
+    public bool? RevocationChecked { get; init; }
+
     /// <summary>The quote's 64-byte REPORTDATA.</summary>
     public ReadOnlyMemory<byte> ReportData { get; init; }
 

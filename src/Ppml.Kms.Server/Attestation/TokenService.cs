@@ -110,6 +110,11 @@ internal sealed class TokenService : IDisposable
             }
 
             writer.WriteEndArray();
+            if (verdict.RevocationChecked is { } revocationChecked)
+            {
+                writer.WriteBoolean("revocation_checked", revocationChecked);
+            }
+
             writer.WriteString("runtime_key_sha256", runtimeKey.Sha256Hex);
             writer.WriteString("runtime_key", Base64Url.EncodeToString(runtimeKey.SubjectPublicKeyInfo.Span));
             writer.WriteEndObject();

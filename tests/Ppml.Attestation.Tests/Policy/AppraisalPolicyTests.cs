@@ -71,7 +71,9 @@ public sealed class AppraisalPolicyTests
               "requireRevocationCheck": true
             }
             """);
-        QuoteVerificationResult result = Sim.VerifySgx(platform, platform.GetCollateral(TeeType.Sgx) with { PckCrl = null });
+        // The verifier's own revocation requirement is off, so that the policy's is the one that speaks.
+        QuoteVerificationResult result = new QuoteVerifier(new QuoteVerifierOptions { TrustedRootCertificate = platform.RootCertificate, RequireRevocation = false })
+            .Verify(Sim.SgxQuote(platform), platform.GetCollateral(TeeType.Sgx) with { PckCrl = null }, Sim.Now.AddMinutes(5));
 
         PolicyOutcome outcome = policy.Evaluate(result);
 

@@ -101,7 +101,7 @@ public sealed class DcapVectorTests
         {
             TcbInfoIssuerChain = CertificateChain.Parse(DcapVectors.Read("intel_tcb_signing_chain_2018.pem")),
         };
-        var verifier = new QuoteVerifier();
+        var verifier = new QuoteVerifier(new QuoteVerifierOptions { RequireRevocation = false });
 
         QuoteVerificationResult result = verifier.Verify(DcapVectors.Quote(vector), collateral, DcapVectors.Time(vector));
 
@@ -112,14 +112,35 @@ public sealed class DcapVectorTests
         Assert.False(result.RevocationChecked);
     }
 
+    [Theory]
+    [InlineData("gotdx-v5-td15-tcbinfo-only")]
+    public void Verify_VectorWithoutCrlsByDefault_IsInvalidForMissingRevocationData(string id)
+    {
+        JsonElement vector = DcapVectors.Get(id);
+        var verifier = new QuoteVerifier(new QuoteVerifierOptions { TrustedRootCertificate = DcapVectors.TrustedRoot(vector) });
+
+        QuoteVerificationResult result = verifier.Verify(DcapVectors.Quote(vector), DcapVectors.Collateral(vector), DcapVectors.Time(vector));
+
+        Assert.False(result.Valid);
+        Assert.Equal("STATUS_MISSING_PARAMETERS", result.Error!.Code);
+        Assert.False(result.RevocationChecked);
+    }
+
+    /// <summary>
+    /// Verifies a vector with its own collateral. A vector whose source published no CRLs has an expected verdict
+    /// established without revocation data, so it is verified with the revocation requirement explicitly turned off
+    /// (what <c>--no-revocation</c> does); every vector with CRLs is verified with them, as by default.
+    /// </summary>
     internal static QuoteVerificationResult Verify(JsonElement vector, bool strict)
     {
+        QuoteCollateral collateral = DcapVectors.Collateral(vector);
         var verifier = new QuoteVerifier(new QuoteVerifierOptions
         {
             TrustedRootCertificate = DcapVectors.TrustedRoot(vector),
             Strict = strict,
+            RequireRevocation = collateral.RootCaCrl is not null || collateral.PckCrl is not null,
         });
-        return verifier.Verify(DcapVectors.Quote(vector), DcapVectors.Collateral(vector), DcapVectors.Time(vector));
+        return verifier.Verify(DcapVectors.Quote(vector), collateral, DcapVectors.Time(vector));
     }
 
     private static void AssertMeasurements(JsonElement vector, QuoteVerificationResult result)

@@ -351,6 +351,37 @@ public sealed class DcapEvidenceVerifierTests : IAsyncLifetime
         Assert.Contains("no tcb_info", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Attest_CollateralWithoutCrls_RefusedUnlessThePolicyTurnsRevocationOff()
+    {
+        // Issue 11 item 21: revocation data is required unless the key's policy says otherwise, and the token says so.
+        DcapEvidenceVerifier verifier = await DcapEvidenceVerifier.ForSimulatedPlatformAsync(PlatformDirectory, cancellationToken: Token);
+        await using ServerHarness harness = await ServerHarness.StartAsync(evidenceVerifier: verifier);
+        using KmsClient client = harness.Client();
+        using ECDiffieHellman runtime = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+        var bundle = System.Text.Json.Nodes.JsonNode.Parse(_platform.GetCollateralBundleJson(Ppml.Attestation.Quotes.TeeType.Sgx))!.AsObject();
+        bundle.Remove("root_ca_crl");
+        bundle.Remove("pck_crl");
+        byte[] withoutCrls = Encoding.UTF8.GetBytes(bundle.ToJsonString());
+
+        await SetPolicyAsync(client, EnclavePolicy);
+        KmsException refused = await Assert.ThrowsAsync<KmsException>(() => client.AttestAsync(Request(runtime, SgxQuote(_platform, runtime), withoutCrls), Token));
+        string withCrls = (await client.AttestAsync(Request(runtime, SgxQuote(_platform, runtime)), Token)).Token;
+        await SetPolicyAsync(client, EnclavePolicy[..^1] + ", \"requireRevocationCheck\": false}");
+        string turnedOff = (await client.AttestAsync(Request(runtime, SgxQuote(_platform, runtime), withoutCrls), Token)).Token;
+
+        Assert.Equal(KmsErrorCode.Forbidden, refused.Code);
+        Assert.Contains("STATUS_MISSING_PARAMETERS", refused.Message, StringComparison.Ordinal);
+        Assert.True(Claims(withCrls).GetProperty("revocation_checked").GetBoolean());
+        Assert.False(Claims(turnedOff).GetProperty("revocation_checked").GetBoolean());
+    }
+
+    private static JsonElement Claims(string token)
+    {
+        using JsonDocument claims = JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(token.Split('.')[1]));
+        return claims.RootElement.Clone();
+    }
+
     private static byte[] SgxQuote(SimulatedPlatform platform, ECDiffieHellman runtime) =>
         platform.CreateSgxQuote(RuntimeKey.FromKey(runtime).ToReportData(), s_mrEnclave, s_mrSigner, isvProdId: 1, isvSvn: 2);
 
