@@ -11,6 +11,9 @@ internal sealed class CliContext : Ppml.Workloads.IWorkloadHost
 
     public TextReader Input { get; init; } = TextReader.Null;
 
+    /// <summary>Opens the binary standard output, where <c>--out -</c> writes (tests pass a memory stream).</summary>
+    public Func<Stream> OpenStandardOutput { get; init; } = () => Stream.Null;
+
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>Environment lookup (tests pass a dictionary).</summary>
@@ -35,6 +38,7 @@ internal sealed class CliContext : Ppml.Workloads.IWorkloadHost
         Output = Console.Out,
         Error = Console.Error,
         Input = Console.In,
+        OpenStandardOutput = Console.OpenStandardOutput,
         IsErrorInteractive = !Console.IsErrorRedirected,
     };
 }

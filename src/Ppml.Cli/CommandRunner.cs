@@ -41,6 +41,7 @@ internal static class CommandRunner
         KmsException kms => (ExitCodes.Failure, kms.Message),
         Ppml.Tee.TeeException tee => (ExitCodes.Failure, tee.Message),
         Ppml.Core.InvalidSettingException setting => (ExitCodes.InvalidInput, setting.Message), // a usage error: one line, exit 2
+        Ppml.Core.IO.InvalidOutputException output => (ExitCodes.InvalidInput, output.Message), // out/ for a file, a dangling link, a device
         FileNotFoundException notFound => (ExitCodes.InvalidInput, notFound.Message),
         DirectoryNotFoundException notFound => (ExitCodes.InvalidInput, notFound.Message),
         Ppml.Learning.LearningFormatException learning => (ExitCodes.InvalidInput, learning.Message),

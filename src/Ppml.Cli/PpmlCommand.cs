@@ -39,7 +39,10 @@ internal static class PpmlCommand
     {
         RootCommand root = Create(context);
         ParseResult parse = root.Parse(args);
-        var configuration = new InvocationConfiguration { Output = context.Output, Error = context.Error };
+        // No ProcessTerminationTimeout: System.CommandLine's own Ctrl-C handling returns 130 after 2 s even while the
+        // command is still cleaning up (issue 11: no message, an OUT.tmp-* left). Program turns SIGINT/SIGTERM into
+        // cancellationToken instead, and the command always finishes its cleanup and prints "ppml: cancelled.".
+        var configuration = new InvocationConfiguration { Output = context.Output, Error = context.Error, ProcessTerminationTimeout = null };
         if (parse.Errors.Count > 0)
         {
             foreach (System.CommandLine.Parsing.ParseError error in parse.Errors)

@@ -14,6 +14,9 @@ internal sealed class CliHarness : IDisposable
 
     public TempDirectory Temp { get; }
 
+    /// <summary>What commands wrote to binary standard output (<c>--out -</c>).</summary>
+    public MemoryStream StandardOutput { get; } = new();
+
     public string Home => Temp.Combine(".ppml");
 
     public void SetEnvironment(string name, string? value) => _environment[name] = value;
@@ -32,6 +35,7 @@ internal sealed class CliHarness : IDisposable
             WorkingDirectory = Temp.Path,
             GetEnvironmentVariable = name => _environment.TryGetValue(name, out string? value) ? value : null,
             ApplicationDirectory = ApplicationDirectory,
+            OpenStandardOutput = () => StandardOutput,
         };
         int exitCode = await PpmlCommand.RunAsync(args, context, TestContext.Current.CancellationToken);
         return new CliResult(exitCode, output.ToString(), error.ToString());

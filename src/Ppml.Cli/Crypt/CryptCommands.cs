@@ -57,8 +57,14 @@ internal static class CryptCommands
     /// <summary>The options both share: --in, --out, the KMS target, --force, --json.</summary>
     private static (Command, Option<string>, Option<string>, KmsTargetOptions, Option<bool>, Option<bool>) Create(string name, string description)
     {
-        var input = new Option<string>("--in") { Description = "Input file or directory.", Required = true };
-        var output = new Option<string>("--out") { Description = "Output file or directory.", Required = true };
+        var input = new Option<string>("--in") { Description = "Input file or directory ('-', standard input, is not supported).", Required = true };
+        var output = new Option<string>("--out")
+        {
+            Description = "Output file or directory. For one input file: 'DIR/' or an existing directory puts the output inside it; '-' writes to standard output " +
+                "(decrypt authenticates the whole container first; the report line goes to stderr). A symbolic link is written through, never replaced; " +
+                "a FIFO or character device (/dev/null, /dev/stdout) is streamed into without --force; a dangling link, block device or socket is refused.",
+            Required = true,
+        };
         KmsTargetOptions kms = new();
         Option<bool> force = CommonOptions.Force("the output");
         Option<bool> json = CommonOptions.Json();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ppml.Core.IO;
 using Ppml.Crypto.Container;
 using Ppml.Workloads;
 using Ppml.Workloads.Files;
@@ -12,7 +13,12 @@ internal sealed class CryptHandler(CliContext context)
     public async Task<int> RunAsync(
         bool encrypt, string input, string output, KmsTarget kms, bool force, bool json, string? key = null, int? segmentSize = null, bool attest = false, bool owner = false, CancellationToken cancellationToken = default)
     {
-        ProtectedTreePlan plan = ProtectedTree.Plan(context.ResolvePath(input), context.ResolvePath(output), encrypt, force);
+        // '-' is standard output (never a file named '-'; write './-' for that).
+        bool toStandardOutput = OutputTarget.IsStandardStream(output);
+        ProtectedTreePlan plan = ProtectedTree.Plan(
+            OutputTarget.IsStandardStream(input) ? input : context.ResolvePath(input), toStandardOutput ? output : context.ResolvePath(output), encrypt, force);
+        Stream? standardOutput = toStandardOutput ? context.OpenStandardOutput() : null;
+        plan = plan with { StandardOutput = standardOutput };
         if (attest && (!kms.IsKmsServer || owner))
         {
             throw CliException.Usage("--attest needs a KMS server: pass --kms https://HOST:PORT and --api-key-file FILE (with a KMS server, decrypt attests by default).");
@@ -40,7 +46,9 @@ internal sealed class CryptHandler(CliContext context)
             }
         }
 
-        await context.Output.WriteLineAsync(json
+        // With --out - the data owns standard output: the report goes to standard error.
+        TextWriter report = toStandardOutput ? context.Error : context.Output;
+        await report.WriteLineAsync(json
             ? JsonSerializer.Serialize(new CryptReport(encrypt ? "encrypt" : "decrypt", plan.Input, plan.Output, plan.Count, plan.TotalBytes, keyName), CliJsonContext.Default.CryptReport)
             : $"{(encrypt ? "Encrypted" : "Decrypted")} {plan.Count} file(s), {ProgressBar.FormatBytes(plan.TotalBytes)}: {plan.Input} -> {plan.Output}");
         return ExitCodes.Success;

@@ -14,7 +14,7 @@ internal static class CommonOptions
 
     public static Option<bool> Json() => new("--json") { Description = "Print one JSON object on stdout instead of text." };
 
-    public static Option<bool> Force(string what) => new("--force") { Description = $"Replace {what} if it exists." };
+    public static Option<bool> Force(string what) => new("--force") { Description = $"Replace {what} if it exists (atomically; a symbolic link is written through and kept, never replaced)." };
 
     public static Option<string?> Kms() => new("--kms")
     {

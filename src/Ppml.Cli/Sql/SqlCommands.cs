@@ -18,7 +18,7 @@ internal static class SqlCommands
             Description = "How a --table is read: NAME.KEY=VALUE with KEY header (true|false), delimiter (one character, or tab) or schema ('col TYPE, col TYPE, ...' in file order; required for .tbl). Repeatable.",
             AllowMultipleArgumentsPerToken = false,
         };
-        var output = new Option<string?>("--out") { Description = "Write the result to this file instead of printing it." };
+        var output = new Option<string?>("--out") { Description = "Write the result to this file instead of printing it ('-': standard output, as without --out)." };
         var format = new Option<string?>("--format") { Description = "csv, json, parquet or table (default: table on stdout; with --out, from its extension)." };
         var encrypt = new Option<bool>("--encrypt") { Description = "Encrypt --out: a PPML container ('.ppml' appended) for csv/json, Parquet modular encryption for parquet." };
         var requireEncrypted = new Option<bool>("--require-encrypted") { Description = "Refuse plain input files." };

@@ -16,6 +16,8 @@ internal sealed class SqlHandler(CliContext context)
         string query, IReadOnlyList<string> tables, IReadOnlyList<string> tableOptions, string? output, string? format, bool encrypt, bool requireEncrypted, bool force,
         int maxRows, KmsTarget kms, string? keyName, CancellationToken cancellationToken)
     {
+        // '--out -' is standard output: the same as no --out (issue 11); never a file named '-'.
+        output = Ppml.Core.IO.OutputTarget.IsStandardStream(output) ? null : output;
         IReadOnlyList<TableSource> sources = TableSources.Parse(tables, tableOptions, requireEncrypted, context.ResolvePath, "--table", "--option");
         DatasetFormat? requested = format is null or "table" ? null
             : DatasetFormats.TryParse(format) ?? throw CliException.Usage($"--format '{format}' is not one of csv, json, parquet, table.");

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.Win32.SafeHandles;
 
 namespace Ppml.Core.IO;
 
@@ -10,6 +11,13 @@ namespace Ppml.Core.IO;
 /// Disposing without a commit deletes the staging directory: a reader never sees a half-written output.
 /// </summary>
 /// <remarks>
+/// A process killed mid-output (SIGKILL, power loss) cannot delete the staging directory: it stays as
+/// <c>TARGET.tmp-XXXXXXXX</c> with the files completed so far (each file is written with <see cref="AtomicFile"/>, so the
+/// file in progress leaves nothing on Linux) until the next <see cref="Create"/> for the same target removes it. A live
+/// staging directory holds an exclusive <c>flock</c>, so that cleanup never removes one still being written. Give a
+/// plaintext output an owner-only <c>mode</c> so that what a killed run leaves is readable by its owner only.
+/// </remarks>
+/// <remarks>
 /// Files inside the staging directory should be written with <see cref="AtomicFile"/> (flushed to disk each);
 /// <see cref="Commit"/> flushes every directory of the staging tree before the rename.
 /// </remarks>
@@ -18,10 +26,13 @@ public sealed class StagingDirectory : IDisposable
     private bool _committed;
     private bool _disposed;
 
-    private StagingDirectory(string target, string path)
+    private readonly SafeFileHandle? _lock;
+
+    private StagingDirectory(string target, string path, SafeFileHandle? held)
     {
         Target = target;
         Path = path;
+        _lock = held;
     }
 
     /// <summary>The final directory (full path, no trailing separator).</summary>
@@ -33,17 +44,30 @@ public sealed class StagingDirectory : IDisposable
     /// <summary>Whether <see cref="Commit"/> moved the staging directory into place.</summary>
     public bool IsCommitted => _committed;
 
-    /// <summary>Creates a fresh, empty staging directory beside <paramref name="target"/>, creating the parent if missing.</summary>
+    /// <summary>
+    /// Creates a fresh, empty staging directory beside <paramref name="target"/>, creating the parent if missing. A
+    /// trailing separator on <paramref name="target"/> is ignored (<c>out/</c> is <c>out</c>); a symbolic link to a
+    /// directory is written through (the directory it points to is staged and replaced, the link stays). Stale staging
+    /// directories that killed runs left beside the same target are removed first.
+    /// </summary>
     /// <param name="target">The directory the output will have once committed.</param>
     /// <param name="mode">Unix mode of the staging directory (for example owner-only for plaintext); ignored on Windows.</param>
     /// <returns>The staging directory; the caller disposes it.</returns>
+    /// <exception cref="InvalidOutputException"><paramref name="target"/> is a root, a FIFO or device, a dangling link, a block device or a socket.</exception>
     public static StagingDirectory Create(string target, UnixFileMode? mode = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(target);
-        string fullTarget = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(target));
+        OutputTarget output = OutputTarget.Inspect(target);
+        if (output.Kind == OutputKind.Stream)
+        {
+            throw new InvalidOutputException($"'{target}' is a FIFO or a device; this output is a directory of files. Give a directory path.");
+        }
+
+        string fullTarget = output.Kind == OutputKind.Directory ? output.WritePath : output.Path;
         string parent = System.IO.Path.GetDirectoryName(fullTarget)
-            ?? throw new ArgumentException($"'{target}' is a root directory; it cannot be staged.", nameof(target));
+            ?? throw new InvalidOutputException($"'{target}' is a root directory; it cannot be staged.");
         Directory.CreateDirectory(parent);
+        StaleTemporaries.Remove(fullTarget);
         string path = SiblingPath(fullTarget, "tmp");
         if (Directory.Exists(path) || File.Exists(path))
         {
@@ -59,7 +83,21 @@ public sealed class StagingDirectory : IDisposable
             Directory.CreateDirectory(path);
         }
 
-        return new StagingDirectory(fullTarget, path);
+        // Held until dispose: the lock tells the cleanup of a concurrent or later run that this directory is alive.
+        SafeFileHandle? held = null;
+        if (!OperatingSystem.IsWindows())
+        {
+            try
+            {
+                held = UnixFiles.TryLock(path);
+            }
+            catch (IOException)
+            {
+                // Without the lock the directory is still correct; only a concurrent cleanup could mistake it for stale.
+            }
+        }
+
+        return new StagingDirectory(fullTarget, path, held);
     }
 
     /// <summary>
@@ -175,6 +213,7 @@ public sealed class StagingDirectory : IDisposable
         }
 
         _disposed = true;
+        using SafeFileHandle? held = _lock;
         if (_committed)
         {
             return;

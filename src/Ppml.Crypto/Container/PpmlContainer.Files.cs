@@ -98,6 +98,13 @@ public static partial class PpmlContainer
 
                 // Authenticate the header before any output file exists.
                 using SegmentCipher cipher = SegmentCipher.Open(header, dataKey, inputPath);
+                if (OutputTarget.Inspect(outputPath).Kind == OutputKind.Stream)
+                {
+                    // A FIFO or device receives bytes as they are written and cannot take them back: authenticate the
+                    // whole container first, then decrypt it again into the stream.
+                    await VerifyBodyAsync(input, header, dataKey, inputPath, cancellationToken).ConfigureAwait(false);
+                }
+
                 await AtomicFile.WriteAsync(
                     outputPath,
                     (output, token) => DecryptBodyAsync(input, header, cipher, output, inputPath, progress, token),
@@ -112,9 +119,71 @@ public static partial class PpmlContainer
         }
     }
 
+    /// <summary>
+    /// Decrypts the container file <paramref name="inputPath"/> into <paramref name="destination"/> (standard output, a
+    /// pipe), which cannot take bytes back: the whole container is authenticated first, and only then decrypted again
+    /// into the stream, so a tampered or truncated container writes nothing. The file is read twice; its data key is
+    /// unwrapped once.
+    /// </summary>
+    /// <param name="inputPath">The container file.</param>
+    /// <param name="destination">Receives the plaintext; left open.</param>
+    /// <param name="unwrapDataKey">As for <see cref="DecryptFileAsync"/>.</param>
+    /// <param name="progress">Receives the cumulative number of plaintext bytes written, once per segment.</param>
+    /// <param name="cancellationToken">Cancels between segments.</param>
+    /// <returns>A task that completes when every byte is written.</returns>
+    /// <exception cref="InvalidContainerException">The input is not a container or its header is malformed.</exception>
+    /// <exception cref="ContainerAuthenticationException">Wrong key, tampering, truncation, extension, reordering or splicing; nothing was written.</exception>
+    public static async Task DecryptFileToStreamAsync(
+        string inputPath,
+        Stream destination,
+        Func<ContainerHeader, CancellationToken, ValueTask<byte[]>> unwrapDataKey,
+        IProgress<long>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(inputPath);
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(unwrapDataKey);
+        var input = new FileStream(inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, FileBufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await using (input.ConfigureAwait(false))
+        {
+            ContainerHeader header = await ContainerHeader.ReadAsync(input, inputPath, cancellationToken).ConfigureAwait(false);
+            byte[] dataKey = await unwrapDataKey(header, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException("unwrapDataKey returned null; it must return the 32-byte data key.");
+            try
+            {
+                if (dataKey.Length != DataKeySize)
+                {
+                    throw new InvalidOperationException($"unwrapDataKey returned {dataKey.Length} bytes; a container data key is {DataKeySize} bytes.");
+                }
+
+                await VerifyBodyAsync(input, header, dataKey, inputPath, cancellationToken).ConfigureAwait(false);
+                using SegmentCipher cipher = SegmentCipher.Open(header, dataKey, inputPath);
+                await DecryptBodyAsync(input, header, cipher, destination, inputPath, progress, cancellationToken).ConfigureAwait(false);
+                await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(dataKey);
+            }
+        }
+    }
+
+    /// <summary>Authenticates every segment after the header (decrypting into nothing), then puts the stream back where it was.</summary>
+    private static async Task VerifyBodyAsync(FileStream input, ContainerHeader header, byte[] dataKey, string inputPath, CancellationToken cancellationToken)
+    {
+        long bodyStart = input.Position;
+        using (SegmentCipher verifier = SegmentCipher.Open(header, dataKey, inputPath))
+        {
+            await DecryptBodyAsync(input, header, verifier, Stream.Null, inputPath, progress: null, cancellationToken).ConfigureAwait(false);
+        }
+
+        input.Position = bodyStart;
+    }
+
     private static void ThrowIfExists(string outputPath, bool overwrite)
     {
-        if (!overwrite && File.Exists(outputPath))
+        // Only a regular file is replaced; a FIFO or device is written through (OutputTarget).
+        if (!overwrite && OutputTarget.Inspect(outputPath).Kind == OutputKind.File)
         {
             throw new IOException($"'{outputPath}' already exists; pass overwrite: true to replace it.");
         }

@@ -61,6 +61,33 @@ public static class EnvelopeEncryption
             cancellationToken);
     }
 
+    /// <summary>
+    /// Decrypts the container file <paramref name="inputPath"/> into <paramref name="destination"/> (standard output, a
+    /// pipe) with a data key the KMS unwraps: the whole container authenticates before the first byte is written
+    /// (<see cref="PpmlContainer.DecryptFileToStreamAsync"/>).
+    /// </summary>
+    /// <param name="kms">Unwraps the data key.</param>
+    /// <param name="inputPath">The container file.</param>
+    /// <param name="destination">Receives the plaintext; left open.</param>
+    /// <param name="progress">Receives the cumulative number of plaintext bytes written.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>A task that completes when every byte is written.</returns>
+    public static Task DecryptFileToStreamAsync(
+        IKeyManagementService kms,
+        string inputPath,
+        Stream destination,
+        IProgress<long>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(kms);
+        return PpmlContainer.DecryptFileToStreamAsync(
+            inputPath,
+            destination,
+            async (header, token) => await UnwrapAsync(kms, header, token).ConfigureAwait(false),
+            progress,
+            cancellationToken);
+    }
+
     /// <summary>Opens a decrypting stream over <paramref name="container"/>: the data key is unwrapped by <paramref name="kms"/>.</summary>
     /// <param name="kms">The key service.</param>
     /// <param name="container">The container stream (seekable for random access).</param>

@@ -13,6 +13,8 @@ namespace Ppml.Workloads.Files;
 /// </summary>
 public static class ProtectedTree
 {
+    private const UnixFileMode OwnerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
     /// <summary>Checks the input and output and lists the files, before any key service is opened.</summary>
     /// <param name="input">The input file or directory (full path).</param>
     /// <param name="output">The output file or directory (full path).</param>
@@ -24,13 +26,31 @@ public static class ProtectedTree
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
+        if (OutputTarget.IsStandardStream(input))
+        {
+            throw new WorkloadException(
+                "--in - (standard input) is not supported: decrypt reads its input twice (authenticate, then release) and encrypt reads files; write the input to a file first.",
+                isInvalidInput: true);
+        }
+
+        bool toStandardOutput = OutputTarget.IsStandardStream(output);
+
+        // 'out/' names a directory (issue 11): it is kept apart from 'out' only to put a single file inside it.
+        bool namesDirectory = !toStandardOutput && Path.EndsInDirectorySeparator(output) && Path.GetPathRoot(output) != output;
+        input = Path.TrimEndingDirectorySeparator(input);
+        output = toStandardOutput ? output : Path.TrimEndingDirectorySeparator(output);
         bool isDirectory = Directory.Exists(input);
         if (!isDirectory && !File.Exists(input))
         {
             throw new WorkloadException($"Input '{input}' does not exist.", isInvalidInput: true);
         }
 
-        if (IsSameOrInside(output, input))
+        if (toStandardOutput && isDirectory)
+        {
+            throw new WorkloadException($"--out - writes one file to standard output, but '{input}' is a directory; give an output directory.", isInvalidInput: true);
+        }
+
+        if (!toStandardOutput && IsSameOrInside(output, input))
         {
             throw new WorkloadException($"Output '{output}' must not be the input or inside it.", isInvalidInput: true);
         }
@@ -56,17 +76,29 @@ public static class ProtectedTree
         {
             sources.Add(input);
             targets.Add(MapName(Path.GetFileName(input), encrypt));
-            if (Directory.Exists(output))
+            if (!toStandardOutput && (namesDirectory || Directory.Exists(output)))
             {
                 output = Path.Combine(output, targets[0]);
             }
         }
 
+        if (toStandardOutput)
+        {
+            return new ProtectedTreePlan(input, output, encrypt, isDirectory, overwrite, sources, targets, new FileInfo(input).Length);
+        }
+
+        OutputTarget target = Inspect(output);
+        if (isDirectory && target.Kind == OutputKind.Stream)
+        {
+            throw new WorkloadException($"Output '{output}' is a FIFO or a device, but '{input}' is a directory; give an output directory.", isInvalidInput: true);
+        }
+
         if (!overwrite)
         {
+            // A FIFO or a device (/dev/null, a terminal) is written through and replaces nothing: it needs no --force.
             string? existing = isDirectory
                 ? (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any() ? output : null)
-                : (File.Exists(output) ? output : null);
+                : (target.Kind == OutputKind.File ? output : null);
             if (existing is not null)
             {
                 throw new WorkloadException($"Output '{existing}' already exists; pass --force to replace it.");
@@ -95,13 +127,23 @@ public static class ProtectedTree
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(kms);
+        if (OutputTarget.IsStandardStream(plan.Output))
+        {
+            Stream destination = plan.StandardOutput
+                ?? throw new ArgumentException("The plan writes to standard output ('-'); set its StandardOutput.", nameof(plan));
+            await ProcessToStreamAsync(kms, keyName, plan.Sources[0], destination, plan.Encrypt, containerOptions, progress, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (!plan.IsDirectory)
         {
             await ProcessFileAsync(kms, keyName, plan.Sources[0], plan.Output, plan.Encrypt, containerOptions, plan.Overwrite, progress, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        using StagingDirectory staging = StagingDirectory.Create(plan.Output);
+        // Plaintext is staged owner-only: what a killed run leaves (files completed so far) is readable by its owner
+        // only, until the next run for the same output removes it.
+        using StagingDirectory staging = StagingDirectory.Create(plan.Output, plan.Encrypt ? null : OwnerOnlyDirectory);
         for (int i = 0; i < plan.Sources.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -180,6 +222,57 @@ public static class ProtectedTree
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             throw new ProtectedFileException(source, exception);
+        }
+    }
+
+    private static async Task ProcessToStreamAsync(
+        IKeyManagementService kms,
+        string keyName,
+        string source,
+        Stream destination,
+        bool encrypt,
+        ContainerOptions? containerOptions,
+        IProgress<long>? progress,
+        CancellationToken cancellationToken)
+    {
+        DeltaProgress? delta = progress is null ? null : new DeltaProgress(progress);
+        try
+        {
+            if (!encrypt)
+            {
+                await EnvelopeEncryption.DecryptFileToStreamAsync(kms, source, destination, delta, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            await using (input.ConfigureAwait(false))
+            {
+                ContainerWriteStream container = await EnvelopeEncryption.CreateWriteAsync(kms, keyName, destination, containerOptions, leaveOpen: true, cancellationToken).ConfigureAwait(false);
+                await using (container.ConfigureAwait(false))
+                {
+                    await input.CopyToAsync(container, cancellationToken).ConfigureAwait(false);
+                    await container.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                delta?.Report(input.Length);
+                await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            throw new ProtectedFileException(source, exception);
+        }
+    }
+
+    private static OutputTarget Inspect(string output)
+    {
+        try
+        {
+            return OutputTarget.Inspect(output);
+        }
+        catch (InvalidOutputException refused)
+        {
+            throw new WorkloadException(refused.Message, isInvalidInput: true);
         }
     }
 

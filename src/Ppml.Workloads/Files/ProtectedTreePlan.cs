@@ -5,7 +5,7 @@ namespace Ppml.Workloads.Files;
 /// encrypt or decrypt with <see cref="ProtectedTree.ExecuteAsync"/>.
 /// </summary>
 /// <param name="Input">The input file or directory (full path).</param>
-/// <param name="Output">The output file or directory (full path; a file inside an existing directory for one file).</param>
+/// <param name="Output">The output file or directory (full path without a trailing separator; for one file, a file inside the directory when the output is an existing directory or ends with a separator), or <c>-</c> for <see cref="StandardOutput"/>.</param>
 /// <param name="Encrypt">Whether the files are encrypted (<c>.ppml</c> appended) or decrypted (<c>.ppml</c> stripped).</param>
 /// <param name="IsDirectory">Whether the input is a directory tree.</param>
 /// <param name="Overwrite">Whether an existing output may be replaced.</param>
@@ -22,6 +22,12 @@ public sealed record ProtectedTreePlan(
     IReadOnlyList<string> Targets,
     long TotalBytes)
 {
+    /// <summary>
+    /// Where the content goes when <see cref="Output"/> is <c>-</c> (<see cref="Ppml.Core.IO.OutputTarget.StandardStreamName"/>):
+    /// the host's standard output, left open. Decrypting into it authenticates the whole container first.
+    /// </summary>
+    public Stream? StandardOutput { get; init; }
+
     /// <summary>The number of files.</summary>
     public int Count => Sources.Count;
 }
