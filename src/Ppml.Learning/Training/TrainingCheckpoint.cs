@@ -231,6 +231,26 @@ public sealed class TrainingCheckpoint
     }
 
     /// <summary>
+    /// Checks, before training starts, that this checkpoint can continue a LeNet-5 run with <paramref name="options"/> on
+    /// <paramref name="train"/> and <paramref name="test"/> (the trainer checks again when it resumes).
+    /// </summary>
+    /// <param name="options">The hyper-parameters of the run to continue.</param>
+    /// <param name="train">Its training images.</param>
+    /// <param name="test">Its test images.</param>
+    /// <param name="inputName">Name used in the error message (the checkpoint file).</param>
+    /// <exception cref="LearningFormatException">
+    /// The checkpoint was written by a run with another configuration (the message names the first setting that differs),
+    /// or has more epochs than <see cref="TrainingOptions.Epochs"/>.
+    /// </exception>
+    public void RequireResumable(TrainingOptions options, MnistData train, MnistData test, string inputName = "checkpoint")
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        RequireResumableAs(DescribeConfiguration(options, train, test), options.Epochs, inputName);
+    }
+
+    /// <summary>
     /// Throws unless this checkpoint can continue a run of <paramref name="configuration"/> for <paramref name="epochs"/> epochs.
     /// </summary>
     internal void RequireResumableAs(string configuration, int epochs, string inputName)

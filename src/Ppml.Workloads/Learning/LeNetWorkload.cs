@@ -62,31 +62,23 @@ public static class LeNetWorkload
             train = train.Take(Math.Min(limit, train.Count));
         }
 
+        // Refuse a checkpoint of another run before announcing anything: one line, naming the file and the setting.
+        checkpoint?.RequireResumable(request.Training, train, test, checkpointPath);
         string keyName = session.DefaultKeyName;
         int resumed = checkpoint?.CompletedEpochs ?? 0;
         started?.Invoke(new LeNetTrainingStart(train.Count, test.Count, request.Training, resumed));
-        TrainingResult result;
-        try
-        {
-            result = await LeNetTrainer.TrainAsync(
-                train,
-                test,
-                request.Training,
-                checkpoint,
-                async (next, token) =>
-                {
-                    await session.WriteOutputAsync(checkpointPath, keyName, overwrite: true, next.SaveAsync, token).ConfigureAwait(false);
-                    epochCompleted?.Invoke(next.Epochs[^1]);
-                },
-                progress,
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (LearningFormatException exception) when (checkpoint is not null && exception.InputName == "checkpoint")
-        {
-            // The trainer knows the checkpoint only as a stream: name the file.
-            throw new LearningFormatException(checkpointPath, exception.Message["checkpoint: ".Length..], exception);
-        }
-
+        TrainingResult result = await LeNetTrainer.TrainAsync(
+            train,
+            test,
+            request.Training,
+            checkpoint,
+            async (next, token) =>
+            {
+                await session.WriteOutputAsync(checkpointPath, keyName, overwrite: true, next.SaveAsync, token).ConfigureAwait(false);
+                epochCompleted?.Invoke(next.Epochs[^1]);
+            },
+            progress,
+            cancellationToken).ConfigureAwait(false);
         await session.WriteOutputAsync(
             request.ModelPath, keyName, request.Overwrite, (stream, token) => ModelSerializer.SaveAsync(result.Model, stream, token), cancellationToken).ConfigureAwait(false);
         if (request.PlotPath is not null)
