@@ -45,7 +45,7 @@ public static class TrainingPlot
     {
         PlotLayout layout = Layout(epochs, stepLosses);
         var canvas = new Canvas(2 * PanelWidth, Height, s_background);
-        DrawPanel(canvas, 0, "TRAINING LOSS PER STEP", "LOSS (NLL, NATS)", layout.Epoch, layout.Loss, layout.LossPoints, s_loss, thickness: 1, markers: layout.LossPoints.Count <= 50);
+        DrawPanel(canvas, 0, stepLosses.Count > 0 ? "TRAINING LOSS PER STEP" : "TRAINING LOSS PER EPOCH", "LOSS (NLL, NATS)", layout.Epoch, layout.Loss, layout.LossPoints, s_loss, thickness: 1, markers: layout.LossPoints.Count <= 50);
         DrawPanel(canvas, PanelWidth, "TOP-1 TEST ACCURACY PER EPOCH", "ACCURACY (%)", layout.Epoch, layout.Accuracy, layout.AccuracyPoints, s_accuracy, thickness: 3, markers: true);
         return PngEncoder.Encode(canvas.Width, canvas.Height, canvas.Pixels);
     }
