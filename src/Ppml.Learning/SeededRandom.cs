@@ -22,6 +22,30 @@ internal sealed class SeededRandom
         _s3 = SplitMix64(ref x);
     }
 
+    /// <summary>The generator's complete state (for checkpoints): the four xoshiro words and the cached Gaussian.</summary>
+    internal (ulong S0, ulong S1, ulong S2, ulong S3, bool HasSpareGaussian, float SpareGaussian) State =>
+        (_s0, _s1, _s2, _s3, _hasSpareGaussian, _spareGaussian);
+
+    /// <summary>A generator that continues exactly where the one whose <see cref="State"/> this is stopped.</summary>
+    internal static SeededRandom FromState((ulong S0, ulong S1, ulong S2, ulong S3, bool HasSpareGaussian, float SpareGaussian) state)
+    {
+        if ((state.S0 | state.S1 | state.S2 | state.S3) == 0)
+        {
+            // xoshiro's one forbidden state: it would return zeros forever.
+            throw new ArgumentException("The all-zero state is not a valid xoshiro256** state.", nameof(state));
+        }
+
+        return new SeededRandom(0)
+        {
+            _s0 = state.S0,
+            _s1 = state.S1,
+            _s2 = state.S2,
+            _s3 = state.S3,
+            _hasSpareGaussian = state.HasSpareGaussian,
+            _spareGaussian = state.SpareGaussian,
+        };
+    }
+
     /// <summary>An independent stream derived from this generator's seed material and <paramref name="stream"/>.</summary>
     public SeededRandom Fork(ulong stream) => new(NextUInt64() ^ (stream * 0x9E3779B97F4A7C15UL));
 

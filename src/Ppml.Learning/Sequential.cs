@@ -154,6 +154,15 @@ public sealed class Sequential
         return (parameters, activations);
     }
 
+    /// <summary>A copy with the same architecture, parameters and state (activation buffers are not shared).</summary>
+    internal Sequential Clone()
+    {
+        Sequential copy = Serialization.ModelSerializer.Build(Architecture, "model");
+        _parameters.CopyTo(copy._parameters, 0);
+        _state.CopyTo(copy._state, 0);
+        return copy;
+    }
+
     /// <summary>Draws fresh parameters from <paramref name="seed"/>; the same seed gives the same model.</summary>
     internal void Initialize(ulong seed)
     {

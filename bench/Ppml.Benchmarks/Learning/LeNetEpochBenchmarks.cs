@@ -32,7 +32,7 @@ public class LeNetEpochBenchmarks
 
     [Benchmark(Baseline = true)]
     public double TrainEpoch() =>
-        LeNetTrainer.RunEpoch(_model, new ClassNllLoss(), _optimizer, _train, 128, _shuffle, 1, 1, null, CancellationToken.None);
+        LeNetTrainer.RunEpoch(_model, new ClassNllLoss(), _optimizer, _train, 128, _shuffle, 1, 1, null, null, CancellationToken.None);
 
     [Benchmark]
     public int EvaluateTestSet() => LeNetTrainer.Evaluate(_model, _test, 128, CancellationToken.None).Correct;

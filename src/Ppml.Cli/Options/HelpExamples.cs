@@ -51,12 +51,18 @@ internal static class HelpExamples
             "ppml tpch run --data tpch/ --out answers/ --encrypt --json",
         ]),
         ("tpch bench", ["ppml tpch bench --sf 1 --repeat 5 --report tpch-sf1.md"]),
-        ("train lenet", ["ppml train lenet --data mnist/ --out lenet.model.ppml --epochs 2 --plot training.png"]),
-        ("evaluate", ["ppml evaluate --model lenet.model.ppml --data mnist/"]),
+        ("train lenet",
+        [
+            "ppml train lenet --data mnist/ --out lenet.model.ppml --epochs 2 --plot training.png",
+            "ppml train lenet --data mnist/ --out lenet.model.ppml --epochs 2 --resume  # continue from lenet.model.checkpoint.ppml after an interruption",
+            "ppml train lenet --data mnist/ --out lenet.model.ppml --json  # one JSON object per epoch, then the result",
+        ]),
+        ("evaluate", ["ppml evaluate --model lenet.model.ppml --data mnist/", "ppml evaluate --model lenet.model.ppml --data mnist/ --json"]),
         ("predict",
         [
             "ppml predict --model lenet.model.ppml --image digit.pgm",
             "ppml predict --model mnist.onnx.ppml --image digit.pgm --shape 1,1,28,28  # an ONNX model, decrypted in memory",
+            "ppml predict --model lenet.model.ppml --image digit.pgm --json",
         ]),
         ("attest verify",
         [

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Ppml.Cli.Crypt;
+using Ppml.Cli.Learning;
 using Ppml.Cli.Tpch;
 using Ppml.Kms;
 using Ppml.Quickstart;
@@ -8,6 +9,10 @@ namespace Ppml.Cli.Output;
 
 /// <summary>Source-generated JSON for <c>--json</c> output (camelCase, one object per line).</summary>
 [JsonSerializable(typeof(CryptReport))]
+[JsonSerializable(typeof(TrainEpochReport))]
+[JsonSerializable(typeof(TrainReport))]
+[JsonSerializable(typeof(EvaluateReport))]
+[JsonSerializable(typeof(PredictReport))]
 [JsonSerializable(typeof(Ppml.Workloads.Workspace.WorkspaceInitResult))]
 [JsonSerializable(typeof(PrimaryKeyInfo))]
 [JsonSerializable(typeof(IReadOnlyList<PrimaryKeyInfo>))]

@@ -25,6 +25,21 @@ internal sealed class Adam : Optimizer
         _weightDecay = weightDecay;
     }
 
+    /// <summary>The first moments followed by the second moments (empty before the first step).</summary>
+    public override float[] ExportState() => [.. _firstMoment, .. _secondMoment];
+
+    protected override void ImportState(ReadOnlySpan<float> state, long iteration)
+    {
+        if (state.Length % 2 != 0 || (state.IsEmpty && iteration > 0))
+        {
+            throw new ArgumentException($"Adam after {iteration} steps cannot take a state of {state.Length} values.", nameof(state));
+        }
+
+        _firstMoment = state[..(state.Length / 2)].ToArray();
+        _secondMoment = state[(state.Length / 2)..].ToArray();
+        _steps = state.IsEmpty ? 0 : iteration;
+    }
+
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, float rate)
     {
         if (_firstMoment.Length != parameters.Length)

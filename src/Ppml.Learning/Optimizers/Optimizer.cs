@@ -37,5 +37,21 @@ internal abstract class Optimizer
         Iteration++;
     }
 
+    /// <summary>The optimizer's internal state (momentum buffers and the like) as one flat buffer, for checkpoints.</summary>
+    public abstract float[] ExportState();
+
+    /// <summary>
+    /// Continues from a checkpoint: the step count and the state of <see cref="ExportState"/>, so the next
+    /// <see cref="Step"/> does what it would have done in the run that wrote them.
+    /// </summary>
+    public void Restore(long iteration, ReadOnlySpan<float> state)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(iteration);
+        ImportState(state, iteration);
+        Iteration = iteration;
+    }
+
+    protected abstract void ImportState(ReadOnlySpan<float> state, long iteration);
+
     protected abstract void Update(Span<float> parameters, ReadOnlySpan<float> gradients, float rate);
 }

@@ -33,6 +33,19 @@ internal sealed class Sgd : Optimizer
         _nesterov = nesterov;
     }
 
+    /// <summary>The velocity (empty without momentum or before the first step, which then starts it from the gradient).</summary>
+    public override float[] ExportState() => (float[])_velocity.Clone();
+
+    protected override void ImportState(ReadOnlySpan<float> state, long iteration)
+    {
+        if (_momentum == 0f ? !state.IsEmpty : (state.IsEmpty && iteration > 0))
+        {
+            throw new ArgumentException($"SGD with momentum {_momentum} after {iteration} steps cannot take a velocity of {state.Length} values.", nameof(state));
+        }
+
+        _velocity = state.ToArray();
+    }
+
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, float rate)
     {
         bool first = false;

@@ -19,6 +19,11 @@ internal sealed class Canvas
         ['.'] = [0x00, 0x00, 0x00, 0x00, 0x00, 0x0C, 0x0C],
         ['-'] = [0x00, 0x00, 0x00, 0x1F, 0x00, 0x00, 0x00],
         [' '] = [0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00],
+        ['('] = [0x02, 0x04, 0x08, 0x08, 0x08, 0x04, 0x02],
+        [')'] = [0x08, 0x04, 0x02, 0x02, 0x02, 0x04, 0x08],
+        ['%'] = [0x18, 0x19, 0x02, 0x04, 0x08, 0x13, 0x03],
+        ['/'] = [0x01, 0x01, 0x02, 0x04, 0x08, 0x10, 0x10],
+        [','] = [0x00, 0x00, 0x00, 0x00, 0x0C, 0x04, 0x08],
         ['A'] = [0x0E, 0x11, 0x11, 0x1F, 0x11, 0x11, 0x11],
         ['C'] = [0x0E, 0x11, 0x10, 0x10, 0x10, 0x11, 0x0E],
         ['E'] = [0x1F, 0x10, 0x10, 0x1E, 0x10, 0x10, 0x1F],
@@ -109,8 +114,16 @@ internal sealed class Canvas
     }
 
     /// <summary>Draws upper-case text with the built-in 5×7 font; unknown characters draw as blanks.</summary>
-    public void DrawText(int x, int y, string text, Rgb color, int scale = 1)
+    public void DrawText(int x, int y, string text, Rgb color, int scale = 1) => DrawText(x, y, text, color, scale, vertical: false);
+
+    /// <summary>Draws text rotated a quarter turn counter-clockwise (read bottom to top), starting at (x, y) going up.</summary>
+    public void DrawVerticalText(int x, int y, string text, Rgb color) => DrawText(x, y, text, color, scale: 1, vertical: true);
+
+    public static int TextWidth(string text, int scale = 1) => text.Length * 6 * scale;
+
+    private void DrawText(int x, int y, string text, Rgb color, int scale, bool vertical)
     {
+        int advance = 0;
         foreach (char character in text.ToUpperInvariant())
         {
             if (s_glyphs.TryGetValue(character, out byte[]? rows))
@@ -121,15 +134,20 @@ internal sealed class Canvas
                     {
                         if ((rows[row] & (0x10 >> column)) != 0)
                         {
-                            FillRectangle(x + (column * scale), y + (row * scale), scale, scale, color);
+                            if (vertical)
+                            {
+                                SetPixel(x + row, y - (advance + column), color);
+                            }
+                            else
+                            {
+                                FillRectangle(x + ((advance + column) * scale), y + (row * scale), scale, scale, color);
+                            }
                         }
                     }
                 }
             }
 
-            x += 6 * scale;
+            advance += 6;
         }
     }
-
-    public static int TextWidth(string text, int scale = 1) => text.Length * 6 * scale;
 }

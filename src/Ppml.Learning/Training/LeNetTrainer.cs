@@ -26,7 +26,35 @@ public static class LeNetTrainer
     /// <exception cref="LearningFormatException">The images are not 28×28.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; no partial model is returned.</exception>
     public static Task<TrainingResult> TrainAsync(
-        MnistData train, MnistData test, TrainingOptions options, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+        MnistData train, MnistData test, TrainingOptions options, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        TrainAsync(train, test, options, resumeFrom: null, epochCompleted: null, progress, cancellationToken);
+
+    /// <summary>
+    /// Trains LeNet-5 like <see cref="TrainAsync(MnistData, MnistData, TrainingOptions, IProgress{TrainingProgress}?, CancellationToken)"/>,
+    /// hands <paramref name="epochCompleted"/> a <see cref="TrainingCheckpoint"/> after every epoch (save it to survive an
+    /// interruption), and continues from <paramref name="resumeFrom"/> when one is given. A resumed run reaches the same
+    /// parameters, losses and accuracies as one that was never interrupted.
+    /// </summary>
+    /// <param name="train">Training images (28×28).</param>
+    /// <param name="test">Test images (28×28) for the per-epoch accuracy.</param>
+    /// <param name="options">Hyper-parameters; all but <see cref="TrainingOptions.Epochs"/> must match <paramref name="resumeFrom"/>'s.</param>
+    /// <param name="resumeFrom">The checkpoint to continue from; <see langword="null"/> to start afresh.</param>
+    /// <param name="epochCompleted">Awaited after every epoch, before the next starts; may be null.</param>
+    /// <param name="progress">Receives one report per batch (for a progress bar); may be null.</param>
+    /// <param name="cancellationToken">Checked once per batch.</param>
+    /// <returns>The model and one <see cref="EpochResult"/> per epoch, those of the checkpoint included.</returns>
+    /// <exception cref="LearningFormatException">
+    /// The images are not 28×28, or <paramref name="resumeFrom"/> was written for another configuration or has more epochs than asked for.
+    /// </exception>
+    /// <exception cref="OperationCanceledException">Cancelled; no partial model is returned.</exception>
+    public static Task<TrainingResult> TrainAsync(
+        MnistData train,
+        MnistData test,
+        TrainingOptions options,
+        TrainingCheckpoint? resumeFrom,
+        Func<TrainingCheckpoint, CancellationToken, Task>? epochCompleted,
+        IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(test);
@@ -34,7 +62,7 @@ public static class LeNetTrainer
         options.Validate();
         RequireLeNetImages(train, "training data");
         RequireLeNetImages(test, "test data");
-        return Task.Run(() => Train(train, test, options, progress, cancellationToken), cancellationToken);
+        return TrainCoreAsync(train, test, options, resumeFrom, epochCompleted, progress, cancellationToken);
     }
 
     /// <summary>Top-1 accuracy of <paramref name="model"/> on <paramref name="data"/>.</summary>
@@ -70,36 +98,72 @@ public static class LeNetTrainer
         return new DigitPrediction(TensorPrimitives.IndexOfMax(probabilities), probabilities);
     }
 
-    internal static TrainingResult Train(MnistData train, MnistData test, TrainingOptions options, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    private static async Task<TrainingResult> TrainCoreAsync(
+        MnistData train,
+        MnistData test,
+        TrainingOptions options,
+        TrainingCheckpoint? resumeFrom,
+        Func<TrainingCheckpoint, CancellationToken, Task>? epochCompleted,
+        IProgress<TrainingProgress>? progress,
+        CancellationToken cancellationToken)
     {
-        Sequential model = LeNet5.Create(options.Seed);
+        // The configuration digests the data (tens of milliseconds for all of MNIST): only when checkpoints are in play.
+        string? configuration = resumeFrom is null && epochCompleted is null
+            ? null
+            : await Task.Run(() => TrainingCheckpoint.DescribeConfiguration(options, train, test), cancellationToken).ConfigureAwait(false);
         var optimizer = new Sgd(
             options.LearningRate,
             options.Momentum,
             options.WeightDecay,
             schedule: options.LearningRateDecay > 0f ? LearningRateSchedule.InverseDecay(options.LearningRateDecay) : null);
-        var shuffle = new SeededRandom(unchecked((ulong)options.Seed) ^ 0x5A5A_F00DUL);
+        Sequential model;
+        SeededRandom shuffle;
         var epochs = new List<EpochResult>(options.Epochs);
+        var stepLosses = new List<float>();
+        if (resumeFrom is null)
+        {
+            model = LeNet5.Create(options.Seed);
+            shuffle = new SeededRandom(unchecked((ulong)options.Seed) ^ 0x5A5A_F00DUL);
+        }
+        else
+        {
+            resumeFrom.RequireResumableAs(configuration!, options.Epochs, "checkpoint");
+            model = resumeFrom.Model.Clone();
+            shuffle = SeededRandom.FromState(resumeFrom.ShuffleState);
+            optimizer.Restore(resumeFrom.OptimizerIteration, resumeFrom.OptimizerState);
+            epochs.AddRange(resumeFrom.Epochs);
+            stepLosses.AddRange(resumeFrom.StepLosses);
+        }
+
         var loss = new ClassNllLoss();
-        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        for (int epoch = epochs.Count + 1; epoch <= options.Epochs; epoch++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             optimizer.Epoch = epoch - 1;
+            int current = epoch;
             long start = Stopwatch.GetTimestamp();
-            double averageLoss = RunEpoch(model, loss, optimizer, train, options.BatchSize, shuffle, epoch, options.Epochs, progress, cancellationToken);
+            double averageLoss = await Task.Run(
+                () => RunEpoch(model, loss, optimizer, train, options.BatchSize, shuffle, current, options.Epochs, stepLosses, progress, cancellationToken),
+                cancellationToken).ConfigureAwait(false);
             TimeSpan trainingTime = Stopwatch.GetElapsedTime(start);
             start = Stopwatch.GetTimestamp();
-            Accuracy accuracy = Evaluate(model, test, options.BatchSize, cancellationToken);
+            Accuracy accuracy = await Task.Run(() => Evaluate(model, test, options.BatchSize, cancellationToken), cancellationToken).ConfigureAwait(false);
             epochs.Add(new EpochResult(epoch, averageLoss, accuracy, trainingTime, Stopwatch.GetElapsedTime(start), train.Count));
+            if (epochCompleted is not null)
+            {
+                var checkpoint = new TrainingCheckpoint(
+                    configuration!, model.Clone(), optimizer.Iteration, optimizer.ExportState(), shuffle.State, epochs.ToArray(), stepLosses.ToArray());
+                await epochCompleted(checkpoint, cancellationToken).ConfigureAwait(false);
+            }
         }
 
-        return new TrainingResult(model, epochs);
+        return new TrainingResult(model, epochs) { StepLosses = stepLosses };
     }
 
     /// <summary>One shuffled pass over <paramref name="data"/>; returns the mean batch loss.</summary>
     internal static double RunEpoch(
         Sequential model, Loss loss, Optimizer optimizer, MnistData data, int batchSize, SeededRandom shuffle,
-        int epoch, int epochs, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+        int epoch, int epochs, List<float>? stepLosses, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         int[] order = new int[data.Count];
         for (int i = 0; i < order.Length; i++)
@@ -125,6 +189,7 @@ public static class LeNetTrainer
             model.Backward(batch);
             optimizer.Step(model.ParameterBuffer, model.GradientBuffer);
             lossSum += batchLoss;
+            stepLosses?.Add((float)batchLoss);
             progress?.Report(new TrainingProgress(epoch, epochs, batchIndex + 1, batches, batchLoss));
         }
 

@@ -1,6 +1,6 @@
 namespace Ppml.Learning.Training;
 
-/// <summary>Hyper-parameters of <see cref="LeNetTrainer.TrainAsync"/>; the defaults are those of <c>ppml train lenet</c>.</summary>
+/// <summary>Hyper-parameters of <c>LeNetTrainer.TrainAsync</c>; the defaults are those of <c>ppml train lenet</c>.</summary>
 public sealed class TrainingOptions
 {
     /// <summary>Passes over the training set.</summary>

@@ -21,6 +21,30 @@ public sealed class LeNetTrainingRequest
     /// <summary>Whether an existing model file is replaced.</summary>
     public bool Overwrite { get; init; }
 
-    /// <summary>A PNG of loss and accuracy per epoch to write; <see langword="null"/> for none.</summary>
+    /// <summary>A PNG of the loss per step and the accuracy per epoch to write; <see langword="null"/> for none.</summary>
     public string? PlotPath { get; init; }
+
+    /// <summary>
+    /// The checkpoint written (encrypted, atomically) after every epoch, and read when <see cref="Resume"/> is set;
+    /// <see langword="null"/> for <see cref="DefaultCheckpointPath"/> of <see cref="ModelPath"/>.
+    /// </summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>Whether to continue from <see cref="CheckpointPath"/> instead of starting afresh.</summary>
+    public bool Resume { get; init; }
+
+    /// <summary>The checkpoint path used when none is given: <c>MODEL.checkpoint.ppml</c> beside the model (a trailing <c>.ppml</c> of the model dropped).</summary>
+    /// <param name="modelPath">The model file.</param>
+    /// <returns>The checkpoint path.</returns>
+    public static string DefaultCheckpointPath(string modelPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(modelPath);
+        string stem = modelPath.EndsWith(Ppml.Core.PpmlFileNames.ContainerExtension, StringComparison.Ordinal)
+            ? modelPath[..^Ppml.Core.PpmlFileNames.ContainerExtension.Length]
+            : modelPath;
+        return stem + ".checkpoint" + Ppml.Core.PpmlFileNames.ContainerExtension;
+    }
+
+    /// <summary>The checkpoint this request writes and resumes from.</summary>
+    public string EffectiveCheckpointPath => CheckpointPath ?? DefaultCheckpointPath(ModelPath);
 }

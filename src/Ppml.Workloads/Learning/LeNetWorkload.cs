@@ -17,16 +17,29 @@ namespace Ppml.Workloads.Learning;
 /// </summary>
 public static class LeNetWorkload
 {
-    /// <summary>Trains LeNet-5 on MNIST, measures top-1 accuracy on the test split after each epoch, and writes the model encrypted.</summary>
-    /// <param name="session">The session whose keys read the data and encrypt the model (under its default key).</param>
+    /// <summary>
+    /// Trains LeNet-5 on MNIST, measures top-1 accuracy on the test split after each epoch, writes an encrypted checkpoint
+    /// after each epoch (so an interrupted run can resume with <see cref="LeNetTrainingRequest.Resume"/>), and writes the model encrypted.
+    /// </summary>
+    /// <param name="session">The session whose keys read the data and encrypt the model and checkpoints (under its default key).</param>
     /// <param name="request">The data, the hyper-parameters and the outputs.</param>
-    /// <param name="started">Called once the data is loaded, before the first batch; may be null.</param>
+    /// <param name="started">Called once the data (and the checkpoint, when resuming) is loaded, before the first batch; may be null.</param>
     /// <param name="progress">Receives one report per batch; may be null.</param>
-    /// <param name="cancellationToken">Cancels the work; no partial model is left behind.</param>
-    /// <returns>The epochs and what was written.</returns>
-    /// <exception cref="WorkloadException">The model exists without <see cref="LeNetTrainingRequest.Overwrite"/>, or an input is missing or breaks a protection rule.</exception>
+    /// <param name="epochCompleted">Called after each epoch once its checkpoint is written; may be null.</param>
+    /// <param name="cancellationToken">Cancels the work; no partial model or checkpoint is left behind, the last complete checkpoint stays.</param>
+    /// <returns>The epochs (those of a resumed checkpoint included) and what was written.</returns>
+    /// <exception cref="WorkloadException">
+    /// The model exists without <see cref="LeNetTrainingRequest.Overwrite"/>; resuming without a checkpoint, or from a file that
+    /// is not a container; or an input is missing or breaks a protection rule.
+    /// </exception>
+    /// <exception cref="LearningFormatException">The checkpoint is corrupt, or was written by a run with another configuration.</exception>
     public static async Task<LeNetTrainingReport> TrainAsync(
-        PpmlSession session, LeNetTrainingRequest request, Action<LeNetTrainingStart>? started = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+        PpmlSession session,
+        LeNetTrainingRequest request,
+        Action<LeNetTrainingStart>? started = null,
+        IProgress<TrainingProgress>? progress = null,
+        Action<EpochResult>? epochCompleted = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(request);
@@ -35,6 +48,13 @@ public static class LeNetWorkload
             throw new WorkloadException($"Model '{request.ModelPath}' already exists; replace it only when asked to.");
         }
 
+        string checkpointPath = request.EffectiveCheckpointPath;
+        if (request.Resume && !File.Exists(checkpointPath))
+        {
+            throw new WorkloadException($"There is no checkpoint '{checkpointPath}' to resume from.", isInvalidInput: true);
+        }
+
+        TrainingCheckpoint? checkpoint = request.Resume ? await LoadCheckpointAsync(session, checkpointPath, cancellationToken).ConfigureAwait(false) : null;
         MnistData train = await ProtectedLearningFiles.LoadMnistSplitAsync(session, request.DataDirectory, MnistSplit.Train, cancellationToken).ConfigureAwait(false);
         MnistData test = await ProtectedLearningFiles.LoadMnistSplitAsync(session, request.DataDirectory, MnistSplit.Test, cancellationToken).ConfigureAwait(false);
         if (request.Limit is { } limit)
@@ -42,17 +62,32 @@ public static class LeNetWorkload
             train = train.Take(Math.Min(limit, train.Count));
         }
 
-        started?.Invoke(new LeNetTrainingStart(train.Count, test.Count, request.Training));
-        TrainingResult result = await LeNetTrainer.TrainAsync(train, test, request.Training, progress, cancellationToken).ConfigureAwait(false);
+        // Refuse a checkpoint of another run before announcing anything: one line, naming the file and the setting.
+        checkpoint?.RequireResumable(request.Training, train, test, checkpointPath);
         string keyName = session.DefaultKeyName;
+        int resumed = checkpoint?.CompletedEpochs ?? 0;
+        started?.Invoke(new LeNetTrainingStart(train.Count, test.Count, request.Training, resumed));
+        TrainingResult result = await LeNetTrainer.TrainAsync(
+            train,
+            test,
+            request.Training,
+            checkpoint,
+            async (next, token) =>
+            {
+                await session.WriteOutputAsync(checkpointPath, keyName, overwrite: true, next.SaveAsync, token).ConfigureAwait(false);
+                epochCompleted?.Invoke(next.Epochs[^1]);
+            },
+            progress,
+            cancellationToken).ConfigureAwait(false);
         await session.WriteOutputAsync(
             request.ModelPath, keyName, request.Overwrite, (stream, token) => ModelSerializer.SaveAsync(result.Model, stream, token), cancellationToken).ConfigureAwait(false);
         if (request.PlotPath is not null)
         {
-            await AtomicFile.WriteAllBytesAsync(request.PlotPath, TrainingPlot.RenderPng(result.Epochs), overwrite: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await AtomicFile.WriteAllBytesAsync(
+                request.PlotPath, TrainingPlot.RenderPng(result.Epochs, result.StepLosses), overwrite: true, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
-        return new LeNetTrainingReport(result.Epochs, request.ModelPath, keyName, request.PlotPath);
+        return new LeNetTrainingReport(result.Epochs, request.ModelPath, keyName, request.PlotPath, checkpointPath, resumed);
     }
 
     /// <summary>The top-1 accuracy of an encrypted LeNet-5 model on the MNIST test split.</summary>
@@ -128,6 +163,20 @@ public static class LeNetWorkload
             }
 
             return new ImagePrediction(best, Confidence: null, output.Name, scores);
+        }
+    }
+
+    private static async Task<TrainingCheckpoint> LoadCheckpointAsync(PpmlSession session, string path, CancellationToken cancellationToken)
+    {
+        if (!Inputs.ProtectedInputs.IsContainer(path))
+        {
+            throw new WorkloadException($"Checkpoint '{path}' is not a PPML container; checkpoints are only ever stored encrypted.", isInvalidInput: true);
+        }
+
+        Stream stream = await session.OpenInputAsync(path, cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            return await TrainingCheckpoint.LoadAsync(stream, path, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -1,0 +1,68 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using Ppml.Workloads.Learning;
+
+namespace Ppml.Cli.Learning;
+
+/// <summary>
+/// Parse-time rules for the numeric options of the learning commands: a bad value is one line naming the option and
+/// exit 2, before any key is asked for or any data is read.
+/// </summary>
+internal static class LearningOptionRules
+{
+    /// <summary>The value must be at least 1.</summary>
+    public static Option<int> MustBePositive(this Option<int> option)
+    {
+        option.Validators.Add(result => Check(result, result.GetValueOrDefault<int>() > 0, "a positive integer"));
+        return option;
+    }
+
+    /// <summary>The value, when given, must be at least 1.</summary>
+    public static Option<int?> MustBePositive(this Option<int?> option)
+    {
+        option.Validators.Add(result => Check(result, result.GetValueOrDefault<int?>() is null or > 0, "a positive integer"));
+        return option;
+    }
+
+    /// <summary>The value, when given, must be a finite number above 0.</summary>
+    public static Option<float?> MustBePositiveFinite(this Option<float?> option)
+    {
+        option.Validators.Add(result => Check(result, result.GetValueOrDefault<float?>() is not { } value || (value > 0f && float.IsFinite(value)), "a positive finite number"));
+        return option;
+    }
+
+    /// <summary>The value, when given, must be an ONNX input shape holding one 28x28 image (<see cref="LeNetWorkload.ParseShape"/>).</summary>
+    public static Option<string?> MustBeImageShape(this Option<string?> option)
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is not { } shape)
+            {
+                return;
+            }
+
+            try
+            {
+                _ = LeNetWorkload.ParseShape(shape);
+            }
+            catch (FormatException exception)
+            {
+                result.AddError($"{Name(result)} {exception.Message}");
+            }
+        });
+        return option;
+    }
+
+    private static void Check(OptionResult result, bool valid, string expected)
+    {
+        if (!valid)
+        {
+            string given = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "(none)";
+            result.AddError(string.Create(CultureInfo.InvariantCulture, $"{Name(result)} must be {expected}, got '{given}'."));
+        }
+    }
+
+    // The spelling the user typed (an alias such as --batch-size included).
+    private static string Name(OptionResult result) => result.IdentifierToken?.Value ?? result.Option.Name;
+}
