@@ -14,21 +14,21 @@ internal static class LearningOptionRules
     /// <summary>The value must be at least 1.</summary>
     public static Option<int> MustBePositive(this Option<int> option)
     {
-        option.Validators.Add(result => Check(result, result.GetValueOrDefault<int>() > 0, "a positive integer"));
+        option.Validators.Add(result => Check(result, Value<int>(result, out int value) is false || value > 0, "a positive integer"));
         return option;
     }
 
     /// <summary>The value, when given, must be at least 1.</summary>
     public static Option<int?> MustBePositive(this Option<int?> option)
     {
-        option.Validators.Add(result => Check(result, result.GetValueOrDefault<int?>() is null or > 0, "a positive integer"));
+        option.Validators.Add(result => Check(result, Value<int?>(result, out int? value) is false || value is null or > 0, "a positive integer"));
         return option;
     }
 
     /// <summary>The value, when given, must be a finite number above 0.</summary>
     public static Option<float?> MustBePositiveFinite(this Option<float?> option)
     {
-        option.Validators.Add(result => Check(result, result.GetValueOrDefault<float?>() is not { } value || (value > 0f && float.IsFinite(value)), "a positive finite number"));
+        option.Validators.Add(result => Check(result, Value<float?>(result, out float? given) is false || given is not { } value || (value > 0f && float.IsFinite(value)), "a positive finite number"));
         return option;
     }
 
@@ -37,7 +37,7 @@ internal static class LearningOptionRules
     {
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<string?>() is not { } shape)
+            if (!Value<string?>(result, out string? shape) || shape is null)
             {
                 return;
             }
@@ -52,6 +52,24 @@ internal static class LearningOptionRules
             }
         });
         return option;
+    }
+
+    /// <summary>
+    /// The converted value; <see langword="false"/> when the text did not convert (System.CommandLine has reported that
+    /// already, as "'abc' is not a whole number"; a validator still runs, and GetValueOrDefault then throws).
+    /// </summary>
+    private static bool Value<T>(OptionResult result, out T? value)
+    {
+        try
+        {
+            value = result.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default;
+            return false;
+        }
     }
 
     private static void Check(OptionResult result, bool valid, string expected)

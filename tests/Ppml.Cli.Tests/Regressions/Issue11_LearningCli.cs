@@ -29,6 +29,8 @@ public sealed class Issue11_LearningCli : IClassFixture<InitializedWorkspace>
     [InlineData("--lr", "0", "--lr must be a positive finite number, got '0'.")]
     [InlineData("--lr", "NaN", "--lr must be a positive finite number, got 'NaN'.")]
     [InlineData("--limit", "0", "--limit must be a positive integer, got '0'.")]
+    [InlineData("--epochs", "abc", "--epochs: 'abc' is not a whole number.")]
+    [InlineData("--lr", "fast", "--lr: 'fast' is not a number.")]
     public async Task Train_BadNumber_OneLineNamingTheOption_Exit2(string option, string value, string expected)
     {
         using var cli = new CliHarness();
