@@ -215,7 +215,7 @@ public static class TableSchemaFile
             }
 
             IReadOnlyList<DatasetColumn> parsed = DatasetSchema.Parse(definition.ToString(), $"Schema file '{path}', {where}");
-            entries.Add(new TableSchemaEntry(name, Path.GetFullPath(Path.Combine(directory, relative)), format, parsed));
+            entries.Add(new TableSchemaEntry(name, Locate(Path.GetFullPath(Path.Combine(directory, relative))), format, parsed));
         }
 
         if (entries.GroupBy(t => t.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
@@ -224,6 +224,26 @@ public static class TableSchemaFile
         }
 
         return entries;
+    }
+
+    /// <summary>
+    /// The table's file as it is now: a tree passed through <c>ppml encrypt</c> or <c>ppml decrypt</c> keeps its schema file
+    /// while <c>.ppml</c> is added to or removed from each file name.
+    /// </summary>
+    private static string Locate(string path)
+    {
+        const string Container = Ppml.Core.PpmlFileNames.ContainerExtension;
+        if (File.Exists(path) || Directory.Exists(path))
+        {
+            return path;
+        }
+
+        if (File.Exists(path + Container))
+        {
+            return path + Container;
+        }
+
+        return path.EndsWith(Container, StringComparison.Ordinal) && File.Exists(path[..^Container.Length]) ? path[..^Container.Length] : path;
     }
 
     private static string String(JsonElement element, string property, string path, string where) =>
