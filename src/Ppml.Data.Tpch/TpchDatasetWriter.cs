@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Ppml.Core;
 using Ppml.Core.IO;
 using Ppml.Crypto.Container;
+using Ppml.Data.Tables;
 using Ppml.Kms.Envelope;
 
 namespace Ppml.Data.Tpch;
@@ -11,7 +12,9 @@ namespace Ppml.Data.Tpch;
 /// <see cref="TpchDataset.Locate"/> reads.
 /// <para>Layout: one part per table gives <c>lineitem.tbl</c> (<c>lineitem.tbl.ppml</c> encrypted, named as
 /// <c>ppml encrypt</c> names files); with N &gt; 1 parts a table is a directory <c>lineitem/</c> holding
-/// <c>lineitem.tbl.1[.ppml]</c> … <c>lineitem.tbl.N[.ppml]</c> (NATION and REGION are always one file).</para>
+/// <c>lineitem.tbl.1[.ppml]</c> … <c>lineitem.tbl.N[.ppml]</c> (NATION and REGION are always one file). Beside the tables,
+/// <c>_ppml_schema.json</c> (<see cref="TableSchemaFile"/>) names each table's location, format and columns, so
+/// <c>ppml sql --table lineitem=OUT</c> needs no schema.</para>
 /// <para>Safety: encrypted parts are written by the generator straight into an encrypting container stream (one fresh
 /// KMS data key per part), so no plaintext reaches the disk. Each part is written with <see cref="AtomicFile"/>
 /// (<c>name.tmp-XXXXXXXX</c>, flushed to disk and renamed when complete); the whole run goes into a
@@ -78,7 +81,7 @@ public static class TpchDatasetWriter
 
         foreignEntry = Directory.EnumerateFileSystemEntries(output)
             .Select(Path.GetFileName)
-            .FirstOrDefault(name => !TpchSchema.Tables.Any(table =>
+            .FirstOrDefault(name => name != TableSchemaFile.FileName && !TpchSchema.Tables.Any(table =>
                 name == TpchSchema.GetTableName(table) || name!.StartsWith(TpchSchema.GetTableName(table) + ".", StringComparison.Ordinal)));
         return foreignEntry is null ? TpchOutputState.TpchData : TpchOutputState.OtherData;
     }
@@ -116,6 +119,9 @@ public static class TpchDatasetWriter
                 progress,
                 cancellationToken).ConfigureAwait(false);
 
+            // The schema beside the data, so 'ppml sql --table lineitem=DIR' needs no hand-typed columns.
+            await TableSchemaFile.WriteAsync(staging.Path, DescribeTables(options, encryption is not null), cancellationToken).ConfigureAwait(false);
+
             // Replace: the old directory is moved aside first, so a crash leaves either the old or the new data in place.
             staging.Commit(replace: true);
             return result;
@@ -128,6 +134,28 @@ public static class TpchDatasetWriter
                 await part.File.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// The <see cref="TableSchemaFile"/> entries of a generation: each table's location as <see cref="GetPartPath"/> lays
+    /// it out (a file, or a directory of parts), format <c>tbl</c>, and its <see cref="TpchSchema"/> columns.
+    /// </summary>
+    /// <param name="options">The generation options (tables and parts).</param>
+    /// <param name="encrypted">Whether the parts are PPML containers.</param>
+    /// <returns>One entry per generated table, paths relative to the output directory.</returns>
+    public static IReadOnlyList<TableSchemaEntry> DescribeTables(TpchGenerationOptions options, bool encrypted)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return
+        [
+            .. options.Tables.Select(table =>
+            {
+                int count = table is TpchTable.Nation or TpchTable.Region ? 1 : options.Parts;
+                string path = count > 1 ? TpchSchema.GetTableName(table) : TpchSchema.GetFileName(table) + (encrypted ? ContainerSuffix : string.Empty);
+                IReadOnlyList<DatasetColumn> columns = [.. TpchSchema.GetColumns(table).Select(c => new DatasetColumn(c.Name, c.SqlType))];
+                return new TableSchemaEntry(TpchSchema.GetTableName(table), path, DatasetFormat.Tbl, columns);
+            }),
+        ];
     }
 
     private static void CheckOutput(string output, bool overwrite)

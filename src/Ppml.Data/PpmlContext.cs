@@ -292,6 +292,127 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
     }
 
     /// <summary>
+    /// Registers only the tables <paramref name="sql"/> needs, and only once it is known to be valid: the query is parsed
+    /// first (a syntax error fails before anything is read), the declared tables it references are found in its syntax
+    /// tree, and it is bound (names, columns, types checked) against empty tables with their schemas; then the referenced
+    /// tables are loaded (as <see cref="RegisterTablesAsync"/> does) and the others never are. A referenced table whose
+    /// schema is not known without reading it (CSV or JSON without <see cref="DatasetReadOptions.Schema"/>, Parquet without
+    /// one) is loaded before the bind. A statement DuckDB cannot analyze without running it (not a single SELECT, for
+    /// example <c>DESCRIBE</c> or <c>SHOW TABLES</c>) loads every declared table first, as before.
+    /// </summary>
+    /// <param name="sql">The statement that will run next (<see cref="QueryAsync"/>, <see cref="WriteAsync"/>).</param>
+    /// <param name="tables">The declared tables.</param>
+    /// <param name="progress">Receives each table as soon as it is loaded.</param>
+    /// <param name="cancellationToken">Cancels the analysis and the loads.</param>
+    /// <returns>The tables loaded, in load order.</returns>
+    /// <exception cref="ArgumentException"><paramref name="sql"/> is empty, a table name is empty or reserved, or a schema type is not a type name.</exception>
+    /// <exception cref="DatasetException">The query does not parse or bind (nothing was loaded unless a referenced table had no known schema), or a table failed to load.</exception>
+    public async Task<IReadOnlyList<TableInfo>> RegisterTablesForQueryAsync(
+        string sql, IReadOnlyList<TableRequest> tables, IProgress<TableInfo>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sql);
+        ArgumentNullException.ThrowIfNull(tables);
+        QueryTables.Analysis analysis;
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            analysis = await QueryTables.AnalyzeAsync(_connection, sql, cancellationToken).ConfigureAwait(false);
+            if (analysis.IsSyntaxError)
+            {
+                // DuckDB's own parser message, as running the query would give it.
+                await BindAsync(sql, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        if (analysis.Tables is not { } names || analysis.Statements != 1)
+        {
+            return await RegisterTablesAsync(tables, progress, cancellationToken).ConfigureAwait(false);
+        }
+
+        TableRequest[] referenced = [.. tables.Where(t => names.Contains(t.Name))];
+        if (analysis.IsQualified)
+        {
+            // main.nation cannot resolve to an empty temporary stand-in: load what is referenced; the query then binds as it runs.
+            return await RegisterTablesAsync(referenced, progress, cancellationToken).ConfigureAwait(false);
+        }
+
+        TableRequest[] unknown = [.. referenced.Where(t => KnownColumns(t) is null)];
+        TableRequest[] known = [.. referenced.Where(t => KnownColumns(t) is not null)];
+        var loaded = new List<TableInfo>(referenced.Length);
+        loaded.AddRange(await RegisterTablesAsync(unknown, progress, cancellationToken).ConfigureAwait(false));
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            await BindWithPlaceholdersAsync(sql, known, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        loaded.AddRange(await RegisterTablesAsync(known, progress, cancellationToken).ConfigureAwait(false));
+        return loaded;
+    }
+
+    /// <summary>The columns a table will have, when they are known without reading it.</summary>
+    private static IReadOnlyList<DatasetColumn>? KnownColumns(TableRequest table) =>
+        table.Format == DatasetFormat.Text ? [new DatasetColumn("value", "VARCHAR")] : table.Options.Schema;
+
+    /// <summary>Binds <paramref name="sql"/> with an empty temporary table in place of each of <paramref name="tables"/>, then drops them (the caller holds the lock).</summary>
+    private async Task BindWithPlaceholdersAsync(string sql, IReadOnlyList<TableRequest> tables, CancellationToken cancellationToken)
+    {
+        var created = new List<string>();
+        try
+        {
+            foreach (TableRequest table in tables)
+            {
+                IReadOnlyList<DatasetColumn> columns = KnownColumns(table)!;
+                if (columns.FirstOrDefault(c => !Ppml.Data.Tables.DatasetSchema.IsTypeName(c.SqlType)) is { } bad)
+                {
+                    throw new ArgumentException($"Table '{table.Name}': '{bad.SqlType}' (column '{bad.Name}') is not a DuckDB type name.", nameof(tables));
+                }
+
+                // TEMP: resolved before the main schema, so a loaded table of that name is neither hidden nor replaced.
+                string definition = string.Join(", ", columns.Select(c => Sql.Identifier(c.Name) + " " + c.SqlType));
+                await DuckDb.ExecuteAsync(_connection, $"CREATE OR REPLACE TEMP TABLE {Sql.Identifier(table.Name)} ({definition})", cancellationToken).ConfigureAwait(false);
+                created.Add(table.Name);
+            }
+
+            await BindAsync(sql, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (string name in created)
+            {
+                await DuckDb.ExecuteAsync(_connection, $"DROP TABLE IF EXISTS temp.{Sql.Identifier(name)}", CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Parses and binds <paramref name="sql"/> without running it: <c>PREPARE</c>, then <c>DEALLOCATE</c> (the caller holds the lock).</summary>
+    /// <exception cref="DatasetException">It does not parse or bind.</exception>
+    private async Task BindAsync(string sql, CancellationToken cancellationToken)
+    {
+        const string Name = ReservedPrefix + "_bind";
+        try
+        {
+            await DuckDb.ExecuteAsync(_connection, $"PREPARE {Name} AS {sql}", cancellationToken).ConfigureAwait(false);
+        }
+        catch (DuckDBException exception)
+        {
+            throw new DatasetException($"The query failed: {DuckDbErrors.QueryReason(exception)}", exception);
+        }
+
+        await DuckDb.ExecuteAsync(_connection, $"DEALLOCATE {Name}", CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Runs <paramref name="action"/> on the DuckDB connection while holding the context's lock: for library code that
     /// drives DuckDB directly, such as the TPC-H runner (Ppml.Data.Tpch), which reads result types DuckDB.NET's
     /// reader does not keep. The connection is the context's own: the action must not close it, change its settings
@@ -490,6 +611,39 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             return await ResultWriter.WriteAsync(_connection, _kms, sql, fullPath, format, options, options.KeyName ?? Options.DefaultKeyName, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="sql"/> and streams its rows to <paramref name="output"/> as text: CSV (header, then RFC 4180
+    /// rows) or JSON lines (one object per row). The text is plaintext: for a console or a pipe the caller chose.
+    /// </summary>
+    /// <param name="sql">A query.</param>
+    /// <param name="output">Receives the rows; flushed at the end, not disposed.</param>
+    /// <param name="format">CSV or JSON.</param>
+    /// <param name="options">The CSV header and delimiter (<see cref="DatasetWriteOptions.Header"/>, <see cref="DatasetWriteOptions.Delimiter"/>); the other settings do not apply. <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the query; rows already written stay written.</param>
+    /// <returns>The number of rows written.</returns>
+    /// <exception cref="ArgumentException"><paramref name="format"/> is not CSV or JSON.</exception>
+    /// <exception cref="DatasetException">The SQL fails.</exception>
+    public async Task<long> WriteTextAsync(string sql, TextWriter output, DatasetFormat format, DatasetWriteOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sql);
+        ArgumentNullException.ThrowIfNull(output);
+        if (format is not (DatasetFormat.Csv or DatasetFormat.Json))
+        {
+            throw new ArgumentException($"Results are written as text in CSV or JSON, not {format}.", nameof(format));
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return await ResultWriter.WriteTextAsync(_connection, sql, output, format, options ?? new DatasetWriteOptions(), cancellationToken).ConfigureAwait(false);
         }
         finally
         {

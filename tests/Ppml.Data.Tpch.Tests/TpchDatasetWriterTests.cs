@@ -1,3 +1,4 @@
+using Ppml.Data.Tables;
 using Ppml.Kms.Envelope;
 using Ppml.Testing;
 
@@ -19,7 +20,7 @@ public sealed class TpchDatasetWriterTests : IClassFixture<KmsFixture>, IDisposa
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public async Task WriteAsync_OnePartPlain_WritesDbgenFilesOnly()
+    public async Task WriteAsync_OnePartPlain_WritesDbgenFilesAndTheSchemaFile()
     {
         string output = _temp.Combine("out");
 
@@ -27,10 +28,31 @@ public sealed class TpchDatasetWriterTests : IClassFixture<KmsFixture>, IDisposa
             new TpchGenerationOptions { ScaleFactor = ScaleFactor }, output, encryption: null, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(
-            TpchSchema.Tables.Select(TpchSchema.GetFileName).Order(StringComparer.Ordinal),
+            TpchSchema.Tables.Select(TpchSchema.GetFileName).Append(TableSchemaFile.FileName).Order(StringComparer.Ordinal),
             Directory.EnumerateFileSystemEntries(output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-        Assert.Equal(result.TotalBytes, Directory.EnumerateFiles(output).Sum(file => new FileInfo(file).Length));
+        Assert.Equal(result.TotalBytes, Directory.EnumerateFiles(output).Where(f => Path.GetFileName(f) != TableSchemaFile.FileName).Sum(file => new FileInfo(file).Length));
         Assert.Equal(["out"], Directory.EnumerateFileSystemEntries(_temp.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task WriteAsync_Issue11_SchemaFileDescribesEveryTableSoTableSourcesNeedsNoSchema()
+    {
+        string output = _temp.Combine("enc");
+        var options = new TpchGenerationOptions { ScaleFactor = ScaleFactor, Parts = 2 };
+
+        await TpchDatasetWriter.WriteAsync(options, output, new TpchEncryption(_fixture.Kms, "primary"), cancellationToken: TestContext.Current.CancellationToken);
+        IReadOnlyList<TableSchemaEntry> entries = TableSchemaFile.TryRead(output)!;
+        IReadOnlyList<TableSource> sources = TableSources.Parse(
+            ["lineitem=" + output, "nation=" + output, "li=" + Path.Combine(output, "lineitem") + "/", "li2=" + Path.Combine(output, "lineitem", "*.ppml")], [], requireEncrypted: true, p => p);
+
+        Assert.Equal(TpchSchema.Tables.Select(TpchSchema.GetTableName).Order(StringComparer.Ordinal), entries.Select(e => e.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(Path.Combine(output, "lineitem"), entries.Single(e => e.Name == "lineitem").Path);
+        Assert.Equal(Path.Combine(output, "nation.tbl.ppml"), entries.Single(e => e.Name == "nation").Path);
+        Assert.All(sources, s => Assert.Equal(DatasetFormat.Tbl, s.Format));
+        Assert.Equal(16, sources[0].ReadOptions.Schema!.Count);
+        Assert.Equal("l_orderkey:BIGINT", $"{sources[2].ReadOptions.Schema![0].Name}:{sources[2].ReadOptions.Schema![0].SqlType}");
+        Assert.Equal(sources[0].ReadOptions.Schema, sources[3].ReadOptions.Schema);
+        Assert.Equal(TpchOutputState.TpchData, TpchDatasetWriter.InspectOutput(output, out _));
     }
 
     [Fact]

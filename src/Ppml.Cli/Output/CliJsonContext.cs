@@ -17,6 +17,7 @@ namespace Ppml.Cli.Output;
 [JsonSerializable(typeof(PrimaryKeyInfo))]
 [JsonSerializable(typeof(IReadOnlyList<PrimaryKeyInfo>))]
 [JsonSerializable(typeof(QuickstartReport))]
+[JsonSerializable(typeof(Ppml.Cli.Sql.SqlReport))]
 [JsonSerializable(typeof(TpchGenReport))]
 [JsonSerializable(typeof(TpchRunReport))]
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]

@@ -107,6 +107,11 @@ internal sealed class TpchHandler(CliContext context)
             throw CliException.Usage("--repeat must be at least 1.");
         }
 
+        if (maxRatio is { } limit && (!double.IsFinite(limit) || limit <= 0))
+        {
+            throw CliException.Usage("--max-ratio must be a positive number.");
+        }
+
         TpchGenerationOptions generation = GenerationOptions(scaleFactor, parts, threads: null);
         string? reportPath = report is null ? null : context.ResolvePath(report);
         await using PpmlSession session = await kms.OpenSessionAsync(context, keyName, cancellationToken);

@@ -5,7 +5,9 @@ namespace Ppml.Data.IO;
 /// <summary>
 /// Resolves a dataset path into its parts: a single file, or the files of a directory in natural order
 /// (<c>part-2</c> before <c>part-10</c>, <c>lineitem.tbl.2</c> before <c>lineitem.tbl.10</c>). Files whose name starts
-/// with '.' or '_' (Spark's <c>_SUCCESS</c>, checksum files) and unfinished temporary files are not parts.
+/// with '.' or '_' (Spark's <c>_SUCCESS</c>, checksum files) and unfinished temporary files are not parts. A path whose
+/// file name holds <c>*</c> or <c>?</c> (<c>data/lineitem/*.tbl.ppml</c>) is a pattern: the matching files of its directory,
+/// in the same order, are the parts.
 /// </summary>
 internal static class DatasetParts
 {
@@ -18,7 +20,11 @@ internal static class DatasetParts
     {
         string fullPath = System.IO.Path.GetFullPath(path);
         List<string> files;
-        if (Directory.Exists(fullPath))
+        if (IsPattern(fullPath) && !File.Exists(fullPath))
+        {
+            files = Expand(fullPath);
+        }
+        else if (Directory.Exists(fullPath))
         {
             string? nested = Directory.EnumerateDirectories(fullPath).Select(System.IO.Path.GetFileName).FirstOrDefault(IsPartName);
             if (nested is not null)
@@ -54,6 +60,35 @@ internal static class DatasetParts
         }
 
         return parts;
+    }
+
+    /// <summary>Whether the file name of <paramref name="path"/> is a pattern (holds <c>*</c> or <c>?</c>).</summary>
+    public static bool IsPattern(string path) => System.IO.Path.GetFileName(path).AsSpan().IndexOfAny('*', '?') >= 0;
+
+    /// <summary>The part files matching a pattern (<c>*</c>: any run of characters, <c>?</c>: one), in natural order.</summary>
+    private static List<string> Expand(string pattern)
+    {
+        string directory = System.IO.Path.GetDirectoryName(pattern) ?? "/";
+        string name = System.IO.Path.GetFileName(pattern);
+        if (IsPattern(directory))
+        {
+            throw new DatasetException($"Dataset pattern '{pattern}': '*' and '?' may appear only in the file name, not in the directories.", pattern, line: null);
+        }
+
+        if (!Directory.Exists(directory))
+        {
+            throw new DatasetException($"Dataset pattern '{pattern}': directory '{directory}' does not exist.", pattern, line: null);
+        }
+
+        // Simple matching, case-sensitive: no Win32 8.3 quirks ('*.tbl' must not match 'x.tbl1').
+        var options = new EnumerationOptions { MatchType = MatchType.Simple, MatchCasing = MatchCasing.CaseSensitive, RecurseSubdirectories = false };
+        List<string> files = Directory.EnumerateFiles(directory, name, options)
+            .Where(file => IsPartName(System.IO.Path.GetFileName(file)))
+            .Order(NaturalComparer.Instance)
+            .ToList();
+        return files.Count > 0
+            ? files
+            : throw new DatasetException($"Dataset pattern '{pattern}' matches no part files.", pattern, line: null);
     }
 
     /// <summary>Resolves an explicit list of part files (in the given order); each must exist.</summary>

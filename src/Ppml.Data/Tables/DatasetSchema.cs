@@ -52,6 +52,9 @@ public static partial class DatasetSchema
         return columns;
     }
 
+    /// <summary>Whether <paramref name="type"/> is a DuckDB type name as <see cref="Parse"/> accepts it (nothing else can reach generated SQL).</summary>
+    internal static bool IsTypeName(string type) => TypeName().IsMatch(type);
+
     private static DatasetColumn ParseColumn(string label, string item)
     {
         int space = item.IndexOfAny([' ', '\t']);

@@ -1,10 +1,18 @@
+using Ppml.Data.IO;
+
 namespace Ppml.Data.Tables;
 
 /// <summary>
 /// Reads tables given as text, as <c>ppml sql</c> takes them: each table <c>NAME=PATH[:FORMAT]</c> (the format defaults to
 /// the path's extension, after any <c>.ppml</c>), and how it is read as <c>NAME.KEY=VALUE</c>, Spark's
 /// <c>.option(key, value)</c>. Keys: <c>header</c> (true|false, CSV), <c>delimiter</c> (one character or <c>tab</c>, CSV)
-/// and <c>schema</c> (<c>'col TYPE, col TYPE, ...'</c> in file order: CSV, JSON, Parquet, and required for TPC-H <c>.tbl</c>).
+/// and <c>schema</c> (<c>'col TYPE, col TYPE, ...'</c> in file order: CSV, JSON, Parquet, and required for TPC-H <c>.tbl</c>
+/// unless a schema file gives it).
+/// <para>PATH is a file, a directory of parts, or a file-name pattern (<c>data/lineitem/*.tbl.ppml</c>: <c>*</c> and <c>?</c> in
+/// the last segment only). A table's columns and format come from a <see cref="TableSchemaFile"/> when one describes it
+/// (what <c>ppml tpch gen</c> writes): PATH a dataset directory whose schema file has a table NAME (<c>lineitem=tpch/</c>),
+/// or PATH a file, directory or pattern directory listed in the schema file of the directory holding it
+/// (<c>lineitem=tpch/lineitem/</c>). A <c>schema</c> option overrides the file.</para>
 /// </summary>
 public static class TableSources
 {
@@ -30,7 +38,23 @@ public static class TableSources
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(resolvePath);
-        var parsed = tables.Select(spec => ParseTable(spec, resolvePath, tableListName)).ToList();
+        var parsed = new List<TableSource>();
+        var fileSchemas = new Dictionary<string, IReadOnlyList<DatasetColumn>>(StringComparer.Ordinal);
+        foreach (string spec in tables)
+        {
+            (TableSource table, IReadOnlyList<DatasetColumn>? fileSchema) = ParseTable(spec, resolvePath, tableListName);
+            if (parsed.Any(t => string.Equals(t.Name, table.Name, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new FormatException($"{tableListName} '{spec}': a table named '{table.Name}' is already given.");
+            }
+
+            parsed.Add(table);
+            if (fileSchema is not null)
+            {
+                fileSchemas[table.Name] = fileSchema;
+            }
+        }
+
         var given = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
         foreach (string spec in options)
         {
@@ -60,10 +84,10 @@ public static class TableSources
             }
         }
 
-        return [.. parsed.Select(t => t with { ReadOptions = CreateReadOptions(t, given.GetValueOrDefault(t.Name) ?? [], requireEncrypted, optionListName) })];
+        return [.. parsed.Select(t => t with { ReadOptions = CreateReadOptions(t, given.GetValueOrDefault(t.Name) ?? [], fileSchemas.GetValueOrDefault(t.Name), requireEncrypted, optionListName) })];
     }
 
-    private static TableSource ParseTable(string spec, Func<string, string> resolvePath, string tableListName)
+    private static (TableSource Table, IReadOnlyList<DatasetColumn>? FileSchema) ParseTable(string spec, Func<string, string> resolvePath, string tableListName)
     {
         int equals = spec.IndexOf('=', StringComparison.Ordinal);
         if (equals <= 0 || equals == spec.Length - 1)
@@ -82,12 +106,26 @@ public static class TableSources
         }
 
         path = resolvePath(path);
-        format ??= DatasetFormats.Infer(path) ?? throw new FormatException(
+        if (DatasetParts.IsPattern(path) && DatasetParts.IsPattern(Path.GetDirectoryName(path) ?? string.Empty))
+        {
+            throw new FormatException($"{tableListName} '{spec}': '*' and '?' may appear only in the file name, not in the directories.");
+        }
+
+        // A dataset directory whose schema file names this table (lineitem=tpch/): the table is that entry.
+        if (Directory.Exists(path) && TableSchemaFile.TryRead(path)?.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase)) is { } named)
+        {
+            return (new TableSource(name, named.Path, format ?? named.Format, DatasetReadOptions.Default), named.Columns);
+        }
+
+        // A file, directory of parts or pattern listed in the schema file beside it (lineitem=tpch/lineitem/).
+        TableSchemaEntry? entry = TableSchemaFile.FindFor(DatasetParts.IsPattern(path) ? Path.GetDirectoryName(path)! : path);
+        format ??= DatasetFormats.Infer(path) ?? entry?.Format ?? throw new FormatException(
             $"Cannot tell the format of '{path}' from its name; add it: {tableListName} {name}=PATH:csv (csv, json, text, parquet or tbl).");
-        return new TableSource(name, path, format.Value, DatasetReadOptions.Default);
+        return (new TableSource(name, path, format.Value, DatasetReadOptions.Default), entry?.Columns);
     }
 
-    private static DatasetReadOptions CreateReadOptions(TableSource table, Dictionary<string, string> values, bool requireEncrypted, string optionListName)
+    private static DatasetReadOptions CreateReadOptions(
+        TableSource table, Dictionary<string, string> values, IReadOnlyList<DatasetColumn>? fileSchema, bool requireEncrypted, string optionListName)
     {
         string name = table.Name;
         bool? header = null;
@@ -126,10 +164,12 @@ public static class TableSources
             }
         }
 
+        // Text tables have one column whatever a schema file says.
+        schema ??= table.Format == DatasetFormat.Text ? null : fileSchema;
         if (table.Format == DatasetFormat.Tbl && schema is null)
         {
             throw new FormatException(
-                $"'{table.Path}' is TPC-H .tbl ('|' after every field, no header): give its columns with {optionListName} {name}.schema='COLUMN TYPE, ...', or use 'ppml tpch run' for TPC-H tables.");
+                $"'{table.Path}' is TPC-H .tbl ('|' after every field, no header) and no {TableSchemaFile.FileName} beside it describes it: give its columns with {optionListName} {name}.schema='COLUMN TYPE, ...'.");
         }
 
         return new DatasetReadOptions { HasHeader = header ?? true, Delimiter = delimiter ?? ',', Schema = schema, RequireEncrypted = requireEncrypted };

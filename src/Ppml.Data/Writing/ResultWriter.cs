@@ -54,6 +54,27 @@ internal static class ResultWriter
         }
     }
 
+    /// <summary>Streams a query's rows, as CSV or JSON lines, into <paramref name="output"/> (plaintext: the caller chose it).</summary>
+    public static async Task<long> WriteTextAsync(
+        DuckDBConnection connection, string sql, TextWriter output, DatasetFormat format, DatasetWriteOptions options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            List<DatasetColumn> columns = await DuckDb.DescribeAsync(connection, sql, cancellationToken).ConfigureAwait(false);
+            using DuckDBCommand command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.UseStreamingMode = true;
+            using DuckDBDataReader reader = await Task.Run(command.ExecuteReader, cancellationToken).ConfigureAwait(false);
+            var rows = new RowSource(reader);
+            using var stream = new TextWriterStream(output);
+            return await Task.Run(() => Copy(rows, () => CreateTextWriter(format, stream, columns, options), long.MaxValue, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        catch (DuckDBException exception)
+        {
+            throw new DatasetException($"The query failed: {DuckDbErrors.QueryReason(exception)}", exception);
+        }
+    }
+
     /// <summary>The file name extension of a part: <c>.csv</c>, <c>.json</c> or <c>.parquet</c>, plus <c>.ppml</c> for containers.</summary>
     public static string PartExtension(DatasetFormat format, bool encrypt) =>
         format switch

@@ -7,38 +7,53 @@ namespace Ppml.Workloads.Data;
 /// <summary>
 /// SQL over protected datasets as one attested workload (<c>ppml sql</c>): registers the tables in a context of the
 /// session (encrypted parts decrypted in memory only), runs the query, and returns its rows or writes them (CSV, JSON
-/// lines or Parquet; encrypted as PPML containers or with Parquet modular encryption).
+/// lines or Parquet; encrypted as PPML containers or with Parquet modular encryption), or prints them as CSV or JSON lines
+/// to a text writer. The query is parsed and bound before any table is read, and only the tables it references are
+/// loaded (<see cref="PpmlContext.RegisterTablesForQueryAsync"/>).
 /// </summary>
 public static class SqlWorkload
 {
     /// <summary>Runs <paramref name="options"/> in <paramref name="session"/>.</summary>
     /// <param name="session">The workload session (the keys).</param>
     /// <param name="options">The tables, the query and the output.</param>
-    /// <param name="tableLoaded">Hears each table as it is registered.</param>
+    /// <param name="tableLoaded">Hears each table as it is loaded (only the tables the query references are).</param>
     /// <param name="cancellationToken">Cancels the work; a cancelled write leaves nothing behind.</param>
     /// <returns>The tables, and the rows or the file written.</returns>
-    /// <exception cref="WorkloadException">The output format is not CSV, JSON or Parquet (invalid input).</exception>
-    /// <exception cref="DatasetException">A table could not be loaded, the query failed, or the output could not be written.</exception>
+    /// <exception cref="WorkloadException">The query is empty, the output format is not CSV, JSON or Parquet, or text output was asked as Parquet or encrypted (invalid input).</exception>
+    /// <exception cref="DatasetException">The query does not parse or bind (before any table with a known schema is loaded), a table could not be loaded, the query failed, or the output could not be written.</exception>
     public static async Task<SqlWorkloadResult> RunAsync(
         PpmlSession session, SqlWorkloadOptions options, IProgress<TableInfo>? tableLoaded = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(options);
-        DatasetFormat? format = options.Output is null ? null : options.OutputFormat ?? DatasetFormats.Infer(options.Output) ?? DatasetFormat.Csv;
+        DatasetFormat? format = options.Output is null
+            ? options.OutputWriter is null ? null : options.OutputFormat ?? DatasetFormat.Csv
+            : options.OutputFormat ?? DatasetFormats.Infer(options.Output) ?? DatasetFormat.Csv;
         if (format is not (null or DatasetFormat.Csv or DatasetFormat.Json or DatasetFormat.Parquet))
         {
             throw new WorkloadException($"Results are written as csv, json or parquet, not {DatasetFormats.GetName(format.Value)}.", isInvalidInput: true);
         }
 
+        if (options.Output is null && options.OutputWriter is not null && (format == DatasetFormat.Parquet || options.Encrypt))
+        {
+            throw new WorkloadException("Results printed as text are csv or json and plain; write parquet or encrypted results to an output file.", isInvalidInput: true);
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Query))
+        {
+            throw new WorkloadException("The SQL query is empty; give a statement, for example SELECT 42.", isInvalidInput: true);
+        }
+
         PpmlContext context = await session.OpenContextAsync(cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))
         {
-            var tables = new List<TableInfo>();
-            foreach (TableSource table in options.Tables)
+            // Parse and bind first, then load only what the query references (issue 11).
+            TableRequest[] declared = [.. options.Tables.Select(t => new TableRequest(t.Name, t.Path, t.Format, t.ReadOptions, []))];
+            IReadOnlyList<TableInfo> tables = await context.RegisterTablesForQueryAsync(options.Query, declared, tableLoaded, cancellationToken).ConfigureAwait(false);
+            if (options.Output is null && options.OutputWriter is { } writer)
             {
-                TableInfo info = await context.RegisterTableAsync(table.Name, table.Path, table.Format, table.ReadOptions, cancellationToken).ConfigureAwait(false);
-                tables.Add(info);
-                tableLoaded?.Report(info);
+                long rows = await context.WriteTextAsync(options.Query, writer, format!.Value, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return new SqlWorkloadResult(tables, Rows: null, Written: null, KeyName: null, TextRows: rows);
             }
 
             if (options.Output is null)

@@ -12,12 +12,20 @@ public sealed class SqlWorkloadOptions
     /// <summary>The tables to register first (<see cref="TableSources.Parse"/> reads them from text). <value>Default: none.</value></summary>
     public IReadOnlyList<TableSource> Tables { get; init; } = [];
 
-    /// <summary>The file the result is written to; <see langword="null"/> returns the rows instead.</summary>
+    /// <summary>The file the result is written to; <see langword="null"/> prints the rows to <see cref="OutputWriter"/>, or returns them.</summary>
     public string? Output { get; init; }
 
     /// <summary>
-    /// The format of <see cref="Output"/>: CSV, JSON or Parquet. <value>Default: <see langword="null"/>, from the output's
-    /// extension, else CSV.</value>
+    /// Without <see cref="Output"/>: where the rows are printed as text, CSV (header first) or, with
+    /// <see cref="OutputFormat"/> JSON, one JSON object per line, streamed as the query produces them (plaintext: a console
+    /// or pipe the caller chose). <value>Default: <see langword="null"/>, the rows are returned in
+    /// <see cref="SqlWorkloadResult.Rows"/>.</value>
+    /// </summary>
+    public TextWriter? OutputWriter { get; init; }
+
+    /// <summary>
+    /// The format of <see cref="Output"/>: CSV, JSON or Parquet (of <see cref="OutputWriter"/>: CSV or JSON).
+    /// <value>Default: <see langword="null"/>, from the output's extension, else CSV.</value>
     /// </summary>
     public DatasetFormat? OutputFormat { get; init; }
 

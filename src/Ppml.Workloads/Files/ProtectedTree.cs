@@ -1,6 +1,7 @@
 using Ppml.Core;
 using Ppml.Core.IO;
 using Ppml.Crypto.Container;
+using Ppml.Data.Tables;
 using Ppml.Kms;
 using Ppml.Kms.Envelope;
 
@@ -8,7 +9,8 @@ namespace Ppml.Workloads.Files;
 
 /// <summary>
 /// <c>ppml encrypt</c> and <c>ppml decrypt</c> as a library call: one file, or a directory tree mirrored file by file
-/// (<c>.ppml</c> appended on encrypt, stripped on decrypt), one data key per file. A tree is written into a staging
+/// (<c>.ppml</c> appended on encrypt, stripped on decrypt), one data key per file; a dataset's schema file
+/// (<c>_ppml_schema.json</c>, no data) is copied as it is. A tree is written into a staging
 /// directory and moved into place only when every file succeeded, so a failure leaves no partial output.
 /// </summary>
 public static class ProtectedTree
@@ -62,6 +64,14 @@ public static class ProtectedTree
             foreach (string path in Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             {
                 string relative = Path.GetRelativePath(input, path);
+                if (IsPassThrough(path))
+                {
+                    // A dataset's schema file describes the tree, not data: it is carried over as it is (issue 11).
+                    sources.Add(path);
+                    targets.Add(relative);
+                    continue;
+                }
+
                 if (!encrypt && !relative.EndsWith(PpmlFileNames.ContainerExtension, StringComparison.Ordinal))
                 {
                     throw new WorkloadException(
@@ -149,6 +159,12 @@ public static class ProtectedTree
             cancellationToken.ThrowIfCancellationRequested();
             string target = Path.Combine(staging.Path, plan.Targets[i]);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            if (IsPassThrough(plan.Sources[i]))
+            {
+                File.Copy(plan.Sources[i], target);
+                continue;
+            }
+
             await ProcessFileAsync(kms, keyName, plan.Sources[i], target, plan.Encrypt, containerOptions, overwrite: false, progress, cancellationToken).ConfigureAwait(false);
         }
 
@@ -275,6 +291,9 @@ public static class ProtectedTree
             throw new WorkloadException(refused.Message, isInvalidInput: true);
         }
     }
+
+    /// <summary>Whether a file of a tree is copied rather than encrypted or decrypted: a <see cref="TableSchemaFile"/> (metadata, no data).</summary>
+    private static bool IsPassThrough(string path) => Path.GetFileName(path) == TableSchemaFile.FileName;
 
     private static string MapName(string relative, bool encrypt)
     {

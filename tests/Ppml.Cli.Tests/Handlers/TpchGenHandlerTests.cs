@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Ppml.Crypto.Container;
+using Ppml.Data.Tables;
 using Ppml.Data.Tpch;
 
 namespace Ppml.Cli.Tests.Handlers;
@@ -25,7 +26,8 @@ public class TpchGenHandlerTests : IClassFixture<TpchDataFixture>
 
         string[] files = [.. Directory.EnumerateFileSystemEntries(_data.Plain).Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
 
-        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), files);
+        // The dbgen files, and the schema file that lets 'ppml sql' read them without a hand-typed schema (issue 11).
+        Assert.Equal(expected.Keys.Append(TableSchemaFile.FileName).Order(StringComparer.Ordinal), files);
         foreach ((string name, MemoryStream content) in expected)
         {
             Assert.True(content.ToArray().AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(_data.Plain, name))), name);
@@ -44,11 +46,17 @@ public class TpchGenHandlerTests : IClassFixture<TpchDataFixture>
             "nation.tbl.ppml",
             "region.tbl.ppml",
         ];
-        string[] layout = [.. Directory.EnumerateFiles(_data.Encrypted, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(_data.Encrypted, f))];
+        string[] layout =
+        [
+            .. Directory.EnumerateFiles(_data.Encrypted, "*", SearchOption.AllDirectories)
+                .Select(f => Path.GetRelativePath(_data.Encrypted, f))
+                .Where(f => f != TableSchemaFile.FileName),
+        ];
 
         CliResult decrypt = await cli.RunAsync("decrypt", "--in", _data.Encrypted, "--out", "decrypted");
 
         Assert.Equal(expectedLayout.Order(StringComparer.Ordinal), layout.Order(StringComparer.Ordinal));
+        Assert.True(File.Exists(Path.Combine(_data.Encrypted, TableSchemaFile.FileName)));
         foreach (string relative in layout)
         {
             byte[] bytes = File.ReadAllBytes(Path.Combine(_data.Encrypted, relative));
@@ -78,7 +86,7 @@ public class TpchGenHandlerTests : IClassFixture<TpchDataFixture>
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Matches(@"^Generated TPC-H SF 0\.001: 8 tables, [\d,]+ rows, .* in 8 part\(s\), encrypted with key 'primary', in .* s \(.* M rows/s, .* MB/s\): ", result.Output);
         Assert.Equal(
-            TpchSchema.Tables.Select(t => TpchSchema.GetFileName(t) + ".ppml").Order(StringComparer.Ordinal),
+            TpchSchema.Tables.Select(t => TpchSchema.GetFileName(t) + ".ppml").Append(TableSchemaFile.FileName).Order(StringComparer.Ordinal),
             Directory.EnumerateFileSystemEntries(cli.Temp.Combine("tiny")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Equal(["tiny"], Directory.GetFileSystemEntries(cli.Temp.Path, "tiny*").Select(Path.GetFileName));
     }

@@ -36,6 +36,59 @@ public sealed class SqlWorkloadTests : IClassFixture<FileSession>
         Assert.Equal(2, loaded.Single().Rows);
     }
 
+    [Theory]
+    [InlineData(null, "name\nbob\nalice\n")]
+    [InlineData(DatasetFormat.Json, "{\"name\":\"bob\"}\n{\"name\":\"alice\"}\n")]
+    public async Task RunAsync_Issue11_OutputWriter_StreamsCsvOrJsonLines(DatasetFormat? format, string expected)
+    {
+        CancellationToken cancellationToken = TestContext.Current.CancellationToken;
+        using var temp = new TempDirectory();
+        await File.WriteAllTextAsync(temp.Combine("p.csv"), "name,age\nalice,30\nbob,25\n", cancellationToken);
+        await using PpmlSession session = await _kms.OpenAsync(cancellationToken);
+        using var output = new StringWriter();
+
+        SqlWorkloadResult result = await SqlWorkload.RunAsync(
+            session,
+            new SqlWorkloadOptions { Query = "SELECT name FROM p ORDER BY age", Tables = TableSources.Parse(["p=p.csv"], [], false, p => temp.Combine(p)), OutputWriter = output, OutputFormat = format },
+            cancellationToken: cancellationToken);
+
+        Assert.Equal(expected, output.ToString());
+        Assert.Equal(2, result.TextRows);
+        Assert.Null(result.Rows);
+    }
+
+    [Fact]
+    public async Task RunAsync_Issue11_UnreferencedTableIsNeverRead()
+    {
+        CancellationToken cancellationToken = TestContext.Current.CancellationToken;
+        using var temp = new TempDirectory();
+        await File.WriteAllTextAsync(temp.Combine("p.csv"), "name,age\nalice,30\n", cancellationToken);
+        await File.WriteAllTextAsync(temp.Combine("broken.csv"), "a,b\n1,2,3\n", cancellationToken);
+        await using PpmlSession session = await _kms.OpenAsync(cancellationToken);
+
+        SqlWorkloadResult result = await SqlWorkload.RunAsync(
+            session,
+            new SqlWorkloadOptions { Query = "SELECT count(*) AS n FROM p", Tables = TableSources.Parse(["p=p.csv", "broken=broken.csv"], [], false, p => temp.Combine(p)) },
+            cancellationToken: cancellationToken);
+
+        Assert.Equal(["p"], result.Tables.Select(t => t.Name));
+        Assert.Equal(1L, result.Rows!.Rows[0][0]);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" \n ")]
+    public async Task RunAsync_Issue11_EmptyQuery_IsInvalidInput(string query)
+    {
+        CancellationToken cancellationToken = TestContext.Current.CancellationToken;
+        await using PpmlSession session = await _kms.OpenAsync(cancellationToken);
+
+        WorkloadException error = await Assert.ThrowsAsync<WorkloadException>(() => SqlWorkload.RunAsync(session, new SqlWorkloadOptions { Query = query }, cancellationToken: cancellationToken));
+
+        Assert.True(error.IsInvalidInput);
+        Assert.Contains("empty", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task RunAsync_EncryptedCsvOutput_IsAContainerNamedPpmlUnderTheDefaultKey()
     {

@@ -1,3 +1,5 @@
+using Ppml.Data;
+using Ppml.Data.Tables;
 using Ppml.Kms.File;
 using Ppml.Testing;
 using Ppml.Workloads.Files;
@@ -27,6 +29,32 @@ public class ProtectedTreeTests
         Assert.Equal(2, decrypted.Count);
         Assert.Equal("alpha secret\n", await File.ReadAllTextAsync(temp.Combine("dec", "a.txt"), cancellationToken));
         Assert.Equal("x,y\n1,2\n", await File.ReadAllTextAsync(temp.Combine("dec", "sub", "b.csv"), cancellationToken));
+    }
+
+    [Fact]
+    public async Task EncryptThenDecrypt_Issue11_SchemaFileIsCopiedAndStillFindsTheTables()
+    {
+        CancellationToken cancellationToken = TestContext.Current.CancellationToken;
+        using var temp = new TempDirectory();
+        using FileKeyManagementService kms = await CreateKmsAsync(temp, cancellationToken);
+        string plain = temp.Combine("plain");
+        Directory.CreateDirectory(plain);
+        await File.WriteAllTextAsync(Path.Combine(plain, "t.tbl"), "1|\n", cancellationToken);
+        await TableSchemaFile.WriteAsync(plain, [new TableSchemaEntry("t", "t.tbl", DatasetFormat.Tbl, DatasetSchema.Parse("k INTEGER"))], cancellationToken);
+
+        ProtectedTreePlan encrypted = await ProtectedTree.EncryptAsync(kms, "k", plain, temp.Combine("enc"), overwrite: false, cancellationToken);
+        ProtectedTreePlan decrypted = await ProtectedTree.DecryptAsync(kms, temp.Combine("enc"), temp.Combine("dec"), overwrite: false, cancellationToken);
+        TableSource inEncrypted = TableSources.Parse(["t=enc"], [], requireEncrypted: true, p => temp.Combine(p)).Single();
+        TableSource inDecrypted = TableSources.Parse(["t=dec"], [], requireEncrypted: false, p => temp.Combine(p)).Single();
+
+        Assert.Equal(2, encrypted.Count);
+        Assert.Equal(2, decrypted.Count);
+        string schema = await File.ReadAllTextAsync(Path.Combine(plain, TableSchemaFile.FileName), cancellationToken);
+        Assert.Equal(schema, await File.ReadAllTextAsync(temp.Combine("enc", TableSchemaFile.FileName), cancellationToken));
+        Assert.Equal(schema, await File.ReadAllTextAsync(temp.Combine("dec", TableSchemaFile.FileName), cancellationToken));
+        Assert.Equal(temp.Combine("enc", "t.tbl.ppml"), inEncrypted.Path);
+        Assert.Equal(temp.Combine("dec", "t.tbl"), inDecrypted.Path);
+        Assert.Equal("k", inEncrypted.ReadOptions.Schema!.Single().Name);
     }
 
     [Fact]
