@@ -8,6 +8,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Polly;
 using Ppml.Kms.Release;
+using Ppml.Core.IO;
 
 namespace Ppml.Kms.Remote;
 
@@ -125,9 +126,10 @@ public sealed class KmsClient : IKeyManagementService
         {
             try
             {
+                SecretFiles.Check(options.CaCertificatePath, SecretFileKind.TrustAnchor);
                 ca = X509CertificateLoader.LoadCertificateFromFile(options.CaCertificatePath);
             }
-            catch (Exception exception) when (exception is CryptographicException or IOException or UnauthorizedAccessException)
+            catch (Exception exception) when (exception is CryptographicException or IOException or UnauthorizedAccessException && exception is not InsecureFileException)
             {
                 throw new KmsException(
                     KmsErrorCode.InvalidRequest,

@@ -165,7 +165,7 @@ public sealed class PpmlWorkspace
                 throw new WorkloadException(isInvalidInput: true, message: $"--kms {kmsUri} needs --api-key-file FILE (the server's first start wrote an admin key to STORE/admin.apikey).");
             }
 
-            string apiKey = await PasswordFile.ReadAsync(context.ResolvePath(apiKeyFile), context.Input, cancellationToken).ConfigureAwait(false);
+            string apiKey = await PasswordFile.ReadAsync(context.ResolvePath(apiKeyFile), context.Input, PasswordFile.ApiKeyLabel, cancellationToken).ConfigureAwait(false);
             string workspaceCa = Path.Combine(root, TlsDirectoryName, "ca.crt");
             string? ca = caFile is not null ? context.ResolvePath(caFile) : File.Exists(workspaceCa) ? workspaceCa : null;
             return await KmsProvider.OpenAsync(
