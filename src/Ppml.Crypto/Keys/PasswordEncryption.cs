@@ -77,7 +77,8 @@ public static class PasswordEncryption
         }
 
         string pem = await SecretFiles.ReadAllTextAsync(keyPath, SecretFileKind.Secret, cancellationToken).ConfigureAwait(false);
-        byte[] ciphertext = await SecretFiles.ReadAllBytesAsync(cipherPath, SecretFileKind.Secret, cancellationToken).ConfigureAwait(false);
+        // The private key is the secret; the ciphertext only needs integrity (nobody else may replace it), like an anchor.
+        byte[] ciphertext = await SecretFiles.ReadAllBytesAsync(cipherPath, SecretFileKind.TrustAnchor, cancellationToken).ConfigureAwait(false);
         using RSA rsa = RSA.Create();
         try
         {
