@@ -19,13 +19,13 @@ public sealed class Issue11_SecretFileModes
     {
         using var temp = new TempDirectory();
         string path = temp.Combine("operator.secret");
-        await File.WriteAllTextAsync(path, "0123456789abcdef0123456789abcdef\n", Token);
-        File.SetUnixFileMode(path, (UnixFileMode)0b110_100_100);
+        await System.IO.File.WriteAllTextAsync(path, "0123456789abcdef0123456789abcdef\n", Token);
+        System.IO.File.SetUnixFileMode(path, (UnixFileMode)0b110_100_100);
 
         InsecureFileException exception = await Assert.ThrowsAsync<InsecureFileException>(() => KmsStore.ReadSecretAsync(path, Token));
 
         Assert.Contains($"chmod 600 {path}", exception.Message, StringComparison.Ordinal);
-        File.SetUnixFileMode(path, SecretFiles.FileMode);
+        System.IO.File.SetUnixFileMode(path, SecretFiles.FileMode);
         Assert.Equal("0123456789abcdef0123456789abcdef", await KmsStore.ReadSecretAsync(path, Token));
     }
 
@@ -40,8 +40,8 @@ public sealed class Issue11_SecretFileModes
         }
 
         string rootKey = Path.Combine(directory, SimulatedPlatformFiles.RootKey);
-        Assert.Equal(SecretFiles.FileMode, File.GetUnixFileMode(rootKey));
-        File.SetUnixFileMode(rootKey, (UnixFileMode)0b110_110_110);
+        Assert.Equal(SecretFiles.FileMode, System.IO.File.GetUnixFileMode(rootKey));
+        System.IO.File.SetUnixFileMode(rootKey, (UnixFileMode)0b110_110_110);
 
         InsecureFileException exception = await Assert.ThrowsAsync<InsecureFileException>(() => SimulatedPlatform.LoadAsync(directory, Token));
 
@@ -60,7 +60,7 @@ public sealed class Issue11_SecretFileModes
         }
 
         string rootCertificate = Path.Combine(directory, SimulatedPlatformFiles.RootCertificate);
-        File.SetUnixFileMode(rootCertificate, (UnixFileMode)0b110_100_110); // 0646
+        System.IO.File.SetUnixFileMode(rootCertificate, (UnixFileMode)0b110_100_110); // 0646
 
         InsecureFileException exception = await Assert.ThrowsAsync<InsecureFileException>(
             () => DcapEvidenceVerifier.ForSimulatedPlatformAsync(directory, cancellationToken: Token));
