@@ -16,7 +16,7 @@ public class LearningHandlerTests : IClassFixture<InitializedWorkspace>
         _workspace = workspace;
     }
 
-    private static string SampleDirectory => Path.Combine(SharedData.RepositoryRoot, "src", "Ppml.Cli", "Resources", "mnist-sample");
+    private static string SampleDirectory => Path.Combine(SharedData.RepositoryRoot, "src", "Ppml.Quickstart", "Resources", "mnist-sample");
 
     private CliHarness NewHarnessWithEncryptedMnist()
     {

@@ -22,7 +22,7 @@ public sealed class Issue10_AttestedWorkloads : IClassFixture<InitializedWorkspa
         _workspace = workspace;
     }
 
-    private static string MnistSample => Path.Combine(SharedData.RepositoryRoot, "src", "Ppml.Cli", "Resources", "mnist-sample");
+    private static string MnistSample => Path.Combine(SharedData.RepositoryRoot, "src", "Ppml.Quickstart", "Resources", "mnist-sample");
 
     [Fact]
     public async Task Workloads_GuardedKeyOverKmsServer_SucceedAttested_AndOutputsNeedTheOwner()
