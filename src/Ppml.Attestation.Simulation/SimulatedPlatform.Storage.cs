@@ -15,7 +15,8 @@ public sealed partial class SimulatedPlatform
     /// <summary>
     /// Writes the platform to <paramref name="directory"/> (see <see cref="SimulatedPlatformFiles"/>): certificates
     /// and chains as PEM, CRLs as DER, TCB Info, QE Identities and collateral bundles as JSON, private keys as PKCS#8
-    /// PEM with mode 0600. Every file is written atomically.
+    /// PEM. Every file is written atomically, mode 0600 in a 0700 directory (<see cref="SecretFiles"/>: the keys are secrets,
+    /// the rest trust anchors of simulated quotes).
     /// </summary>
     /// <param name="directory">Target directory; created if missing.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
@@ -23,17 +24,16 @@ public sealed partial class SimulatedPlatform
     public async Task SaveAsync(string directory, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        Directory.CreateDirectory(directory);
-        async Task Write(string name, ReadOnlyMemory<byte> content, bool secret = false) =>
-            await AtomicFile.WriteAllBytesAsync(
-                Path.Combine(directory, name), content, overwrite: true, secret ? AtomicFile.OwnerOnly : null, cancellationToken).ConfigureAwait(false);
+        SecretFiles.CreateDirectory(directory);
+        async Task Write(string name, ReadOnlyMemory<byte> content) =>
+            await SecretFiles.WriteAllBytesAsync(Path.Combine(directory, name), content, overwrite: true, cancellationToken).ConfigureAwait(false);
         async Task WriteKey(string name, ECDsa key)
         {
             char[] pem = key.ExportPkcs8PrivateKeyPem().ToCharArray();
             byte[] bytes = Encoding.ASCII.GetBytes(pem);
             try
             {
-                await Write(name, bytes, secret: true).ConfigureAwait(false);
+                await Write(name, bytes).ConfigureAwait(false);
             }
             finally
             {
@@ -73,7 +73,7 @@ public sealed partial class SimulatedPlatform
     public static async Task<SimulatedPlatform> LoadAsync(string directory, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        async Task<byte[]> Read(string name)
+        async Task<byte[]> Read(string name, SecretFileKind kind = SecretFileKind.TrustAnchor)
         {
             string path = Path.Combine(directory, name);
             if (!File.Exists(path))
@@ -82,7 +82,7 @@ public sealed partial class SimulatedPlatform
                     $"Simulated platform file '{path}' is missing; create the platform with 'ppml attest sim-platform --out {directory}'.", path);
             }
 
-            return await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+            return await SecretFiles.ReadAllBytesAsync(path, kind, cancellationToken).ConfigureAwait(false);
         }
 
         async Task<byte[]> Certificate(string name)
@@ -94,7 +94,7 @@ public sealed partial class SimulatedPlatform
         var keys = new List<ECDsa>();
         async Task<ECDsa> Key(string name)
         {
-            byte[] pem = await Read(name).ConfigureAwait(false);
+            byte[] pem = await Read(name, SecretFileKind.Secret).ConfigureAwait(false);
             var key = ECDsa.Create();
             keys.Add(key);
             try

@@ -2,6 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using Ppml.Attestation;
 using Ppml.Kms.Server.Attestation;
+using Ppml.Core.IO;
 
 namespace Ppml.Kms.Server;
 
@@ -46,6 +47,7 @@ public sealed class KmsServerHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         DcapEvidenceVerifier verifier = await CreateVerifierAsync(options, timeProvider, cancellationToken).ConfigureAwait(false);
+        SecretFiles.Check(options.KeystorePath, SecretFileKind.Secret);
         X509Certificate2 certificate = X509CertificateLoader.LoadPkcs12FromFile(options.KeystorePath, options.KeystorePassword, X509KeyStorageFlags.EphemeralKeySet);
         try
         {
@@ -91,7 +93,7 @@ public sealed class KmsServerHost : IAsyncDisposable
         var seeds = new List<ReadOnlyMemory<byte>>();
         foreach (string file in options.CollateralFiles)
         {
-            seeds.Add(await System.IO.File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false));
+            seeds.Add(await SecretFiles.ReadAllBytesAsync(file, SecretFileKind.TrustAnchor, cancellationToken).ConfigureAwait(false));
         }
 
         string? platform = options.IntelOnly

@@ -22,11 +22,7 @@ public sealed partial class QuickstartTour
         string directory = Path.Combine(root, "samples");
         Directory.CreateDirectory(directory);
         string apiKeyFile = Path.Combine(directory, "workload.apikey");
-        await File.WriteAllTextAsync(apiKeyFile, workloadKey, cancellationToken);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(apiKeyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
+        await Ppml.Core.IO.SecretFiles.WriteAllTextAsync(apiKeyFile, workloadKey, overwrite: true, cancellationToken);
 
         var target = new KmsTarget(
             workspace.Root,

@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Ppml.Core;
 using Ppml.Kms;
 using Ppml.Tee;
+using Ppml.Core.IO;
 
 namespace Ppml.Workloads;
 
@@ -67,9 +68,10 @@ internal static class TrustAnchorCheck
 
         try
         {
+            SecretFiles.Check(path, SecretFileKind.TrustAnchor);
             return X509CertificateLoader.LoadCertificateFromFile(path);
         }
-        catch (Exception exception) when (exception is CryptographicException or IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is CryptographicException or IOException or UnauthorizedAccessException && exception is not InsecureFileException)
         {
             throw new KmsException(
                 KmsErrorCode.InvalidRequest,

@@ -46,6 +46,14 @@ internal sealed class CliHarness : IDisposable
         string path = Temp.Combine(relativePath);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, content);
+
+        // Owner-only, as a user keeps a password or API key file: the secret-file rule refuses anything more open
+        // (issue 11, item 17); tests of that rule set other modes themselves.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, Ppml.Core.IO.SecretFiles.FileMode);
+        }
+
         return path;
     }
 

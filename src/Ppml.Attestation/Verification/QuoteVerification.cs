@@ -35,10 +35,10 @@ public static class QuoteVerification
         byte[] quote;
         try
         {
-            byte[]? root = request.RootPath is null ? null : await reader.ReadAsync(request.RootPath, "trusted root CA").ConfigureAwait(false);
+            byte[]? root = request.RootPath is null ? null : await reader.ReadAnchorAsync(request.RootPath, "trusted root CA").ConfigureAwait(false);
             policy = request.PolicyPath is null
                 ? null
-                : AppraisalPolicy.Parse(await reader.ReadAsync(request.PolicyPath, "policy").ConfigureAwait(false), request.PolicyPath);
+                : AppraisalPolicy.Parse(await reader.ReadAnchorAsync(request.PolicyPath, "policy").ConfigureAwait(false), request.PolicyPath);
 
             // Either explicit switch turns the requirement off for the verification; a policy that requires revocation
             // (its default) then still rejects the result, with its own reason.
@@ -217,6 +217,19 @@ public static class QuoteVerification
                 return await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                throw new IOException($"{input} '{path}': cannot read it ({exception.Message}).", exception);
+            }
+        }
+
+        /// <summary>Reads a trust anchor (the root CA, the policy): refused when group or others can write it.</summary>
+        public async Task<byte[]> ReadAnchorAsync(string path, string input)
+        {
+            try
+            {
+                return await Ppml.Core.IO.SecretFiles.ReadAllBytesAsync(path, Ppml.Core.IO.SecretFileKind.TrustAnchor, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException && exception is not Ppml.Core.IO.InsecureFileException)
             {
                 throw new IOException($"{input} '{path}': cannot read it ({exception.Message}).", exception);
             }

@@ -8,7 +8,7 @@ internal static class CommonOptions
     /// <summary>--home, on the root command and every subcommand.</summary>
     public static Option<string?> Home { get; } = new("--home")
     {
-        Description = "Workspace directory (default: $PPML_HOME, else ./.ppml).",
+        Description = "Workspace directory (default: $PPML_HOME, else ./.ppml, else the nearest parent's .ppml you own; never a parent's inside a TEE).",
         Recursive = true,
     };
 

@@ -11,7 +11,7 @@ internal sealed class InitHandler(CliContext context)
     {
         WorkspaceInitResult result = await WorkspaceInitializer.CreateAsync(
             context,
-            PpmlWorkspace.ResolveRoot(context, home),
+            PpmlWorkspace.ResolveNewRoot(context, home),
             force,
             passwordFile is null ? null : token => PasswordFile.ReadAsync(context.ResolvePath(passwordFile), context.Input, token),
             cancellationToken);

@@ -49,14 +49,14 @@ public static class PasswordEncryption
         byte[] pem = Encoding.ASCII.GetBytes(rsa.ExportPkcs8PrivateKeyPem() + "\n");
         try
         {
-            await AtomicFile.WriteAllBytesAsync(keyPath, pem, overwrite: true, AtomicFile.OwnerOnly, cancellationToken).ConfigureAwait(false);
+            await SecretFiles.WriteAllBytesAsync(keyPath, pem, overwrite: true, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(pem);
         }
 
-        await AtomicFile.WriteAllBytesAsync(cipherPath, ciphertext, overwrite: true, AtomicFile.OwnerOnly, cancellationToken).ConfigureAwait(false);
+        await SecretFiles.WriteAllBytesAsync(cipherPath, ciphertext, overwrite: true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Decrypts the password stored in <paramref name="directory"/>.</summary>
@@ -76,8 +76,9 @@ public static class PasswordEncryption
             }
         }
 
-        string pem = await File.ReadAllTextAsync(keyPath, cancellationToken).ConfigureAwait(false);
-        byte[] ciphertext = await File.ReadAllBytesAsync(cipherPath, cancellationToken).ConfigureAwait(false);
+        string pem = await SecretFiles.ReadAllTextAsync(keyPath, SecretFileKind.Secret, cancellationToken).ConfigureAwait(false);
+        // The private key is the secret; the ciphertext only needs integrity (nobody else may replace it), like an anchor.
+        byte[] ciphertext = await SecretFiles.ReadAllBytesAsync(cipherPath, SecretFileKind.TrustAnchor, cancellationToken).ConfigureAwait(false);
         using RSA rsa = RSA.Create();
         try
         {

@@ -29,8 +29,8 @@ public static class RsaKeyGenerator
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using RSA rsa = Generate(3072, 3);
-        await Core.IO.AtomicFile.WriteAllBytesAsync(
-            path, System.Text.Encoding.ASCII.GetBytes(rsa.ExportRSAPrivateKeyPem() + "\n"), overwrite, Core.IO.AtomicFile.OwnerOnly, cancellationToken).ConfigureAwait(false);
+        await Core.IO.SecretFiles.WriteAllBytesAsync(
+            path, System.Text.Encoding.ASCII.GetBytes(rsa.ExportRSAPrivateKeyPem() + "\n"), overwrite, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Generates an RSA key with modulus size <paramref name="bits"/> and public exponent <paramref name="exponent"/>.</summary>

@@ -100,17 +100,17 @@ public static class TlsMaterialGenerator
         byte[] pkcs12 = keystore.ExportPkcs12(Pkcs12ExportPbeParameters.Pbes2Aes256Sha256, keystorePassword)
             ?? throw new CryptographicException("PKCS#12 export returned nothing.");
 
-        Directory.CreateDirectory(directory);
-        await WriteTextAsync(directory, "ca.crt", ca.ExportCertificatePem() + "\n", null, cancellationToken).ConfigureAwait(false);
-        await WriteTextAsync(directory, "ca.key", caKeyPem, AtomicFile.OwnerOnly, cancellationToken).ConfigureAwait(false);
-        await WriteTextAsync(directory, "server.key", serverKeyPem, AtomicFile.OwnerOnly, cancellationToken).ConfigureAwait(false);
-        await WriteTextAsync(directory, "server.csr", csrPem + "\n", null, cancellationToken).ConfigureAwait(false);
-        await WriteTextAsync(directory, "server.crt", serverCertPem, null, cancellationToken).ConfigureAwait(false);
-        await WriteTextAsync(directory, "server.pem", serverKeyPem + serverCertPem, AtomicFile.OwnerOnly, cancellationToken).ConfigureAwait(false);
-        await AtomicFile.WriteAllBytesAsync(Path.Combine(directory, "keystore.pkcs12"), pkcs12, overwrite: true, AtomicFile.OwnerOnly, cancellationToken)
-            .ConfigureAwait(false);
+        // Keys and the keystore are secrets, the CA certificate a trust anchor: all of them 0600 in a 0700 directory, whatever the umask.
+        SecretFiles.CreateDirectory(directory);
+        await WriteTextAsync(directory, "ca.crt", ca.ExportCertificatePem() + "\n", cancellationToken).ConfigureAwait(false);
+        await WriteTextAsync(directory, "ca.key", caKeyPem, cancellationToken).ConfigureAwait(false);
+        await WriteTextAsync(directory, "server.key", serverKeyPem, cancellationToken).ConfigureAwait(false);
+        await WriteTextAsync(directory, "server.csr", csrPem + "\n", cancellationToken).ConfigureAwait(false);
+        await WriteTextAsync(directory, "server.crt", serverCertPem, cancellationToken).ConfigureAwait(false);
+        await WriteTextAsync(directory, "server.pem", serverKeyPem + serverCertPem, cancellationToken).ConfigureAwait(false);
+        await SecretFiles.WriteAllBytesAsync(Path.Combine(directory, "keystore.pkcs12"), pkcs12, overwrite: true, cancellationToken).ConfigureAwait(false);
     }
 
-    private static Task WriteTextAsync(string directory, string name, string text, UnixFileMode? mode, CancellationToken cancellationToken) =>
-        AtomicFile.WriteAllBytesAsync(Path.Combine(directory, name), Encoding.ASCII.GetBytes(text), overwrite: true, mode, cancellationToken);
+    private static Task WriteTextAsync(string directory, string name, string text, CancellationToken cancellationToken) =>
+        SecretFiles.WriteAllBytesAsync(Path.Combine(directory, name), Encoding.ASCII.GetBytes(text), overwrite: true, cancellationToken);
 }

@@ -6,6 +6,7 @@ using Ppml.Attestation.Policy;
 using Ppml.Attestation.Quotes;
 using Ppml.Attestation.Simulation;
 using Ppml.Attestation.Verification;
+using Ppml.Core.IO;
 
 namespace Ppml.Kms.Server.Attestation;
 
@@ -97,7 +98,8 @@ public sealed class DcapEvidenceVerifier : IEvidenceVerifier
                 throw new FileNotFoundException($"Simulated platform file '{path}' is missing; create the platform with 'ppml attest sim-platform --out {directory}'.", path);
             }
 
-            return await System.IO.File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+            // The simulated root certificate is the trust anchor of every simulated quote: refused when others can write it.
+            return await SecretFiles.ReadAllBytesAsync(path, SecretFileKind.TrustAnchor, cancellationToken).ConfigureAwait(false);
         }
 
         return new DcapEvidenceVerifier(

@@ -66,7 +66,7 @@ public static class RootKeyRecovery
         for (int i = 0; i < split.Count; i++)
         {
             string path = Path.Combine(outputDirectory, string.Create(CultureInfo.InvariantCulture, $"share-{i + 1}.txt"));
-            await AtomicFile.WriteAllBytesAsync(path, Encoding.ASCII.GetBytes(split[i] + "\n"), overwrite: false, AtomicFile.OwnerOnly, cancellationToken).ConfigureAwait(false);
+            await SecretFiles.WriteAllBytesAsync(path, Encoding.ASCII.GetBytes(split[i] + "\n"), overwrite: false, cancellationToken).ConfigureAwait(false);
             paths.Add(path);
         }
 
@@ -87,7 +87,7 @@ public static class RootKeyRecovery
         var shares = new List<string>(shareFiles.Count);
         foreach (string file in shareFiles)
         {
-            shares.Add(await System.IO.File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false));
+            shares.Add(await SecretFiles.ReadAllTextAsync(file, SecretFileKind.Secret, cancellationToken).ConfigureAwait(false));
         }
 
         return await RecoverAsync(storeDirectory, shares, newSecretFile, cancellationToken).ConfigureAwait(false);
@@ -163,8 +163,8 @@ public static class RootKeyRecovery
             if (!System.IO.File.Exists(newSecretFile))
             {
                 string fresh = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-                await Ppml.Core.IO.AtomicFile.WriteAllBytesAsync(
-                    newSecretFile, System.Text.Encoding.ASCII.GetBytes(fresh + "\n"), overwrite: false, Ppml.Core.IO.AtomicFile.OwnerOnly, cancellationToken).ConfigureAwait(false);
+                await SecretFiles.WriteAllBytesAsync(
+                    newSecretFile, System.Text.Encoding.ASCII.GetBytes(fresh + "\n"), overwrite: false, cancellationToken).ConfigureAwait(false);
                 generated = true;
             }
 

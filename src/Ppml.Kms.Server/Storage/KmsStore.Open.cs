@@ -15,21 +15,12 @@ internal sealed partial class KmsStore
     public const string AdminApplicationId = "admin";
     private const int MinimumSecretLength = 16;
 
-    private const UnixFileMode OwnerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-
     /// <summary>Opens (creating on first start) the store in <paramref name="directory"/>.</summary>
     public static async Task<(KmsStore Store, StoreOpenResult Result)> OpenAsync(
         string directory, string? secretFile, int kdfIterations, TimeProvider timeProvider, ILogger logger, CancellationToken cancellationToken)
     {
         string fullDirectory = Path.GetFullPath(directory);
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(fullDirectory);
-        }
-        else
-        {
-            Directory.CreateDirectory(fullDirectory, OwnerOnlyDirectory);
-        }
+        SecretFiles.CreateDirectory(fullDirectory);
 
         FileStream lockFile = AcquireLock(fullDirectory);
         SqliteConnection? connection = null;
@@ -70,7 +61,7 @@ internal sealed partial class KmsStore
         string secret;
         try
         {
-            secret = await PasswordFile.ReadAsync(path, null, cancellationToken).ConfigureAwait(false);
+            secret = await PasswordFile.ReadAsync(path, null, "Operator secret file", cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is FileNotFoundException or InvalidDataException or UnauthorizedAccessException or DirectoryNotFoundException)
         {
@@ -90,14 +81,20 @@ internal sealed partial class KmsStore
 
     internal static SqliteConnection OpenConnection(string databasePath, bool readOnly)
     {
-        if (!readOnly && !System.IO.File.Exists(databasePath) && !OperatingSystem.IsWindows())
+        if (System.IO.File.Exists(databasePath))
+        {
+            // The store holds the sealed root key and every wrapped key: the secret-file rule applies (SQLite gives its
+            // journal files the database's mode).
+            SecretFiles.Check(databasePath, SecretFileKind.Secret);
+        }
+        else if (!readOnly && !OperatingSystem.IsWindows())
         {
             // Created 0600 before SQLite opens it (SQLite would use the umask).
             using var created = new FileStream(databasePath, new FileStreamOptions
             {
                 Mode = FileMode.CreateNew,
                 Access = FileAccess.Write,
-                UnixCreateMode = AtomicFile.OwnerOnly,
+                UnixCreateMode = SecretFiles.FileMode,
             });
         }
 
@@ -259,7 +256,7 @@ internal sealed partial class KmsStore
         if (!System.IO.File.Exists(secretPath))
         {
             string fresh = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-            await AtomicFile.WriteAllBytesAsync(secretPath, Encoding.ASCII.GetBytes(fresh + "\n"), overwrite: false, AtomicFile.OwnerOnly, cancellationToken)
+            await SecretFiles.WriteAllBytesAsync(secretPath, Encoding.ASCII.GetBytes(fresh + "\n"), overwrite: false, cancellationToken)
                 .ConfigureAwait(false);
             generatedSecret = secretPath;
         }
@@ -272,7 +269,7 @@ internal sealed partial class KmsStore
         // The admin key file is written before the commit: a crash in between leaves an uninitialized store, and the
         // next start writes a new key over it. The other order could commit a key nobody holds.
         string adminKeyPath = Path.Combine(directory, AdminKeyFileName);
-        await AtomicFile.WriteAllBytesAsync(adminKeyPath, Encoding.ASCII.GetBytes(adminKey + "\n"), overwrite: true, AtomicFile.OwnerOnly, cancellationToken)
+        await SecretFiles.WriteAllBytesAsync(adminKeyPath, Encoding.ASCII.GetBytes(adminKey + "\n"), overwrite: true, cancellationToken)
             .ConfigureAwait(false);
 
         using SqliteTransaction transaction = connection.BeginTransaction();

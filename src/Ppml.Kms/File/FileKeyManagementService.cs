@@ -218,7 +218,7 @@ public sealed class FileKeyManagementService : IKeyManagementService
             Check = Convert.ToBase64String(Seal(storeKey, s_checkPlaintext, Encoding.ASCII.GetBytes("check"))),
             Keys = [],
         };
-        Directory.CreateDirectory(fullDirectory);
+        SecretFiles.CreateDirectory(fullDirectory);
         await WriteDocumentAsync(fullDirectory, document, overwrite: false, cancellationToken).ConfigureAwait(false);
         return new FileKeyManagementService(fullDirectory, storeKey, timeProvider ?? TimeProvider.System);
     }
@@ -293,7 +293,7 @@ public sealed class FileKeyManagementService : IKeyManagementService
         byte[] bytes;
         try
         {
-            bytes = await System.IO.File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+            bytes = await SecretFiles.ReadAllBytesAsync(path, SecretFileKind.Secret, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -327,7 +327,7 @@ public sealed class FileKeyManagementService : IKeyManagementService
     private static async Task WriteDocumentAsync(string directory, FileKeyStoreDocument document, bool overwrite, CancellationToken cancellationToken)
     {
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(document, FileKeyStoreJsonContext.Default.FileKeyStoreDocument);
-        await AtomicFile.WriteAllBytesAsync(Path.Combine(directory, StoreFileName), json, overwrite, AtomicFile.OwnerOnly, cancellationToken)
+        await SecretFiles.WriteAllBytesAsync(Path.Combine(directory, StoreFileName), json, overwrite, cancellationToken)
             .ConfigureAwait(false);
     }
 

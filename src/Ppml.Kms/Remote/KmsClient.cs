@@ -1,11 +1,14 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Net.Http.Headers;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Polly;
 using Ppml.Kms.Release;
+using Ppml.Core.IO;
 
 namespace Ppml.Kms.Remote;
 
@@ -17,11 +20,21 @@ namespace Ppml.Kms.Remote;
 /// token and accepts only a data key released to the runtime key — a plaintext answer is refused — and new data keys
 /// are created here, in the TEE, and only sent to the KMS to be wrapped (<c>POST /v1/keys/{name}/wrap</c>).
 /// </summary>
+/// <remarks>
+/// Idempotent calls are retried when the server answers 503, 502, 504 or 429, or cannot be reached: up to four retries with
+/// exponential backoff and jitter (about 0.5, 1, 2, 4 s), or the wait the server's <c>Retry-After</c> asks for (at most
+/// 30 s; a longer one is reported, not waited for). Idempotent are every <c>GET</c>, <c>PUT /v1/policies/{id}</c> (it
+/// replaces the policy), and the POSTs that change no state: unwrap, wrap (of a data key made by the caller) and attest.
+/// Never retried, because a second attempt would not answer like the first: creating a key, rotating, disabling,
+/// generating a data key (each attempt draws a new key) and creating an application (each attempt makes a new API key).
+/// A rejected TLS certificate is never retried. Cancellation stops the waits at once.
+/// </remarks>
 public sealed class KmsClient : IKeyManagementService
 {
     private const string JsonMediaType = "application/json";
     private readonly HttpClient _http;
     private readonly Uri _baseAddress;
+    private readonly ResiliencePipeline<HttpResponseMessage> _retry;
     private const int DataKeySize = 32;
     private readonly Lock _attestationLock = new();
     private string? _attestationToken;
@@ -35,15 +48,21 @@ public sealed class KmsClient : IKeyManagementService
     /// <param name="caCertificate">The CA the server certificate must chain to; <see langword="null"/> for the system roots.</param>
     /// <exception cref="KmsException">The address is not https (<see cref="KmsErrorCode.InvalidRequest"/>).</exception>
     public KmsClient(Uri baseAddress, string apiKey, X509Certificate2? caCertificate = null)
+        : this(baseAddress, apiKey, caCertificate, timeProvider: null)
+    {
+    }
+
+    /// <summary>Creates a client whose retry waits run on <paramref name="timeProvider"/>.</summary>
+    /// <param name="baseAddress">The server, e.g. <c>https://127.0.0.1:9876</c>; must be https.</param>
+    /// <param name="apiKey">The application's API key.</param>
+    /// <param name="caCertificate">The CA the server certificate must chain to; <see langword="null"/> for the system roots.</param>
+    /// <param name="timeProvider">The clock of the retry waits; <see langword="null"/> for the system clock.</param>
+    /// <exception cref="KmsException">The address is not https (<see cref="KmsErrorCode.InvalidRequest"/>).</exception>
+    public KmsClient(Uri baseAddress, string apiKey, X509Certificate2? caCertificate, TimeProvider? timeProvider)
     {
         ArgumentNullException.ThrowIfNull(baseAddress);
         ArgumentException.ThrowIfNullOrEmpty(apiKey);
-        if (baseAddress.Scheme != Uri.UriSchemeHttps)
-        {
-            throw new KmsException(KmsErrorCode.InvalidRequest, $"KMS address '{baseAddress}' is not https; the KMS server speaks HTTPS only.");
-        }
-
-        _baseAddress = new Uri(baseAddress.GetLeftPart(UriPartial.Authority) + "/");
+        _baseAddress = HttpsBase(baseAddress);
         X509Certificate2? trustedCa = caCertificate is null ? null : X509CertificateLoader.LoadCertificate(caCertificate.RawData);
         var handler = new SocketsHttpHandler
         {
@@ -53,8 +72,31 @@ public sealed class KmsClient : IKeyManagementService
                 RemoteCertificateValidationCallback = (_, certificate, _, errors) => Validate(certificate, errors, trustedCa),
             },
         };
-        _http = new HttpClient(handler, disposeHandler: true) { BaseAddress = _baseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        _http = CreateHttpClient(handler, _baseAddress, apiKey);
+        _retry = KmsRetry.Create(timeProvider ?? TimeProvider.System, () => _lastCertificateError is not null);
+    }
+
+    /// <summary>Tests only: a client over <paramref name="handler"/> (a fake server) with the retry waits on <paramref name="timeProvider"/>.</summary>
+    internal KmsClient(Uri baseAddress, string apiKey, HttpMessageHandler handler, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(baseAddress);
+        ArgumentException.ThrowIfNullOrEmpty(apiKey);
+        ArgumentNullException.ThrowIfNull(handler);
+        _baseAddress = HttpsBase(baseAddress);
+        _http = CreateHttpClient(handler, _baseAddress, apiKey);
+        _retry = KmsRetry.Create(timeProvider, () => _lastCertificateError is not null);
+    }
+
+    private static Uri HttpsBase(Uri baseAddress) =>
+        baseAddress.Scheme == Uri.UriSchemeHttps
+            ? new Uri(baseAddress.GetLeftPart(UriPartial.Authority) + "/")
+            : throw new KmsException(KmsErrorCode.InvalidRequest, $"KMS address '{baseAddress}' is not https; the KMS server speaks HTTPS only.");
+
+    private static HttpClient CreateHttpClient(HttpMessageHandler handler, Uri baseAddress, string apiKey)
+    {
+        var http = new HttpClient(handler, disposeHandler: true) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        return http;
     }
 
     /// <inheritdoc />
@@ -84,9 +126,10 @@ public sealed class KmsClient : IKeyManagementService
         {
             try
             {
+                SecretFiles.Check(options.CaCertificatePath, SecretFileKind.TrustAnchor);
                 ca = X509CertificateLoader.LoadCertificateFromFile(options.CaCertificatePath);
             }
-            catch (Exception exception) when (exception is CryptographicException or IOException or UnauthorizedAccessException)
+            catch (Exception exception) when (exception is CryptographicException or IOException or UnauthorizedAccessException && exception is not InsecureFileException)
             {
                 throw new KmsException(
                     KmsErrorCode.InvalidRequest,
@@ -97,7 +140,7 @@ public sealed class KmsClient : IKeyManagementService
 
         using (ca)
         {
-            return new KmsClient(address, options.ApiKey, ca);
+            return new KmsClient(address, options.ApiKey, ca, options.TimeProvider);
         }
     }
 
@@ -126,7 +169,7 @@ public sealed class KmsClient : IKeyManagementService
     /// <returns>The status text.</returns>
     public async Task<string> HealthAsync(CancellationToken cancellationToken = default)
     {
-        using HttpResponseMessage response = await SendAsync(HttpMethod.Get, "healthz", null, cancellationToken).ConfigureAwait(false);
+        using HttpResponseMessage response = await SendAsync(HttpMethod.Get, "healthz", null, Idempotent, cancellationToken).ConfigureAwait(false);
         return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -139,7 +182,7 @@ public sealed class KmsClient : IKeyManagementService
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The new key.</returns>
     public Task<KeyDescription> CreateKeyAsync(CreateKeyRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync(HttpMethod.Post, "v1/keys", request, Wire.CreateKeyRequest, Wire.KeyDescription, cancellationToken);
+        CallAsync(HttpMethod.Post, "v1/keys", request, Wire.CreateKeyRequest, Wire.KeyDescription, NotIdempotent, cancellationToken);
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<PrimaryKeyInfo>> ListKeysAsync(CancellationToken cancellationToken = default) =>
@@ -149,25 +192,25 @@ public sealed class KmsClient : IKeyManagementService
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The keys, ordered by name.</returns>
     public Task<IReadOnlyList<KeyDescription>> DescribeKeysAsync(CancellationToken cancellationToken = default) =>
-        CallAsync(HttpMethod.Get, "v1/keys", null, null, Wire.IReadOnlyListKeyDescription, cancellationToken);
+        CallAsync(HttpMethod.Get, "v1/keys", null, null, Wire.IReadOnlyListKeyDescription, Idempotent, cancellationToken);
 
     /// <summary><c>GET /v1/keys/{name}</c>.</summary>
     /// <param name="name">The key.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The key.</returns>
     public Task<KeyDescription> DescribeKeyAsync(string name, CancellationToken cancellationToken = default) =>
-        CallAsync(HttpMethod.Get, KeyPath(name, null), null, null, Wire.KeyDescription, cancellationToken);
+        CallAsync(HttpMethod.Get, KeyPath(name, null), null, null, Wire.KeyDescription, Idempotent, cancellationToken);
 
     /// <inheritdoc />
     public async Task<PrimaryKeyInfo> RotateKeyAsync(string name, CancellationToken cancellationToken = default) =>
-        (await CallAsync(HttpMethod.Post, KeyPath(name, "rotate"), null, null, Wire.KeyDescription, cancellationToken).ConfigureAwait(false)).ToInfo();
+        (await CallAsync(HttpMethod.Post, KeyPath(name, "rotate"), null, null, Wire.KeyDescription, NotIdempotent, cancellationToken).ConfigureAwait(false)).ToInfo();
 
     /// <summary><c>POST /v1/keys/{name}/disable</c>: the key stops generating and unwrapping (admin).</summary>
     /// <param name="name">The key.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The key.</returns>
     public Task<KeyDescription> DisableKeyAsync(string name, CancellationToken cancellationToken = default) =>
-        CallAsync(HttpMethod.Post, KeyPath(name, "disable"), null, null, Wire.KeyDescription, cancellationToken);
+        CallAsync(HttpMethod.Post, KeyPath(name, "disable"), null, null, Wire.KeyDescription, NotIdempotent, cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>
@@ -214,6 +257,7 @@ public sealed class KmsClient : IKeyManagementService
             new GenerateDataKeyRequest { IncludePlaintext = includePlaintext },
             Wire.GenerateDataKeyRequest,
             Wire.DataKeyResponse,
+            NotIdempotent,
             cancellationToken);
 
     /// <inheritdoc />
@@ -259,7 +303,7 @@ public sealed class KmsClient : IKeyManagementService
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The answer.</returns>
     public Task<UnwrapResponse> UnwrapAsync(string keyName, UnwrapRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync(HttpMethod.Post, KeyPath(keyName, "unwrap"), request, Wire.UnwrapRequest, Wire.UnwrapResponse, cancellationToken);
+        CallAsync(HttpMethod.Post, KeyPath(keyName, "unwrap"), request, Wire.UnwrapRequest, Wire.UnwrapResponse, Idempotent, cancellationToken);
 
     /// <summary>
     /// <c>POST /v1/keys/{name}/wrap</c>: wraps a data key created inside the TEE under the key's current version, so the
@@ -270,14 +314,14 @@ public sealed class KmsClient : IKeyManagementService
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The wrapped key and the version that wrapped it.</returns>
     public Task<WrapDataKeyResponse> WrapDataKeyAsync(string keyName, WrapDataKeyRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync(HttpMethod.Post, KeyPath(keyName, "wrap"), request, Wire.WrapDataKeyRequest, Wire.WrapDataKeyResponse, cancellationToken);
+        CallAsync(HttpMethod.Post, KeyPath(keyName, "wrap"), request, Wire.WrapDataKeyRequest, Wire.WrapDataKeyResponse, Idempotent, cancellationToken);
 
     /// <summary><c>POST /v1/attest</c>: evidence in, signed attestation token out.</summary>
     /// <param name="request">Evidence, optional collateral, runtime key and policy id.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The token.</returns>
     public Task<AttestResponse> AttestAsync(AttestRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync(HttpMethod.Post, "v1/attest", request, Wire.AttestRequest, Wire.AttestResponse, cancellationToken);
+        CallAsync(HttpMethod.Post, "v1/attest", request, Wire.AttestRequest, Wire.AttestResponse, Idempotent, cancellationToken);
 
     /// <summary><c>PUT /v1/policies/{id}</c> (admin).</summary>
     /// <param name="id">The policy id.</param>
@@ -285,26 +329,26 @@ public sealed class KmsClient : IKeyManagementService
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The stored policy.</returns>
     public Task<AttestationPolicyDocument> SetPolicyAsync(string id, SetPolicyRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync(HttpMethod.Put, "v1/policies/" + Uri.EscapeDataString(id), request, Wire.SetPolicyRequest, Wire.AttestationPolicyDocument, cancellationToken);
+        CallAsync(HttpMethod.Put, "v1/policies/" + Uri.EscapeDataString(id), request, Wire.SetPolicyRequest, Wire.AttestationPolicyDocument, Idempotent, cancellationToken);
 
     /// <summary><c>GET /v1/policies</c>.</summary>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The policies.</returns>
     public Task<IReadOnlyList<AttestationPolicyDocument>> ListPoliciesAsync(CancellationToken cancellationToken = default) =>
-        CallAsync(HttpMethod.Get, "v1/policies", null, null, Wire.IReadOnlyListAttestationPolicyDocument, cancellationToken);
+        CallAsync(HttpMethod.Get, "v1/policies", null, null, Wire.IReadOnlyListAttestationPolicyDocument, Idempotent, cancellationToken);
 
     /// <summary><c>POST /v1/apps</c> (admin): the answer carries the new API key, once.</summary>
     /// <param name="request">The application.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The application with its API key.</returns>
     public Task<ApplicationDescription> CreateApplicationAsync(CreateApplicationRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync(HttpMethod.Post, "v1/apps", request, Wire.CreateApplicationRequest, Wire.ApplicationDescription, cancellationToken);
+        CallAsync(HttpMethod.Post, "v1/apps", request, Wire.CreateApplicationRequest, Wire.ApplicationDescription, NotIdempotent, cancellationToken);
 
     /// <summary><c>GET /v1/apps</c> (admin).</summary>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The applications (without keys).</returns>
     public Task<IReadOnlyList<ApplicationDescription>> ListApplicationsAsync(CancellationToken cancellationToken = default) =>
-        CallAsync(HttpMethod.Get, "v1/apps", null, null, Wire.IReadOnlyListApplicationDescription, cancellationToken);
+        CallAsync(HttpMethod.Get, "v1/apps", null, null, Wire.IReadOnlyListApplicationDescription, Idempotent, cancellationToken);
 
     /// <summary><c>GET /v1/audit?after=N&amp;limit=M</c> (admin).</summary>
     /// <param name="after">Return records after this sequence number.</param>
@@ -318,6 +362,7 @@ public sealed class KmsClient : IKeyManagementService
             null,
             null,
             Wire.IReadOnlyListAuditRecord,
+            Idempotent,
             cancellationToken);
 
     /// <inheritdoc />
@@ -332,6 +377,10 @@ public sealed class KmsClient : IKeyManagementService
     }
 
     private static KmsWireJsonContext Wire => KmsWireJsonContext.Default;
+
+    // Whether a call may be retried (class remarks): named so each call site says which it is.
+    private const bool Idempotent = true;
+    private const bool NotIdempotent = false;
 
     // The token and its runtime key change together (renewal): read them as one pair.
     private (string? Token, ECDiffieHellman? RuntimeKey) ReadAttestation()
@@ -349,16 +398,10 @@ public sealed class KmsClient : IKeyManagementService
     }
 
     private async Task<TResponse> CallAsync<TResponse>(
-        HttpMethod method, string path, object? body, JsonTypeInfo? bodyType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
+        HttpMethod method, string path, object? body, JsonTypeInfo? bodyType, JsonTypeInfo<TResponse> responseType, bool idempotent, CancellationToken cancellationToken)
     {
-        HttpContent? content = null;
-        if (body is not null && bodyType is not null)
-        {
-            content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, bodyType));
-            content.Headers.ContentType = new MediaTypeHeaderValue(JsonMediaType);
-        }
-
-        using HttpResponseMessage response = await SendAsync(method, path, content, cancellationToken).ConfigureAwait(false);
+        byte[]? json = body is not null && bodyType is not null ? JsonSerializer.SerializeToUtf8Bytes(body, bodyType) : null;
+        using HttpResponseMessage response = await SendAsync(method, path, json, idempotent, cancellationToken).ConfigureAwait(false);
         try
         {
             Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -374,21 +417,25 @@ public sealed class KmsClient : IKeyManagementService
         }
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, byte[]? body, bool idempotent, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using var request = new HttpRequestMessage(method, path) { Content = content };
+        ResiliencePipeline<HttpResponseMessage> pipeline = idempotent ? _retry : ResiliencePipeline<HttpResponseMessage>.Empty;
+        var attempts = new StrongBox<int>();
         HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            response = await pipeline.ExecuteAsync(
+                static (state, token) => state.Client.SendOnceAsync(state.Method, state.Path, state.Body, state.Attempts, token),
+                (Client: this, Method: method, Path: path, Body: body, Attempts: attempts),
+                cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException exception)
         {
             string reason = _lastCertificateError is { } certificateError
                 ? $"its TLS certificate was rejected: {certificateError}"
                 : exception.Message;
-            throw new KmsException(KmsErrorCode.ServiceUnavailable, $"Cannot reach KMS {Description}: {reason}", exception);
+            throw new KmsException(KmsErrorCode.ServiceUnavailable, $"Cannot reach KMS {Description}{AfterAttempts(attempts.Value)}: {reason}", exception);
         }
         catch (TaskCanceledException exception) when (!cancellationToken.IsCancellationRequested)
         {
@@ -402,11 +449,28 @@ public sealed class KmsClient : IKeyManagementService
 
         using (response)
         {
-            throw await ToExceptionAsync(method, path, response, cancellationToken).ConfigureAwait(false);
+            throw await ToExceptionAsync(method, path, response, attempts.Value, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task<KmsException> ToExceptionAsync(HttpMethod method, string path, HttpResponseMessage response, CancellationToken cancellationToken)
+    // One attempt: a fresh request each time (a request message cannot be sent twice).
+    private async ValueTask<HttpResponseMessage> SendOnceAsync(HttpMethod method, string path, byte[]? body, StrongBox<int> attempts, CancellationToken cancellationToken)
+    {
+        attempts.Value++;
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue(JsonMediaType);
+        }
+
+        return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string AfterAttempts(int attempts) =>
+        attempts > 1 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" (after {attempts} attempts)") : string.Empty;
+
+    private async Task<KmsException> ToExceptionAsync(HttpMethod method, string path, HttpResponseMessage response, int attempts, CancellationToken cancellationToken)
     {
         ProblemResponse? problem = null;
         try
@@ -434,7 +498,7 @@ public sealed class KmsClient : IKeyManagementService
                 _ => KmsErrorCode.InvalidRequest,
             };
         string detail = problem?.Detail ?? problem?.Title ?? response.ReasonPhrase ?? "no reason given";
-        return new KmsException(code, $"KMS {Description} refused {method} /{path.Split('?')[0]} ({(int)response.StatusCode}): {detail}");
+        return new KmsException(code, $"KMS {Description} refused {method} /{path.Split('?')[0]} ({(int)response.StatusCode}){AfterAttempts(attempts)}: {detail}");
     }
 
     private bool Validate(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2? trustedCa)

@@ -81,6 +81,7 @@ public static partial class EnclaveSigner
         X509Certificate2 ca;
         try
         {
+            SecretFiles.Check(kmsCaPath, SecretFileKind.TrustAnchor);
             ca = X509CertificateLoader.LoadCertificateFromFile(kmsCaPath);
         }
         catch (CryptographicException exception)
@@ -101,7 +102,7 @@ public static partial class EnclaveSigner
             throw new FileNotFoundException($"Signing key '{path}' does not exist; create one with 'ppml keys enclave' or 'ppml init'.", path);
         }
 
-        string pem = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+        string pem = await SecretFiles.ReadAllTextAsync(path, SecretFileKind.Secret, cancellationToken).ConfigureAwait(false);
         var key = RSA.Create();
         try
         {

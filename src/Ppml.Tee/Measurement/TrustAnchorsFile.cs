@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ppml.Core.IO;
 
 namespace Ppml.Tee.Measurement;
 
@@ -16,7 +17,7 @@ internal static class TrustAnchorsFile
         TrustAnchorsDocument? document;
         try
         {
-            byte[] json = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+            byte[] json = await SecretFiles.ReadAllBytesAsync(path, SecretFileKind.TrustAnchor, cancellationToken).ConfigureAwait(false);
             document = JsonSerializer.Deserialize(json, TeeJsonContext.Default.TrustAnchorsDocument);
         }
         catch (JsonException exception)

@@ -42,7 +42,7 @@ public sealed class DerivedSealingKeySource : ISealingKeySource, IDisposable
         byte[] secret = RandomNumberGenerator.GetBytes(SecretLength);
         try
         {
-            await AtomicFile.WriteAllBytesAsync(path, secret, overwrite: false, AtomicFile.OwnerOnly, cancellationToken).ConfigureAwait(false);
+            await SecretFiles.WriteAllBytesAsync(path, secret, overwrite: false, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -63,12 +63,16 @@ public sealed class DerivedSealingKeySource : ISealingKeySource, IDisposable
             throw new TeeException($"Simulation seal secret '{path}' is missing; 'ppml init' creates it (or restore it: sealed data needs it).");
         }
 
-        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
+        byte[] secret;
+        try
         {
-            throw new TeeException($"Simulation seal secret '{path}' is readable or writable by group or others; run 'chmod 600 {path}'.");
+            secret = await SecretFiles.ReadAllBytesAsync(path, SecretFileKind.Secret, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InsecureFileException exception)
+        {
+            throw new TeeException($"Simulation seal secret {exception.Message}", exception);
         }
 
-        byte[] secret = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
         if (secret.Length < SecretLength)
         {
             CryptographicOperations.ZeroMemory(secret);

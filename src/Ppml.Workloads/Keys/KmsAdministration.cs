@@ -103,7 +103,7 @@ public static class KmsAdministration
 
         using KmsClient kms = await target.OpenRemoteAsync(host, cancellationToken).ConfigureAwait(false);
         ApplicationDescription application = await kms.CreateApplicationAsync(new CreateApplicationRequest { Id = id, Role = role }, cancellationToken).ConfigureAwait(false);
-        await AtomicFile.WriteAllBytesAsync(path, Encoding.ASCII.GetBytes(application.ApiKey + "\n"), overwrite: false, AtomicFile.OwnerOnly, cancellationToken).ConfigureAwait(false);
+        await SecretFiles.WriteAllBytesAsync(path, Encoding.ASCII.GetBytes(application.ApiKey + "\n"), overwrite: false, cancellationToken).ConfigureAwait(false);
         return application with { ApiKey = null };
     }
 
@@ -136,7 +136,7 @@ public static class KmsAdministration
         JsonElement policy;
         try
         {
-            using JsonDocument document = JsonDocument.Parse(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false));
+            using JsonDocument document = JsonDocument.Parse(await SecretFiles.ReadAllBytesAsync(path, SecretFileKind.TrustAnchor, cancellationToken).ConfigureAwait(false));
             policy = document.RootElement.Clone();
         }
         catch (JsonException exception)
@@ -164,7 +164,7 @@ public static class KmsAdministration
     {
         try
         {
-            return JsonSerializer.Deserialize(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false), KmsWireJsonContext.Default.KeyReleasePolicy)
+            return JsonSerializer.Deserialize(await SecretFiles.ReadAllBytesAsync(path, SecretFileKind.TrustAnchor, cancellationToken).ConfigureAwait(false), KmsWireJsonContext.Default.KeyReleasePolicy)
                 ?? throw new WorkloadException($"Release policy '{path}' is JSON null.", isInvalidInput: true);
         }
         catch (JsonException exception)

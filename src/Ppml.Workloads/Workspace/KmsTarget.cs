@@ -89,7 +89,7 @@ public sealed record KmsTarget(
             }
 
             uri = KmsUri!;
-            apiKey = await Crypto.Keys.PasswordFile.ReadAsync(context.ResolvePath(ApiKeyFile), context.Input, cancellationToken).ConfigureAwait(false);
+            apiKey = await Crypto.Keys.PasswordFile.ReadAsync(context.ResolvePath(ApiKeyFile), context.Input, Crypto.Keys.PasswordFile.ApiKeyLabel, cancellationToken).ConfigureAwait(false);
             string? workspaceCa = workspace is null ? null : Path.Combine(workspace.TlsDirectory, "ca.crt");
             ca = CaFile is not null ? context.ResolvePath(CaFile) : File.Exists(workspaceCa) ? workspaceCa : null;
         }

@@ -72,17 +72,50 @@ public sealed class PpmlWorkspace
     /// <summary>The default KMS URI with a relative <c>file:</c> path made absolute.</summary>
     public string KmsUri => ResolveKmsUri(Config.Kms);
 
-    /// <summary>The workspace root for <paramref name="home"/> (option), else $PPML_HOME, else ./.ppml.</summary>
+    /// <summary>
+    /// The workspace of an existing-workspace command: <paramref name="home"/> (--home), else <c>$PPML_HOME</c>, else
+    /// <c>./.ppml</c> when it holds a workspace, else — outside a TEE — the first <c>.ppml</c> with a <c>config.json</c> in a
+    /// parent of the working directory, as git finds a repository. A workspace found in a parent must belong to the
+    /// current user (else a <see cref="WorkloadException"/> refuses it) and is announced with one line on
+    /// <see cref="IWorkloadHost.Diagnostics"/> (<c>ppml: using workspace PATH</c>). Inside a TEE (SGX or TDX: <c>PPML_TEE</c>,
+    /// or the hardware when it is unset) the workspace is a measured input and no parent is searched.
+    /// </summary>
+    /// <param name="context">The host (working directory, environment, diagnostics).</param>
+    /// <param name="home">The workspace directory; <see langword="null"/> for the search above.</param>
+    /// <returns>The full path; <c>./.ppml</c> when no workspace was found (the caller reports it missing).</returns>
+    /// <exception cref="WorkloadException">The workspace found in a parent belongs to another user.</exception>
     public static string ResolveRoot(IWorkloadHost context, string? home)
     {
+        string local = ResolveNewRoot(context, home);
+        if (!string.IsNullOrWhiteSpace(home) || !string.IsNullOrWhiteSpace(context.GetEnvironmentVariable(HomeVariable)) || Exists(local))
+        {
+            return local;
+        }
+
+        return WorkspaceDiscovery.FindInParents(context) ?? local;
+    }
+
+    /// <summary>
+    /// Where a new workspace goes (<c>ppml init</c>): <paramref name="home"/>, else <c>$PPML_HOME</c>, else <c>./.ppml</c>;
+    /// never a parent's, as <c>git init</c> creates its repository here.
+    /// </summary>
+    /// <param name="context">The host (working directory, environment).</param>
+    /// <param name="home">The workspace directory; <see langword="null"/> for <c>PPML_HOME</c> or <c>./.ppml</c>.</param>
+    /// <returns>The full path.</returns>
+    public static string ResolveNewRoot(IWorkloadHost context, string? home)
+    {
+        ArgumentNullException.ThrowIfNull(context);
         if (!string.IsNullOrWhiteSpace(home))
         {
             return context.ResolvePath(home);
         }
 
-        string? environment = context.GetEnvironmentVariable("PPML_HOME");
+        string? environment = context.GetEnvironmentVariable(HomeVariable);
         return context.ResolvePath(string.IsNullOrWhiteSpace(environment) ? DefaultDirectoryName : environment);
     }
+
+    /// <summary>The variable naming the workspace directory when --home does not.</summary>
+    public const string HomeVariable = "PPML_HOME";
 
     /// <summary>The store of a KMS server: <paramref name="store"/> when given, else <c>kms-server</c> in the workspace of <paramref name="home"/>.</summary>
     /// <param name="context">The host (working directory, <c>PPML_HOME</c>).</param>
@@ -165,7 +198,7 @@ public sealed class PpmlWorkspace
                 throw new WorkloadException(isInvalidInput: true, message: $"--kms {kmsUri} needs --api-key-file FILE (the server's first start wrote an admin key to STORE/admin.apikey).");
             }
 
-            string apiKey = await PasswordFile.ReadAsync(context.ResolvePath(apiKeyFile), context.Input, cancellationToken).ConfigureAwait(false);
+            string apiKey = await PasswordFile.ReadAsync(context.ResolvePath(apiKeyFile), context.Input, PasswordFile.ApiKeyLabel, cancellationToken).ConfigureAwait(false);
             string workspaceCa = Path.Combine(root, TlsDirectoryName, "ca.crt");
             string? ca = caFile is not null ? context.ResolvePath(caFile) : File.Exists(workspaceCa) ? workspaceCa : null;
             return await KmsProvider.OpenAsync(

@@ -47,7 +47,8 @@ public static class WorkspaceInitializer
             backup = MoveToBackup(root, host.TimeProvider);
         }
 
-        Directory.CreateDirectory(root);
+        // The workspace holds secrets and trust anchors: 0700 whatever the umask (SecretFiles).
+        SecretFiles.CreateDirectory(root);
         string password = readPassword is null
             ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))
             : await readPassword(cancellationToken).ConfigureAwait(false);
@@ -57,15 +58,14 @@ public static class WorkspaceInitializer
         SignedEnclave enclave;
         using (var enclaveKey = RsaKeyGenerator.Generate(3072, 3))
         {
-            await AtomicFile.WriteAllBytesAsync(
-                Path.Combine(root, PpmlWorkspace.EnclaveKeyFileName), Encoding.ASCII.GetBytes(enclaveKey.ExportRSAPrivateKeyPem() + "\n"), overwrite: false, AtomicFile.OwnerOnly, cancellationToken)
+            await SecretFiles.WriteAllBytesAsync(
+                Path.Combine(root, PpmlWorkspace.EnclaveKeyFileName), Encoding.ASCII.GetBytes(enclaveKey.ExportRSAPrivateKeyPem() + "\n"), overwrite: false, cancellationToken)
                 .ConfigureAwait(false);
 
             // `ppml enclave sign` of ppml itself: the measurement simulation mode quotes, and KMS release policies name.
             enclave = await EnclaveSigner.SignAsync(EnclaveManifest.ForApplication(AppContext.BaseDirectory), enclaveKey, cancellationToken).ConfigureAwait(false);
             string signed = Path.Combine(root, PpmlWorkspace.SignedEnclaveFileName);
-            Directory.CreateDirectory(Path.GetDirectoryName(signed)!);
-            await AtomicFile.WriteAllBytesAsync(signed, EnclaveSigner.Serialize(enclave), overwrite: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await SecretFiles.WriteAllBytesAsync(signed, EnclaveSigner.Serialize(enclave), overwrite: false, cancellationToken).ConfigureAwait(false);
         }
 
         await TlsMaterialGenerator.WriteAsync(
@@ -92,11 +92,11 @@ public static class WorkspaceInitializer
             DefaultKey = PpmlWorkspace.DefaultKeyName,
             CreatedAt = host.TimeProvider.GetUtcNow(),
         };
-        await AtomicFile.WriteAllBytesAsync(
+        await SecretFiles.WriteAllBytesAsync(
             Path.Combine(root, PpmlWorkspace.ConfigFileName),
             JsonSerializer.SerializeToUtf8Bytes(config, WorkspaceJsonContext.Default.WorkspaceConfig),
             overwrite: false,
-            cancellationToken: cancellationToken).ConfigureAwait(false);
+            cancellationToken).ConfigureAwait(false);
 
         return new WorkspaceInitResult(root, config.Tee, config.Kms, PpmlWorkspace.DefaultKeyName, backup, enclave.MrEnclave, enclave.MrSigner);
     }
@@ -139,7 +139,7 @@ public static class WorkspaceInitializer
             backup = Path.Combine(root, PpmlWorkspace.BackupsDirectoryName, $"{stamp}-{suffix++}");
         }
 
-        Directory.CreateDirectory(backup);
+        SecretFiles.CreateDirectory(backup);
         foreach (string entry in Directory.EnumerateFileSystemEntries(root))
         {
             string name = Path.GetFileName(entry);

@@ -62,6 +62,8 @@ public class PasswordEncryptionTests
         using var temp = new TempDirectory();
         await File.WriteAllTextAsync(temp.Combine("a"), "pw\r\n", TestContext.Current.CancellationToken);
         await File.WriteAllTextAsync(temp.Combine("b"), "\n", TestContext.Current.CancellationToken);
+        File.SetUnixFileMode(temp.Combine("a"), Ppml.Core.IO.SecretFiles.FileMode); // secrets are owner-only (issue 11, item 17)
+        File.SetUnixFileMode(temp.Combine("b"), Ppml.Core.IO.SecretFiles.FileMode);
 
         Assert.Equal("pw", await PasswordFile.ReadAsync(temp.Combine("a"), cancellationToken: TestContext.Current.CancellationToken));
         InvalidDataException empty = await Assert.ThrowsAsync<InvalidDataException>(() =>

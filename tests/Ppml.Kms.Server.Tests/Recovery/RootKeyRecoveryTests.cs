@@ -99,7 +99,7 @@ public sealed class RootKeyRecoveryTests
         await using ServerHarness harness = await ServerHarness.StartAsync();
         string store = harness.Options.StoreDirectory;
         string wrongSecret = harness.Temp.Combine("wrong.secret");
-        await System.IO.File.WriteAllTextAsync(wrongSecret, "not-the-operator-secret\n", Token);
+        await Ppml.Core.IO.SecretFiles.WriteAllTextAsync(wrongSecret, "not-the-operator-secret\n", overwrite: true, Token);
 
         await Assert.ThrowsAsync<KmsException>(() => RootKeyRecovery.SplitAsync(store, null, 2, 3, Token));
         await harness.StopAsync();

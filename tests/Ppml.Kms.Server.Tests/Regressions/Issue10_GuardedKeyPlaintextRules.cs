@@ -174,7 +174,7 @@ public sealed class Issue10_GuardedKeyPlaintextRules
         ApplicationDescription application = await admin.CreateApplicationAsync(new CreateApplicationRequest { Id = id }, Token);
         if (saveTo is not null)
         {
-            await System.IO.File.WriteAllTextAsync(saveTo, application.ApiKey, Token);
+            await Ppml.Core.IO.SecretFiles.WriteAllTextAsync(saveTo, application.ApiKey!, overwrite: true, Token);
         }
 
         return application.ApiKey!;

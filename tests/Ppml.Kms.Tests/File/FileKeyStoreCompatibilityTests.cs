@@ -100,8 +100,14 @@ public sealed class FileKeyStoreCompatibilityTests
 
     private static string Password(JsonDocument golden) => golden.RootElement.GetProperty("password").GetString()!;
 
-    private static void CopyGolden(string directory) =>
-        System.IO.File.Copy(Path.Combine(s_goldenDirectory, FileKeyManagementService.StoreFileName), Path.Combine(directory, FileKeyManagementService.StoreFileName));
+    private static void CopyGolden(string directory)
+    {
+        string store = Path.Combine(directory, FileKeyManagementService.StoreFileName);
+        System.IO.File.Copy(Path.Combine(s_goldenDirectory, FileKeyManagementService.StoreFileName), store);
+
+        // A checkout gives the golden file 0644; a store is a secret and must be owner-only (issue 11, item 17).
+        System.IO.File.SetUnixFileMode(store, Ppml.Core.IO.SecretFiles.FileMode);
+    }
 
     private static Task<FileKeyManagementService> OpenCopyAsync(string directory, JsonDocument golden)
     {

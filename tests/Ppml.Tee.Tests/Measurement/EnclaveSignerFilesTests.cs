@@ -25,6 +25,7 @@ public sealed class EnclaveSignerFilesTests : IDisposable
         File.WriteAllText(Path.Combine(App, "work.dll"), "the workload");
         File.WriteAllText(Path.Combine(App, "work.pdb"), "its symbols");
         File.WriteAllText(KeyPath, s_keyPem.Value);
+        File.SetUnixFileMode(KeyPath, Ppml.Core.IO.SecretFiles.FileMode); // a signing key is a secret: owner-only (issue 11, item 17)
         using ECDsa caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=kms ca", caKey, HashAlgorithmName.SHA256);
         DateTimeOffset notBefore = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -98,6 +99,7 @@ public sealed class EnclaveSignerFilesTests : IDisposable
         string missing = _temp.Combine("missing");
         string notPem = _temp.Combine("not.pem");
         File.WriteAllText(notPem, "not a key or a certificate");
+        File.SetUnixFileMode(notPem, Ppml.Core.IO.SecretFiles.FileMode);
         EnclaveSigningRequest anchored = Request() with { KmsUrl = s_kmsUrl, KmsCaPath = CaPath };
         EnclaveSigningRequest request = input switch
         {

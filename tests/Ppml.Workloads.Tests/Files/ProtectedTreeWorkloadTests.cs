@@ -50,6 +50,7 @@ public sealed class ProtectedTreeWorkloadTests
         }
 
         File.WriteAllText(temp.Combine("kms.password"), "store password");
+        File.SetUnixFileMode(temp.Combine("kms.password"), Ppml.Core.IO.SecretFiles.FileMode); // a secret: owner-only (issue 11, item 17)
         return new KmsTarget(Home: temp.Path, KmsUri: "file:" + temp.Combine("kms"), PasswordFile: temp.Combine("kms.password"));
     }
 

@@ -108,6 +108,7 @@ public sealed class KmsAdministrationTests : IDisposable
         }
 
         File.WriteAllText(_temp.Combine("kms.password"), "store password");
+        File.SetUnixFileMode(_temp.Combine("kms.password"), Ppml.Core.IO.SecretFiles.FileMode); // a secret: owner-only (issue 11, item 17)
         return new KmsTarget(Home: _temp.Path, KmsUri: "file:kms", PasswordFile: "kms.password");
     }
 }
