@@ -8,6 +8,7 @@ namespace Ppml.Cli.Tests.Regressions;
 /// unique version, so no cache serves a stale package), signed with <c>ppml enclave sign --app</c>, and run attested with
 /// <c>ppml submit</c> against a real KMS server; a patched copy of each sample is refused before it attests and writes nothing.
 /// </summary>
+[Collection(PackingTests.Name)]
 public sealed class Issue10_Samples : IClassFixture<InitializedWorkspace>
 {
     private static readonly string[] s_packedProjects =
