@@ -87,15 +87,9 @@ public static partial class PpmlContainer
         await using (input.ConfigureAwait(false))
         {
             ContainerHeader header = await ContainerHeader.ReadAsync(input, inputPath, cancellationToken).ConfigureAwait(false);
-            byte[] dataKey = await unwrapDataKey(header, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException("unwrapDataKey returned null; it must return the 32-byte data key.");
+            byte[] dataKey = await UnwrapDataKeyAsync(unwrapDataKey, header, cancellationToken).ConfigureAwait(false);
             try
             {
-                if (dataKey.Length != DataKeySize)
-                {
-                    throw new InvalidOperationException($"unwrapDataKey returned {dataKey.Length} bytes; a container data key is {DataKeySize} bytes.");
-                }
-
                 // Authenticate the header before any output file exists.
                 using SegmentCipher cipher = SegmentCipher.Open(header, dataKey, inputPath);
                 if (OutputTarget.Inspect(outputPath).Kind == OutputKind.Stream)
@@ -147,15 +141,9 @@ public static partial class PpmlContainer
         await using (input.ConfigureAwait(false))
         {
             ContainerHeader header = await ContainerHeader.ReadAsync(input, inputPath, cancellationToken).ConfigureAwait(false);
-            byte[] dataKey = await unwrapDataKey(header, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException("unwrapDataKey returned null; it must return the 32-byte data key.");
+            byte[] dataKey = await UnwrapDataKeyAsync(unwrapDataKey, header, cancellationToken).ConfigureAwait(false);
             try
             {
-                if (dataKey.Length != DataKeySize)
-                {
-                    throw new InvalidOperationException($"unwrapDataKey returned {dataKey.Length} bytes; a container data key is {DataKeySize} bytes.");
-                }
-
                 await VerifyBodyAsync(input, header, dataKey, inputPath, cancellationToken).ConfigureAwait(false);
                 using SegmentCipher cipher = SegmentCipher.Open(header, dataKey, inputPath);
                 await DecryptBodyAsync(input, header, cipher, destination, inputPath, progress, cancellationToken).ConfigureAwait(false);
@@ -166,6 +154,21 @@ public static partial class PpmlContainer
                 CryptographicOperations.ZeroMemory(dataKey);
             }
         }
+    }
+
+    /// <summary>The caller's data key for <paramref name="header"/>, checked to be a container data key (zeroed when it is not).</summary>
+    private static async Task<byte[]> UnwrapDataKeyAsync(
+        Func<ContainerHeader, CancellationToken, ValueTask<byte[]>> unwrapDataKey, ContainerHeader header, CancellationToken cancellationToken)
+    {
+        byte[] dataKey = await unwrapDataKey(header, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("unwrapDataKey returned null; it must return the 32-byte data key.");
+        if (dataKey.Length != DataKeySize)
+        {
+            CryptographicOperations.ZeroMemory(dataKey);
+            throw new InvalidOperationException($"unwrapDataKey returned {dataKey.Length} bytes; a container data key is {DataKeySize} bytes.");
+        }
+
+        return dataKey;
     }
 
     /// <summary>Authenticates every segment after the header (decrypting into nothing), then puts the stream back where it was.</summary>
