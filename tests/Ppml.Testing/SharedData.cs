@@ -2,7 +2,7 @@ namespace Ppml.Testing;
 
 /// <summary>
 /// Locates the test data (<c>tests/data</c> in the repository: MNIST, Spark and Flink example data, real attestation
-/// vectors; its README names each source and license), or the copy <c>PPML_SHARED</c> names.
+/// vectors; its README names each source and license), or the copy <c>PPML_TEST_DATA</c> names.
 /// </summary>
 public static class SharedData
 {
@@ -11,10 +11,10 @@ public static class SharedData
     /// <summary>The test data folder, or null when it is missing.</summary>
     public static string? Root => s_root.Value;
 
-    /// <summary>A path under the test data (tests/data, or PPML_SHARED); fails under CI (skips locally) when the folder is missing.</summary>
+    /// <summary>A path under the test data (tests/data, or PPML_TEST_DATA); fails under CI (skips locally) when the folder is missing.</summary>
     public static string PathOf(params string[] parts)
     {
-        Require.Service(Root is not null, "tests/data (test data)", "Restore tests/data from the repository or set PPML_SHARED to a copy.");
+        Require.Service(Root is not null, "tests/data (test data)", "Restore tests/data from the repository or set PPML_TEST_DATA to a copy.");
         string path = Path.Combine([Root!, .. parts]);
         Require.Service(File.Exists(path) || Directory.Exists(path), $"test data file '{path}'", "Restore tests/data from the repository.");
         return path;
@@ -37,7 +37,7 @@ public static class SharedData
 
     private static string? FindRoot()
     {
-        string? configured = Environment.GetEnvironmentVariable("PPML_SHARED");
+        string? configured = Environment.GetEnvironmentVariable("PPML_TEST_DATA");
         if (!string.IsNullOrEmpty(configured) && Directory.Exists(configured))
         {
             return configured;

@@ -2,7 +2,7 @@ using Ppml.Learning.Mnist;
 
 namespace Ppml.Benchmarks.Learning;
 
-/// <summary>Finds the MNIST files: PPML_SHARED/data/mnist, else the repository's tests/data/data/mnist (found above the working or base directory).</summary>
+/// <summary>Finds the MNIST files: PPML_TEST_DATA/data/mnist, else the repository's tests/data/data/mnist (found above the working or base directory).</summary>
 internal static class MnistLocator
 {
     public static async Task<(MnistData Train, MnistData Test)> LoadAsync()
@@ -13,7 +13,7 @@ internal static class MnistLocator
 
     private static string Find()
     {
-        string? configured = Environment.GetEnvironmentVariable("PPML_SHARED");
+        string? configured = Environment.GetEnvironmentVariable("PPML_TEST_DATA");
         if (!string.IsNullOrEmpty(configured))
         {
             return Path.Combine(configured, "data", "mnist");
@@ -31,6 +31,6 @@ internal static class MnistLocator
             }
         }
 
-        throw new DirectoryNotFoundException("tests/data/data/mnist not found above the working or base directory; run from the repository or set PPML_SHARED to a folder holding data/mnist.");
+        throw new DirectoryNotFoundException("tests/data/data/mnist not found above the working or base directory; run from the repository or set PPML_TEST_DATA to a folder holding data/mnist.");
     }
 }
