@@ -229,7 +229,7 @@ public class Issue11_WritingOutputs : IClassFixture<InitializedWorkspace>, IClas
         // The symptom: exit 130 with no message and an empty OUT.tmp-* left (System.CommandLine's 2 s timeout).
         Assert.SkipUnless(OperatingSystem.IsLinux(), "SIGINT is sent with kill(1)");
         using CliHarness cli = _workspace.NewHarness();
-        WriteLargeTree(cli, files: 2);
+        WriteLargeTree(cli, files: 8); // 512 MiB: an idle machine encrypts 128 MiB before the poll catches it
 
         ProcessRunner.Result stopped;
         string error;
