@@ -114,6 +114,54 @@ public static partial class PpmlContainer
     }
 
     /// <summary>
+    /// Decrypts the container file <paramref name="inputPath"/> into <paramref name="output"/>, a pending file the caller
+    /// commits later (for example once every file of a tree has authenticated): one pass, nothing committed. On Linux the
+    /// pending content has no name until its commit, so a process killed before then leaves no plaintext on disk. On any
+    /// failure the caller disposes <paramref name="output"/> and the content is gone.
+    /// </summary>
+    /// <param name="inputPath">The container file.</param>
+    /// <param name="output">From <see cref="AtomicFile.Create"/> (give it owner-only permissions); written from its current position, flushed, not committed.</param>
+    /// <param name="unwrapDataKey">As for <see cref="DecryptFileAsync"/>.</param>
+    /// <param name="progress">Receives the cumulative number of plaintext bytes authenticated, once per segment.</param>
+    /// <param name="cancellationToken">Cancels between segments.</param>
+    /// <returns>A task that completes when the whole container has authenticated into <paramref name="output"/>.</returns>
+    /// <exception cref="InvalidContainerException">The input is not a container or its header is malformed.</exception>
+    /// <exception cref="ContainerAuthenticationException">Wrong key, tampering, truncation, extension, reordering or splicing.</exception>
+    /// <exception cref="ArgumentException"><paramref name="output"/> writes in place (a FIFO or device), which could not take bytes back.</exception>
+    public static async Task DecryptFileIntoAsync(
+        string inputPath,
+        PendingFile output,
+        Func<ContainerHeader, CancellationToken, ValueTask<byte[]>> unwrapDataKey,
+        IProgress<long>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(inputPath);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(unwrapDataKey);
+        if (!output.IsAtomic)
+        {
+            throw new ArgumentException($"'{output.Path}' is written in place; decrypt into a stream with DecryptFileToStreamAsync.", nameof(output));
+        }
+
+        var input = new FileStream(inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, FileBufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await using (input.ConfigureAwait(false))
+        {
+            ContainerHeader header = await ContainerHeader.ReadAsync(input, inputPath, cancellationToken).ConfigureAwait(false);
+            byte[] dataKey = await UnwrapDataKeyAsync(unwrapDataKey, header, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                using SegmentCipher cipher = SegmentCipher.Open(header, dataKey, inputPath);
+                await DecryptBodyAsync(input, header, cipher, output.Stream, inputPath, progress, cancellationToken).ConfigureAwait(false);
+                await output.Stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(dataKey);
+            }
+        }
+    }
+
+    /// <summary>
     /// Decrypts the container file <paramref name="inputPath"/> into <paramref name="destination"/> (standard output, a
     /// pipe), which cannot take bytes back: the whole container is authenticated first, and only then decrypted again
     /// into the stream, so a tampered or truncated container writes nothing. The file is read twice; its data key is

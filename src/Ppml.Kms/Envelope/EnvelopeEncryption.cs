@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Ppml.Core.IO;
 using Ppml.Crypto.Container;
 
 namespace Ppml.Kms.Envelope;
@@ -57,6 +58,32 @@ public static class EnvelopeEncryption
             outputPath,
             async (header, token) => await UnwrapAsync(kms, header, token).ConfigureAwait(false),
             overwrite,
+            progress,
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Decrypts the container file <paramref name="inputPath"/> into a pending file the caller commits later, with a data
+    /// key the KMS unwraps (<see cref="PpmlContainer.DecryptFileIntoAsync"/>): nothing has a name until the commit.
+    /// </summary>
+    /// <param name="kms">Unwraps the data key.</param>
+    /// <param name="inputPath">The container file.</param>
+    /// <param name="output">From <see cref="AtomicFile.Create"/>; flushed, not committed.</param>
+    /// <param name="progress">Receives the cumulative number of plaintext bytes authenticated.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>A task that completes when the container has authenticated into <paramref name="output"/>.</returns>
+    public static Task DecryptFileIntoAsync(
+        IKeyManagementService kms,
+        string inputPath,
+        PendingFile output,
+        IProgress<long>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(kms);
+        return PpmlContainer.DecryptFileIntoAsync(
+            inputPath,
+            output,
+            async (header, token) => await UnwrapAsync(kms, header, token).ConfigureAwait(false),
             progress,
             cancellationToken);
     }

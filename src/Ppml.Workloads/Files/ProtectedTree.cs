@@ -15,6 +15,9 @@ namespace Ppml.Workloads.Files;
 /// </summary>
 public static class ProtectedTree
 {
+    /// <summary>How many decrypted files of a tree stay unnamed (one open descriptor each) until the whole tree has authenticated.</summary>
+    private const int HeldPlaintextFiles = 512;
+
     private const UnixFileMode OwnerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
     /// <summary>Checks the input and output and lists the files, before any key service is opened.</summary>
@@ -151,21 +154,47 @@ public static class ProtectedTree
             return;
         }
 
-        // Plaintext is staged owner-only: what a killed run leaves (files completed so far) is readable by its owner
-        // only, until the next run for the same output removes it.
+        // Plaintext is staged owner-only, and each decrypted file stays unnamed (a pending O_TMPFILE on Linux) until
+        // every file has authenticated: a run killed before the end leaves only empty owner-only directories, which
+        // the next run for the same output removes. A tree of more than HeldPlaintextFiles files names the files past
+        // that count as they finish (owner-only), so that the open descriptors stay bounded.
         using StagingDirectory staging = StagingDirectory.Create(plan.Output, plan.Encrypt ? null : OwnerOnlyDirectory);
-        for (int i = 0; i < plan.Sources.Count; i++)
+        var held = new List<PendingFile>();
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            string target = Path.Combine(staging.Path, plan.Targets[i]);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            if (IsPassThrough(plan.Sources[i]))
+            for (int i = 0; i < plan.Sources.Count; i++)
             {
-                File.Copy(plan.Sources[i], target);
-                continue;
+                cancellationToken.ThrowIfCancellationRequested();
+                string target = Path.Combine(staging.Path, plan.Targets[i]);
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                if (IsPassThrough(plan.Sources[i]))
+                {
+                    File.Copy(plan.Sources[i], target);
+                    continue;
+                }
+
+                if (plan.Encrypt || held.Count >= HeldPlaintextFiles)
+                {
+                    await ProcessFileAsync(kms, keyName, plan.Sources[i], target, plan.Encrypt, containerOptions, overwrite: false, progress, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                PendingFile pending = AtomicFile.Create(target, overwrite: false, AtomicFile.OwnerOnly);
+                held.Add(pending);
+                await DecryptIntoAsync(kms, plan.Sources[i], pending, progress, cancellationToken).ConfigureAwait(false);
             }
 
-            await ProcessFileAsync(kms, keyName, plan.Sources[i], target, plan.Encrypt, containerOptions, overwrite: false, progress, cancellationToken).ConfigureAwait(false);
+            foreach (PendingFile pending in held)
+            {
+                await pending.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            foreach (PendingFile pending in held)
+            {
+                await pending.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         // A new output appears whole; an existing one (empty, or allowed by overwrite) keeps its other entries and
@@ -234,6 +263,19 @@ public static class ProtectedTree
             {
                 await EnvelopeEncryption.DecryptFileAsync(kms, source, target, overwrite, delta, cancellationToken).ConfigureAwait(false);
             }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            throw new ProtectedFileException(source, exception);
+        }
+    }
+
+    private static async Task DecryptIntoAsync(
+        IKeyManagementService kms, string source, PendingFile output, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await EnvelopeEncryption.DecryptFileIntoAsync(kms, source, output, progress is null ? null : new DeltaProgress(progress), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

@@ -195,7 +195,6 @@ public class Issue11_WritingOutputs : IClassFixture<InitializedWorkspace>, IClas
         Assert.Equal(0, (await cli.RunAsync("encrypt", "--in", "data", "--out", "enc")).ExitCode);
         Assert.Equal(0, (await cli.RunAsync("encrypt", "--in", "data/f0.csv", "--out", "one.ppml")).ExitCode);
         Directory.Delete(cli.Temp.Combine("data"), recursive: true);
-        File.Delete(cli.Temp.Combine("enc", "f1.csv.ppml")); // one file: the kill lands in it
 
         using (Process child = StartPpml(cli, "decrypt", "--in", "one.ppml", "--out", "one.csv", "--owner"))
         {
@@ -206,13 +205,15 @@ public class Issue11_WritingOutputs : IClassFixture<InitializedWorkspace>, IClas
 
         using (Process child = StartPpml(cli, "decrypt", "--in", "enc", "--out", "tree", "--owner"))
         {
-            await WaitUntilWritingAsync(child, cli.Temp.Path);
+            // Killed while writing the second file: the first has authenticated whole and is still unnamed.
+            await WaitUntilWritingAsync(child, cli.Temp.Path, files: 2);
             child.Kill();
             await child.WaitForExitAsync(Token);
         }
 
         // Nothing readable: no plaintext file anywhere, only the (empty, owner-only) staging directory of the tree.
         Assert.Empty(Directory.EnumerateFiles(cli.Temp.Path, "*.csv", SearchOption.AllDirectories));
+        Assert.Empty(Directory.EnumerateFiles(cli.Temp.Path, "*.tmp-*", SearchOption.AllDirectories));
         string staging = Assert.Single(Directory.EnumerateDirectories(cli.Temp.Path, "tree.tmp-*"));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(staging));
 
@@ -286,8 +287,8 @@ public class Issue11_WritingOutputs : IClassFixture<InitializedWorkspace>, IClas
         return Process.Start(start) ?? throw new InvalidOperationException("Could not start ppml.");
     }
 
-    /// <summary>Waits until the child holds an open file under <paramref name="directory"/> that it is writing (an unnamed temporary, or a file in a staging directory).</summary>
-    private static async Task WaitUntilWritingAsync(Process child, string directory)
+    /// <summary>Waits until the child holds <paramref name="files"/> open files under <paramref name="directory"/> that it is writing (unnamed temporaries, or files in a staging directory).</summary>
+    private static async Task WaitUntilWritingAsync(Process child, string directory, int files = 1)
     {
         string fds = $"/proc/{child.Id}/fd";
         var deadline = Stopwatch.StartNew();
@@ -298,14 +299,14 @@ public class Issue11_WritingOutputs : IClassFixture<InitializedWorkspace>, IClas
                 Assert.Fail($"ppml exited ({child.ExitCode}) before it was caught writing: {await child.StandardError.ReadToEndAsync(Token)}");
             }
 
-            foreach (string fd in SafeList(fds))
+            int writing = SafeList(fds)
+                .Select(SafeLink)
+                .Count(target => target is not null && target.StartsWith(directory + "/", StringComparison.Ordinal)
+                    && (target.EndsWith(" (deleted)", StringComparison.Ordinal) || target.Contains(".tmp-", StringComparison.Ordinal))
+                    && !Directory.Exists(target)); // not the lock held on a staging directory
+            if (writing >= files)
             {
-                string? target = SafeLink(fd);
-                if (target is not null && target.StartsWith(directory + "/", StringComparison.Ordinal)
-                    && (target.EndsWith(" (deleted)", StringComparison.Ordinal) || target.Contains(".tmp-", StringComparison.Ordinal)))
-                {
-                    return;
-                }
+                return;
             }
 
             await Task.Delay(5, Token);
