@@ -4,7 +4,7 @@ namespace Ppml.Attestation;
 /// The production Intel SGX Root CA (<c>CN=Intel SGX Root CA</c>, serial 22650CD65A9D3489F383B49552BF501B392706AC,
 /// SHA-256 44A0196B...FAB674D3), built into the library as the default and only implicit trust anchor.
 /// </summary>
-public static class IntelSgxRootCa
+internal static class IntelSgxRootCa
 {
     private static readonly byte[] s_der = Load();
 

@@ -13,7 +13,7 @@ namespace Ppml.Data.Tpch;
 /// (a trailing <c>|</c> after the last field, which a CSV reader sees as an extra empty column) and the same
 /// rows without the trailing <c>|</c> are accepted. Every load runs in one transaction: it adds all rows or none.
 /// </summary>
-public static class TpchDuckDb
+internal static class TpchDuckDb
 {
     /// <summary>Lines longer than this are refused; dbgen's longest row (partsupp) is under 260 bytes.</summary>
     private const int MaxLineLength = 64 * 1024;

@@ -4,7 +4,7 @@ using DuckDB.NET.Data;
 namespace Ppml.Data.Tpch;
 
 /// <summary>Runs TPC-H queries on DuckDB and returns their answers as text, with timings.</summary>
-public static class TpchRunner
+internal static class TpchRunner
 {
     /// <summary>Runs <paramref name="queries"/> (default: 1..22) in order on <paramref name="connection"/>.</summary>
     /// <param name="connection">An open connection holding the eight tables.</param>

@@ -1,7 +1,7 @@
 namespace Ppml.Workloads;
 
 /// <summary>Helpers over <see cref="IWorkloadHost"/>.</summary>
-public static class WorkloadHostExtensions
+internal static class WorkloadHostExtensions
 {
     /// <summary>Resolves <paramref name="path"/> against the host's working directory.</summary>
     /// <param name="host">The host.</param>

@@ -34,7 +34,7 @@ internal static partial class UnixFiles
     public const int WouldBlockMac = 35;
 
     /// <summary>What a path is, as <c>statx</c> reports it.</summary>
-    public enum EntryType
+    internal enum EntryType
     {
         Missing,
         Regular,

@@ -8,7 +8,7 @@ namespace Ppml.Workloads.Inputs;
 /// a file named <c>.ppml</c> must be a container; when both <c>x</c> and <c>x.ppml</c> exist the container wins; and a
 /// workload that attests to a KMS server reads plaintext only when told so (<c>--allow-plaintext</c>).
 /// </summary>
-public static class ProtectedInputs
+internal static class ProtectedInputs
 {
     private const int SniffLength = 16;
 

@@ -32,4 +32,4 @@ public sealed class WorkspaceConfig
 /// <summary>Source-generated JSON for <see cref="WorkspaceConfig"/>.</summary>
 [JsonSerializable(typeof(WorkspaceConfig))]
 [JsonSourceGenerationOptions(WriteIndented = true)]
-public sealed partial class WorkspaceJsonContext : JsonSerializerContext;
+internal sealed partial class WorkspaceJsonContext : JsonSerializerContext;
