@@ -236,57 +236,13 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
         }
 
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        using var pending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Task<(PreparedParts Prepared, TimeSpan Elapsed)>? next = null;
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            next = PrepareAsync(requests[0], Options.MaxDegreeOfParallelism, pending.Token);
-            for (int i = 0; i < requests.Count; i++)
-            {
-                TableRequest request = requests[i];
-                // Set before the loop and at the end of every iteration but the last.
-                (PreparedParts prepared, TimeSpan preparation) = await next!.ConfigureAwait(false);
-                next = null;
-                using (prepared)
-                {
-                    if (i + 1 < requests.Count)
-                    {
-                        // One thread: DuckDB is busy on every core building the current table, and two writers into
-                        // one memory file contend on its inode lock (measured: more CPU, longer load).
-                        next = PrepareAsync(requests[i + 1], parallelism: 1, pending.Token);
-                    }
-
-                    long started = Stopwatch.GetTimestamp();
-                    string fullPath = Path.GetFullPath(request.Path);
-                    await MemoryFileLoader.CreateTableAsync(_connection, request.Name, fullPath, prepared, request.Format, request.Options, cancellationToken).ConfigureAwait(false);
-                    TableInfo info = await DescribeLoadAsync(request.Name, fullPath, request.Format, prepared.Parts, preparation + Stopwatch.GetElapsedTime(started), cancellationToken).ConfigureAwait(false);
-                    loaded.Add(info);
-                    progress?.Report(info);
-                }
-            }
-
-            return loaded;
+            return await LoadAsync(requests, ResolveAsync, progress, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            if (next is not null)
-            {
-                // A table failed while the next one was being prepared: stop that work and free its memory files. Its own
-                // outcome does not matter any more (the failure that got us here is the one reported).
-                await pending.CancelAsync().ConfigureAwait(false);
-                await Task.WhenAny(next).ConfigureAwait(false);
-                if (next.IsCompletedSuccessfully)
-                {
-                    (PreparedParts unused, _) = await next.ConfigureAwait(false);
-                    unused.Dispose();
-                }
-                else
-                {
-                    _ = next.Exception;
-                }
-            }
-
             _gate.Release();
         }
     }
@@ -462,16 +418,15 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            IReadOnlyList<DatasetPart> parts = await resolve(options, cancellationToken).ConfigureAwait(false);
             if (Transport == DecryptedInputTransport.MemoryFile)
             {
-                await MemoryFileLoader.LoadAsync(_connection, _kms, name, fullPath, parts, format, options, Options.MaxDegreeOfParallelism, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await AppenderLoader.LoadAsync(_connection, _kms, name, fullPath, parts, format, options, cancellationToken).ConfigureAwait(false);
+                var request = new TableRequest(name, fullPath, format, options, []);
+                IReadOnlyList<TableInfo> loaded = await LoadAsync([request], (_, token) => resolve(options, token), progress: null, cancellationToken).ConfigureAwait(false);
+                return loaded[0];
             }
 
+            IReadOnlyList<DatasetPart> parts = await resolve(options, cancellationToken).ConfigureAwait(false);
+            await AppenderLoader.LoadAsync(_connection, _kms, name, fullPath, parts, format, options, cancellationToken).ConfigureAwait(false);
             return await DescribeLoadAsync(name, fullPath, format, parts, Stopwatch.GetElapsedTime(started), cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -499,19 +454,28 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
         return info;
     }
 
-    /// <summary>Resolves and prepares one request on the thread pool, timing it.</summary>
-    private Task<(PreparedParts Prepared, TimeSpan Elapsed)> PrepareAsync(TableRequest request, int parallelism, CancellationToken cancellationToken) =>
-        Task.Run(
-            async () =>
-            {
-                long started = Stopwatch.GetTimestamp();
-                string fullPath = Path.GetFullPath(request.Path);
-                IReadOnlyList<DatasetPart> parts = request.Files.Count > 0
-                    ? await DatasetParts.ResolveFilesAsync([.. request.Files.Select(Path.GetFullPath)], request.Format, Effective(request.Options), cancellationToken).ConfigureAwait(false)
-                    : await DatasetParts.ResolveAsync(fullPath, request.Format, Effective(request.Options), cancellationToken).ConfigureAwait(false);
-                PreparedParts prepared = await MemoryFileLoader.PrepareAsync(_kms, parts, parallelism, cancellationToken).ConfigureAwait(false);
-                return (prepared, Stopwatch.GetElapsedTime(started));
-            },
+    /// <summary>The parts of <paramref name="request"/> (its files, or the files of its path), with the context's read options applied.</summary>
+    private Task<IReadOnlyList<DatasetPart>> ResolveAsync(TableRequest request, CancellationToken cancellationToken) =>
+        request.Files.Count > 0
+            ? DatasetParts.ResolveFilesAsync([.. request.Files.Select(Path.GetFullPath)], request.Format, Effective(request.Options), cancellationToken)
+            : DatasetParts.ResolveAsync(Path.GetFullPath(request.Path), request.Format, Effective(request.Options), cancellationToken);
+
+    /// <summary>Loads <paramref name="requests"/> through memory files (<see cref="TableLoadPipeline"/>); the caller holds the lock.</summary>
+    private Task<IReadOnlyList<TableInfo>> LoadAsync(
+        IReadOnlyList<TableRequest> requests,
+        Func<TableRequest, CancellationToken, Task<IReadOnlyList<DatasetPart>>> resolve,
+        IProgress<TableInfo>? progress,
+        CancellationToken cancellationToken) =>
+        TableLoadPipeline.RunAsync(
+            _connection,
+            _kms,
+            requests,
+            resolve,
+            options => options,
+            (request, parts, elapsed, token) => DescribeLoadAsync(request.Name, Path.GetFullPath(request.Path), request.Format, parts, elapsed, token),
+            Options.LoadChunkBytes,
+            Options.MaxDegreeOfParallelism,
+            progress,
             cancellationToken);
 
     /// <summary>Runs <paramref name="sql"/> (DuckDB dialect) and returns all its rows.</summary>

@@ -44,6 +44,15 @@ public sealed class PpmlContextOptions
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
 
     /// <summary>
+    /// Test and benchmark hook: the target size of the pieces delimited text (CSV, .tbl) is fed to DuckDB in (each cut at a
+    /// row boundary); at most <see cref="Loading.TableLoadPipeline.ChunksInFlight"/> of them are in memory at once.
+    /// </summary>
+    internal long LoadChunkBytes { get; init; } = DefaultLoadChunkBytes;
+
+    /// <summary>The default of <see cref="LoadChunkBytes"/>: 64 MiB.</summary>
+    internal const long DefaultLoadChunkBytes = 64L << 20;
+
+    /// <summary>
     /// Test and benchmark hook: how decrypted parts reach DuckDB. <see cref="DecryptedInputTransport.Auto"/> uses an
     /// anonymous memory file where the runtime has one (Linux) and the DuckDB appender elsewhere.
     /// </summary>

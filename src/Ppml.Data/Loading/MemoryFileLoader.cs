@@ -7,28 +7,14 @@ using Ppml.Kms;
 namespace Ppml.Data.Loading;
 
 /// <summary>
-/// The fast load path: every part's plaintext goes into its own anonymous memory file (parts in parallel; plain parts
-/// copied, containers decrypted in large sequential reads, modular-encrypted Parquet rewritten plain by column chunk),
-/// then DuckDB reads all of them at once through <c>/proc/self/fd/N</c> with its native readers. The memory files are
-/// closed (and their memory freed) as soon as the table is built.
+/// The whole-table load path (JSON, text lines, Parquet; delimited text goes in bounded chunks through
+/// <see cref="TableLoadPipeline"/>): every part's plaintext goes into its own anonymous memory file (parts in parallel;
+/// plain parts copied, containers decrypted in large sequential reads, modular-encrypted Parquet rewritten plain by column
+/// chunk), then DuckDB reads all of them at once through <c>/proc/self/fd/N</c> with its native readers. The memory files
+/// are closed (and their memory freed) as soon as the table is built.
 /// </summary>
 internal static class MemoryFileLoader
 {
-    public static async Task LoadAsync(
-        DuckDBConnection connection,
-        IKeyManagementService kms,
-        string table,
-        string datasetPath,
-        IReadOnlyList<DatasetPart> parts,
-        DatasetFormat format,
-        DatasetReadOptions options,
-        int parallelism,
-        CancellationToken cancellationToken)
-    {
-        using PreparedParts prepared = await PrepareAsync(kms, parts, parallelism, cancellationToken).ConfigureAwait(false);
-        await CreateTableAsync(connection, table, datasetPath, prepared, format, options, cancellationToken).ConfigureAwait(false);
-    }
-
     /// <summary>
     /// Puts the plaintext of every part into its own memory file (parts in parallel). Touches no DuckDB connection, so it
     /// can run while DuckDB builds another table.
