@@ -93,6 +93,81 @@ public sealed class TpchDataset
     }
 
     /// <summary>
+    /// Where <see cref="TpchSavedTables.UseOrSave"/> keeps the loaded tables: an encrypted DuckDB database
+    /// (<see cref="PpmlContext.SaveTablesAsync"/>) beside the parts, named so that dataset listings skip it.
+    /// </summary>
+    public string SavedTablesPath => Path.Combine(DirectoryPath, SavedTablesFileName);
+
+    /// <summary>The file name of <see cref="SavedTablesPath"/>.</summary>
+    public const string SavedTablesFileName = "_ppml_tables.duckdb.ppml";
+
+    /// <summary>
+    /// What the saved tables must have been saved from: every part file of every table, by name, size and the SHA-256 of
+    /// its first 4 KiB (a container's header, which holds its own wrapped data key, so re-encrypted or replaced parts never
+    /// match), and whether encryption was required. The manifest is stored inside the encrypted database, so it cannot be
+    /// edited to pass stale tables off as current.
+    /// </summary>
+    private async Task<Dictionary<string, string>> ManifestAsync(bool requireEncrypted, CancellationToken cancellationToken)
+    {
+        var manifest = new Dictionary<string, string>(StringComparer.Ordinal) { ["tpch.requireEncrypted"] = requireEncrypted ? "true" : "false" };
+        byte[] head = new byte[4096];
+        foreach (TpchTableSource source in Tables)
+        {
+            IEnumerable<string> files = source.Files.Count > 0 ? source.Files
+                : Directory.Exists(source.Path) ? Directory.EnumerateFiles(source.Path).Order(StringComparer.Ordinal)
+                : [source.Path];
+            var entry = new System.Text.StringBuilder();
+            foreach (string file in files)
+            {
+                using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+                int read = await stream.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                entry.Append(Path.GetRelativePath(DirectoryPath, file)).Append(':').Append(stream.Length.ToString(CultureInfo.InvariantCulture)).Append(':')
+                    .Append(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(head.AsSpan(0, read)))).Append(';');
+            }
+
+            manifest["tpch.parts." + source.TableName] = entry.ToString();
+            manifest["format." + source.TableName] = source.Format.ToString();
+        }
+
+        return manifest;
+    }
+
+    /// <summary>Attaches matching saved tables, or registers the parts (and saves them when asked).</summary>
+    private async Task<IReadOnlyList<TableInfo>> LoadAsync(
+        PpmlContext context, bool requireEncrypted, TpchSavedTables savedTables, ITpchRunObserver? observer, CancellationToken cancellationToken)
+    {
+        Relay<TableInfo>? progress = observer is null ? null : new Relay<TableInfo>(observer.TableLoaded);
+        if (savedTables == TpchSavedTables.Ignore)
+        {
+            return await RegisterAsync(context, requireEncrypted, progress, cancellationToken).ConfigureAwait(false);
+        }
+
+        Dictionary<string, string> manifest = await ManifestAsync(requireEncrypted, cancellationToken).ConfigureAwait(false);
+        if (File.Exists(SavedTablesPath)
+            && await context.AttachTablesAsync(SavedTablesPath, manifest, cancellationToken).ConfigureAwait(false) is { } attached
+            && Tables.All(source => attached.Tables.Any(t => t.Name == source.TableName)))
+        {
+            foreach (TableInfo table in attached.Tables)
+            {
+                progress?.Report(table);
+            }
+
+            return attached.Tables;
+        }
+
+        IReadOnlyList<TableInfo> loaded = await RegisterAsync(context, requireEncrypted, progress, cancellationToken).ConfigureAwait(false);
+        if (savedTables == TpchSavedTables.UseOrSave)
+        {
+            await context.SaveTablesAsync(
+                SavedTablesPath,
+                new SaveTablesOptions { Tables = [.. Tables.Select(t => t.TableName)], Manifest = manifest, Overwrite = true },
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        return loaded;
+    }
+
+    /// <summary>
     /// A whole TPC-H run: registers the dataset's tables in <paramref name="context"/> (<see cref="RegisterAsync"/>), takes
     /// the scale factor (<paramref name="scaleFactor"/>, or from the size of SUPPLIER), and runs <paramref name="queries"/>
     /// (<see cref="RunQueriesAsync"/>), telling <paramref name="observer"/> about each step.
@@ -103,6 +178,7 @@ public sealed class TpchDataset
     /// <param name="requireEncrypted">Whether every part must be encrypted.</param>
     /// <param name="observer">Hears each loaded table, the start of the queries and each finished query.</param>
     /// <param name="timeProvider">The clock for timings (default: <see cref="TimeProvider.System"/>).</param>
+    /// <param name="savedTables">Whether to attach tables saved from exactly these parts instead of parsing them, and to save them after a load (<see cref="SavedTablesPath"/>).</param>
     /// <param name="cancellationToken">Cancels the load or the running query.</param>
     /// <returns>What was loaded and answered.</returns>
     /// <exception cref="DatasetException">A part could not be loaded, SUPPLIER is empty, or a query failed.</exception>
@@ -113,14 +189,14 @@ public sealed class TpchDataset
         bool requireEncrypted = false,
         ITpchRunObserver? observer = null,
         TimeProvider? timeProvider = null,
+        TpchSavedTables savedTables = TpchSavedTables.Ignore,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(queries);
         TimeProvider clock = timeProvider ?? TimeProvider.System;
         long started = clock.GetTimestamp();
-        IReadOnlyList<TableInfo> tables = await RegisterAsync(
-            context, requireEncrypted, observer is null ? null : new Relay<TableInfo>(observer.TableLoaded), cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<TableInfo> tables = await LoadAsync(context, requireEncrypted, savedTables, observer, cancellationToken).ConfigureAwait(false);
         TimeSpan load = clock.GetElapsedTime(started);
         double sf = scaleFactor ?? await DetectScaleFactorAsync(context, cancellationToken).ConfigureAwait(false);
         observer?.QueriesStarting(sf, scaleFactor is null, queries.Count);

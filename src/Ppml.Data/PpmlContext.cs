@@ -38,6 +38,7 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
     private readonly IKeyManagementService _kms;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, TableInfo> _tables = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<MemoryFile> _attached = [];
     private bool _disposed;
 
     private PpmlContext(DuckDBConnection connection, IKeyManagementService kms, PpmlContextOptions options, DecryptedInputTransport transport)
@@ -478,6 +479,108 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
             progress,
             cancellationToken);
 
+    /// <summary>
+    /// Keeps registered tables as an encrypted DuckDB database file, so that a later session can
+    /// <see cref="AttachTablesAsync"/> them instead of parsing the inputs again. The database is built in memory files
+    /// (never on disk) by a private DuckDB instance and encrypted under a fresh data key wrapped by the KMS key
+    /// (<see cref="SaveTablesOptions.KeyName"/>); the output appears whole or not at all.
+    /// </summary>
+    /// <param name="output">The encrypted database file to write (by convention <c>NAME.duckdb.ppml</c>).</param>
+    /// <param name="options">Which tables, the key, overwrite, and a manifest; <see langword="null"/> for every table under the default key.</param>
+    /// <param name="cancellationToken">Cancels the save; nothing is written.</param>
+    /// <returns>What was written.</returns>
+    /// <exception cref="ArgumentException">A table is not registered, or none is.</exception>
+    /// <exception cref="IOException"><paramref name="output"/> exists and overwriting is off.</exception>
+    public async Task<SavedTables> SaveTablesAsync(string output, SaveTablesOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(output);
+        options ??= new SaveTablesOptions();
+        long started = Stopwatch.GetTimestamp();
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            IReadOnlyList<string> tables = options.Tables ?? [.. _tables.Keys.Order(StringComparer.Ordinal)];
+            if (tables.Count == 0)
+            {
+                throw new ArgumentException("There are no registered tables to save.", nameof(options));
+            }
+
+            foreach (string table in tables.Where(t => !_tables.ContainsKey(t)))
+            {
+                throw new ArgumentException($"Table '{table}' is not registered in this context.", nameof(options));
+            }
+
+            string fullPath = Path.GetFullPath(output);
+            long bytes = await SavedDatabase.SaveAsync(
+                _connection, _kms, tables, options.Manifest, fullPath, options.KeyName ?? Options.DefaultKeyName, options.Overwrite, cancellationToken).ConfigureAwait(false);
+            return new SavedTables(fullPath, tables, bytes, Stopwatch.GetElapsedTime(started));
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Makes the tables of a database written by <see cref="SaveTablesAsync"/> queryable under their own names (each a
+    /// view over the read-only attached database, replacing a table of the same name): the container is decrypted and
+    /// authenticated into a memory file that DuckDB reads blocks from on demand, so nothing is parsed and the tables stay
+    /// compressed. When <paramref name="expectedManifest"/> is given and the saved manifest differs in any of its keys,
+    /// nothing is attached and the result is <see langword="null"/> (the saved tables are stale).
+    /// </summary>
+    /// <param name="path">The encrypted database file.</param>
+    /// <param name="expectedManifest">Pairs the saved manifest must hold; <see langword="null"/> to accept any.</param>
+    /// <param name="cancellationToken">Cancels the attach.</param>
+    /// <returns>What was attached, or <see langword="null"/> when the manifest did not match.</returns>
+    /// <exception cref="DatasetException">The file is missing, not a container, wrongly keyed or tampered with, or not a DuckDB database.</exception>
+    public async Task<AttachedTables?> AttachTablesAsync(
+        string path, IReadOnlyDictionary<string, string>? expectedManifest = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string fullPath = Path.GetFullPath(path);
+        if (!File.Exists(fullPath))
+        {
+            throw new DatasetException($"Saved tables '{fullPath}' do not exist.", fullPath, line: null);
+        }
+
+        long started = Stopwatch.GetTimestamp();
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            string alias = string.Create(CultureInfo.InvariantCulture, $"{ReservedPrefix}_saved_{_attached.Count}");
+            (MemoryFile file, IReadOnlyDictionary<string, string> manifest, IReadOnlyList<(string Table, long Rows)> tables) =
+                await SavedDatabase.AttachAsync(_connection, _kms, fullPath, alias, cancellationToken).ConfigureAwait(false);
+            if (expectedManifest is not null && expectedManifest.Any(e => !manifest.TryGetValue(e.Key, out string? value) || value != e.Value))
+            {
+                await DuckDb.ExecuteAsync(_connection, $"DETACH {Sql.Identifier(alias)}", CancellationToken.None).ConfigureAwait(false);
+                file.Dispose();
+                return null;
+            }
+
+            _attached.Add(file);
+            long bytes = RandomAccess.GetLength(file.Handle);
+            var infos = new List<TableInfo>(tables.Count);
+            foreach ((string table, long rows) in tables)
+            {
+                string name = Sql.Identifier(table);
+                await DuckDb.ExecuteAsync(_connection, $"DROP TABLE IF EXISTS main.{name}", cancellationToken).ConfigureAwait(false);
+                await DuckDb.ExecuteAsync(_connection, $"CREATE OR REPLACE VIEW main.{name} AS SELECT * FROM {Sql.Identifier(alias)}.main.{name}", cancellationToken).ConfigureAwait(false);
+                DatasetFormat format = manifest.TryGetValue("format." + table, out string? saved) && Enum.TryParse(saved, out DatasetFormat parsed) ? parsed : DatasetFormat.Parquet;
+                var info = new TableInfo(table, fullPath, format, 1, 1, rows, bytes, "saved", Stopwatch.GetElapsedTime(started));
+                _tables[table] = info;
+                infos.Add(info);
+            }
+
+            return new AttachedTables(fullPath, infos, manifest, bytes, Stopwatch.GetElapsedTime(started));
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>Runs <paramref name="sql"/> (DuckDB dialect) and returns all its rows.</summary>
     /// <param name="sql">One statement; a query returns its rows, other statements an empty result.</param>
     /// <param name="cancellationToken">Cancels before the statement runs.</param>
@@ -625,6 +728,11 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
 
         _disposed = true;
         _connection.Dispose();
+        foreach (MemoryFile file in _attached)
+        {
+            file.Dispose();
+        }
+
         _gate.Dispose();
     }
 

@@ -63,17 +63,24 @@ internal static class TpchCommands
         var output = new Option<string?>("--out") { Description = "Write qNN.csv per query (header, '|' between fields) into this directory; it appears only if every query succeeds." };
         var encrypt = new Option<bool>("--encrypt") { Description = "Write the results as PPML containers (qNN.csv.ppml)." };
         var requireEncrypted = new Option<bool>("--require-encrypted") { Description = "Refuse plain input parts." };
+        var savedTables = new Option<string>("--saved-tables")
+        {
+            Description = "use: attach the tables saved from exactly these parts (DATA/_ppml_tables.duckdb.ppml, encrypted) instead of parsing them; "
+                + "save: the same, and after parsing save them there for the next run; ignore: always parse. Default: use.",
+            DefaultValueFactory = _ => "use",
+        };
+        savedTables.AcceptOnlyFromAmong("use", "save", "ignore");
         Option<bool> force = CommonOptions.Force("--out");
         (KmsTargetOptions kms, Option<string?> key) = (new(workload: true), CommonOptions.Key());
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout (tables, per-query rows and times) instead of text; the 'N finished' lines go to stderr." };
         var command = new Command("run", "Run the TPC-H queries over plain or encrypted tables, decrypted only in memory; prints 'N finished' per query.")
         {
-            data, queries, scaleFactor, output, encrypt, requireEncrypted, force, key, json,
+            data, queries, scaleFactor, output, encrypt, requireEncrypted, savedTables, force, key, json,
         };
         kms.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () => new TpchHandler(context).RunAsync(
             parse.GetRequiredValue(data), parse.GetValue(queries), parse.GetValue(scaleFactor), parse.GetValue(output), parse.GetValue(encrypt), parse.GetValue(force),
-            parse.GetValue(requireEncrypted), kms.Read(parse), parse.GetValue(key), parse.GetValue(json), cancellationToken)));
+            parse.GetValue(requireEncrypted), parse.GetValue(savedTables)!, kms.Read(parse), parse.GetValue(key), parse.GetValue(json), cancellationToken)));
         return command;
     }
 

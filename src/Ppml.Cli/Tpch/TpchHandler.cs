@@ -69,7 +69,7 @@ internal sealed class TpchHandler(CliContext context)
     }
 
     public async Task<int> RunAsync(
-        string data, string? queries, double? scaleFactor, string? output, bool encrypt, bool force, bool requireEncrypted, KmsTarget kms, string? keyName, bool json, CancellationToken cancellationToken)
+        string data, string? queries, double? scaleFactor, string? output, bool encrypt, bool force, bool requireEncrypted, string savedTables, KmsTarget kms, string? keyName, bool json, CancellationToken cancellationToken)
     {
         IReadOnlyList<int> numbers = TpchQuerySelection.Parse(queries, "--queries");
         string? path = output is null ? null : context.ResolvePath(output);
@@ -92,6 +92,7 @@ internal sealed class TpchHandler(CliContext context)
         var options = new TpchRunOptions
         {
             Data = context.ResolvePath(data), Queries = numbers, ScaleFactor = scaleFactor, Output = path, EncryptOutput = encrypt, KeyName = keyName, Overwrite = force, RequireEncrypted = requireEncrypted,
+            SavedTables = savedTables switch { "save" => TpchSavedTables.UseOrSave, "ignore" => TpchSavedTables.Ignore, _ => TpchSavedTables.Use },
         };
         TpchRunResult result = await TpchWorkload.RunAsync(session, options, new RunReporter(context, json ? context.Error : context.Output), cancellationToken);
         await context.Output.WriteLineAsync(json ? JsonSerializer.Serialize(TpchRunReport.From(result), CliJsonContext.Default.TpchRunReport) : result.Describe());

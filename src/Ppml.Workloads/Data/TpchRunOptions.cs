@@ -31,4 +31,11 @@ public sealed class TpchRunOptions
 
     /// <summary>Whether a non-empty <see cref="Output"/> is replaced.</summary>
     public bool Overwrite { get; init; }
+
+    /// <summary>
+    /// Whether the run attaches tables saved from exactly these parts instead of parsing them (and saves them after a
+    /// load): <see cref="TpchSavedTables.Use"/> by default, so a dataset saved once with
+    /// <see cref="TpchSavedTables.UseOrSave"/> is attached by every later run until its parts change.
+    /// </summary>
+    public TpchSavedTables SavedTables { get; init; } = TpchSavedTables.Use;
 }

@@ -73,7 +73,7 @@ public static class TpchWorkload
         await using (context.ConfigureAwait(false))
         {
             summary = await dataset.LoadAndRunAsync(
-                context, options.Queries, options.ScaleFactor, options.RequireEncrypted, observer, session.Options.TimeProvider, cancellationToken).ConfigureAwait(false);
+                context, options.Queries, options.ScaleFactor, options.RequireEncrypted, observer, session.Options.TimeProvider, options.SavedTables, cancellationToken).ConfigureAwait(false);
         }
 
         string? keyName = output is not null && options.EncryptOutput ? options.KeyName ?? session.DefaultKeyName : null;
@@ -117,7 +117,7 @@ public static class TpchWorkload
         await using (context.ConfigureAwait(false))
         {
             TpchRunSummary run = await TpchDataset.Locate(data).LoadAndRunAsync(
-                context, queries, generation.ScaleFactor, requireEncrypted: true, observer, session.Options.TimeProvider, cancellationToken).ConfigureAwait(false);
+                context, queries, generation.ScaleFactor, requireEncrypted: true, observer, session.Options.TimeProvider, cancellationToken: cancellationToken).ConfigureAwait(false);
             return new TpchExampleResult(generated, run);
         }
     }
