@@ -143,22 +143,7 @@ public static partial class PpmlContainer
             throw new ArgumentException($"'{output.Path}' is written in place; decrypt into a stream with DecryptFileToStreamAsync.", nameof(output));
         }
 
-        var input = new FileStream(inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, FileBufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        await using (input.ConfigureAwait(false))
-        {
-            ContainerHeader header = await ContainerHeader.ReadAsync(input, inputPath, cancellationToken).ConfigureAwait(false);
-            byte[] dataKey = await UnwrapDataKeyAsync(unwrapDataKey, header, cancellationToken).ConfigureAwait(false);
-            try
-            {
-                using SegmentCipher cipher = SegmentCipher.Open(header, dataKey, inputPath);
-                await DecryptBodyAsync(input, header, cipher, output.Stream, inputPath, progress, cancellationToken).ConfigureAwait(false);
-                await output.Stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(dataKey);
-            }
-        }
+        await DecryptWholeAsync(inputPath, output.Stream, unwrapDataKey, authenticateFirst: false, progress, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -185,6 +170,21 @@ public static partial class PpmlContainer
         ArgumentException.ThrowIfNullOrEmpty(inputPath);
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentNullException.ThrowIfNull(unwrapDataKey);
+        await DecryptWholeAsync(inputPath, destination, unwrapDataKey, authenticateFirst: true, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Decrypts a whole container file into <paramref name="destination"/> and flushes it; with
+    /// <paramref name="authenticateFirst"/>, every segment is authenticated before the first byte is written (two passes).
+    /// </summary>
+    private static async Task DecryptWholeAsync(
+        string inputPath,
+        Stream destination,
+        Func<ContainerHeader, CancellationToken, ValueTask<byte[]>> unwrapDataKey,
+        bool authenticateFirst,
+        IProgress<long>? progress,
+        CancellationToken cancellationToken)
+    {
         var input = new FileStream(inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, FileBufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
         await using (input.ConfigureAwait(false))
         {
@@ -192,7 +192,11 @@ public static partial class PpmlContainer
             byte[] dataKey = await UnwrapDataKeyAsync(unwrapDataKey, header, cancellationToken).ConfigureAwait(false);
             try
             {
-                await VerifyBodyAsync(input, header, dataKey, inputPath, cancellationToken).ConfigureAwait(false);
+                if (authenticateFirst)
+                {
+                    await VerifyBodyAsync(input, header, dataKey, inputPath, cancellationToken).ConfigureAwait(false);
+                }
+
                 using SegmentCipher cipher = SegmentCipher.Open(header, dataKey, inputPath);
                 await DecryptBodyAsync(input, header, cipher, destination, inputPath, progress, cancellationToken).ConfigureAwait(false);
                 await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
