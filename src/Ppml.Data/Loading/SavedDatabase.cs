@@ -34,29 +34,11 @@ internal static class SavedDatabase
         bool overwrite,
         CancellationToken cancellationToken)
     {
-        var exports = new List<MemoryFile>(tables.Count);
-        try
-        {
-            foreach (string table in tables)
-            {
-                MemoryFile export = MemoryFile.Create("ppml-save");
-                exports.Add(export);
-                await DuckDb.ExecuteAsync(main, $"COPY {Sql.Identifier(table)} TO {Sql.Literal(export.Path)} (FORMAT parquet, USE_TMP_FILE false)", cancellationToken).ConfigureAwait(false);
-            }
-
-            using MemoryFile database = MemoryFile.Create("ppml-db");
-            await BuildAsync(database, tables, exports, manifest, cancellationToken).ConfigureAwait(false);
-            long length = RandomAccess.GetLength(database.Handle);
-            await EnvelopeEncryption.EncryptFileAsync(kms, keyName, database.Path, output, options: null, overwrite, progress: null, cancellationToken).ConfigureAwait(false);
-            return length;
-        }
-        finally
-        {
-            foreach (MemoryFile export in exports)
-            {
-                export.Dispose();
-            }
-        }
+        using MemoryFile database = MemoryFile.Create("ppml-db");
+        await BuildAsync(main, database, tables, manifest, cancellationToken).ConfigureAwait(false);
+        long length = RandomAccess.GetLength(database.Handle);
+        await EnvelopeEncryption.EncryptFileAsync(kms, keyName, database.Path, output, options: null, overwrite, progress: null, cancellationToken).ConfigureAwait(false);
+        return length;
     }
 
     /// <summary>Decrypts <paramref name="path"/> into a memory file and attaches it read-only under <paramref name="alias"/>.</summary>
@@ -114,8 +96,13 @@ internal static class SavedDatabase
         }
     }
 
+    /// <summary>
+    /// Builds the database in <paramref name="database"/>, one table at a time (exported from <paramref name="main"/> as
+    /// Parquet into a memory file that is freed as soon as the table is built), so the extra memory is one table's Parquet
+    /// plus the growing, compressed database.
+    /// </summary>
     private static async Task BuildAsync(
-        MemoryFile database, IReadOnlyList<string> tables, List<MemoryFile> exports, IReadOnlyDictionary<string, string> manifest, CancellationToken cancellationToken)
+        DuckDBConnection main, MemoryFile database, IReadOnlyList<string> tables, IReadOnlyDictionary<string, string> manifest, CancellationToken cancellationToken)
     {
         DirectoryInfo links = Directory.CreateTempSubdirectory("ppml-db-");
         if (!OperatingSystem.IsWindows())
@@ -130,7 +117,7 @@ internal static class SavedDatabase
             await Task.Run(builder.Open, cancellationToken).ConfigureAwait(false);
             string linked = Path.Combine(links.FullName, DatabaseName);
             string directory = links.FullName + "/";
-            foreach (string setting in (string[])["SET temp_directory = ''", $"SET allowed_directories = ['/proc/self/fd/', {Sql.Literal(directory)}]", "SET enable_external_access = false", "SET lock_configuration = true"])
+            foreach (string setting in (string[])["SET temp_directory = ''", "SET memory_limit = '1GB'", $"SET allowed_directories = ['/proc/self/fd/', {Sql.Literal(directory)}]", "SET enable_external_access = false", "SET lock_configuration = true"])
             {
                 await DuckDb.ExecuteAsync(builder, setting, cancellationToken).ConfigureAwait(false);
             }
@@ -147,9 +134,12 @@ internal static class SavedDatabase
             File.CreateSymbolicLink(linked + ".wal", log.Path);
 
             await DuckDb.ExecuteAsync(builder, $"ATTACH {Sql.Literal(linked)} AS saved", cancellationToken).ConfigureAwait(false);
-            for (int i = 0; i < tables.Count; i++)
+            foreach (string table in tables)
             {
-                await DuckDb.ExecuteAsync(builder, $"CREATE TABLE saved.main.{Sql.Identifier(tables[i])} AS SELECT * FROM read_parquet({Sql.Literal(exports[i].Path)})", cancellationToken).ConfigureAwait(false);
+                using MemoryFile export = MemoryFile.Create("ppml-save");
+                await DuckDb.ExecuteAsync(main, $"COPY {Sql.Identifier(table)} TO {Sql.Literal(export.Path)} (FORMAT parquet, USE_TMP_FILE false)", cancellationToken).ConfigureAwait(false);
+                await DuckDb.ExecuteAsync(builder, $"CREATE TABLE saved.main.{Sql.Identifier(table)} AS SELECT * FROM read_parquet({Sql.Literal(export.Path)})", cancellationToken).ConfigureAwait(false);
+                await DuckDb.ExecuteAsync(builder, "CHECKPOINT saved", cancellationToken).ConfigureAwait(false);
             }
 
             await DuckDb.ExecuteAsync(builder, $"CREATE TABLE saved.main.{ManifestTable} (key VARCHAR, value VARCHAR)", cancellationToken).ConfigureAwait(false);
