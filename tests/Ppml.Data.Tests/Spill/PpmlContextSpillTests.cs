@@ -206,6 +206,19 @@ public sealed class PpmlContextSpillTests : IClassFixture<KmsFixture>
     }
 
     [Fact]
+    public async Task Open_ByDefault_SpillsEncryptedIntoTheTempFolder()
+    {
+        RequireSpill();
+        await using PpmlContext context = await PpmlContext.OpenAsync(_fixture.Kms, cancellationToken: Token);
+
+        Assert.Equal(SpillMode.Auto, context.Options.Spill);
+        Assert.True(context.CanSpill);
+        Assert.Equal(Path.Combine(Path.GetTempPath(), "ppml-spill"), Path.GetDirectoryName(context.SpillPath));
+        QueryResult setting = await context.QueryAsync("SELECT current_setting('temp_directory')", Token);
+        Assert.Equal(context.SpillPath, setting.Rows[0][0]);
+    }
+
+    [Fact]
     public async Task Dispose_DeletesTheSpillDirectory()
     {
         RequireSpill();
