@@ -67,6 +67,9 @@ internal static unsafe class EncryptedTempFiles
         }
     }
 
+    /// <summary>Draws the key now, on the caller's thread, rather than in the first hooked call.</summary>
+    internal static void Initialize() => _ = s_key.Length;
+
     /// <summary>The number of descriptors currently tracked (tests).</summary>
     internal static int TrackedDescriptors
     {
@@ -100,7 +103,8 @@ internal static unsafe class EncryptedTempFiles
             return Fail(SpillNative.ErrorAccess);
         }
 
-        int descriptor = SpillNative.Open(path, (flags | SpillNative.CloseOnExec) & ~SpillNative.DirectIO, 0x180); // 0600
+        // Close-on-exec; no O_DIRECT (our buffers are not aligned) and no O_APPEND (pwrite must land at its offset).
+        int descriptor = SpillNative.Open(path, (flags | SpillNative.CloseOnExec) & ~(SpillNative.DirectIO | SpillNative.Append), 0x180); // 0600
         if (descriptor < 0)
         {
             return Fail(Marshal.GetLastPInvokeError());

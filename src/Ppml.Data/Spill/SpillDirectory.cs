@@ -54,7 +54,14 @@ internal sealed partial class SpillDirectory : IDisposable
 
         if (!Directory.Exists(parent))
         {
-            Directory.CreateDirectory(parent, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            try
+            {
+                Directory.CreateDirectory(parent, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+            catch (UnauthorizedAccessException exception)
+            {
+                throw new IOException($"Could not create the spill base directory '{parent}': {exception.Message} Set PpmlContextOptions.SpillDirectory to a directory this user can write, or Spill to Off.", exception);
+            }
         }
 
         removed = RemoveStale(parent);
@@ -69,7 +76,9 @@ internal sealed partial class SpillDirectory : IDisposable
                     continue;
                 }
 
-                throw new IOException($"Could not create the spill directory '{path}': {Marshal.GetPInvokeErrorMessage(error)} (errno {error}).");
+                throw new IOException(
+                    $"Could not create the spill directory '{path}': {Marshal.GetPInvokeErrorMessage(error)} (errno {error}). " +
+                    "Set PpmlContextOptions.SpillDirectory to a directory this user owns, or Spill to Off.");
             }
 
             int descriptor = TryLock(path) ?? throw new IOException($"Could not lock the new spill directory '{path}'.");

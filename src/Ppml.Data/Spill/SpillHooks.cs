@@ -89,6 +89,7 @@ internal static unsafe class SpillHooks
                 $"Encrypted spilling hooks libduckdb's libc calls, which is done on Linux x64 and arm64 only (this is {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}).");
         }
 
+        EncryptedTempFiles.Initialize();
         Dictionary<string, nint> hooks = Hooks();
         IReadOnlyList<ElfGotHooks.LoadedModule> modules = ElfGotHooks.FindModules(ModuleSuffix);
         if (modules.Count == 0)
@@ -153,9 +154,10 @@ internal static unsafe class SpillHooks
     [UnmanagedCallersOnly]
     private static int OpenHook(byte* path, int flags, uint mode)
     {
+        int saved = Marshal.GetLastSystemError();
         try
         {
-            return EncryptedTempFiles.Open(path, flags, mode);
+            return Succeeded(EncryptedTempFiles.Open(path, flags, mode), saved);
         }
         catch (Exception)
         {
@@ -166,9 +168,10 @@ internal static unsafe class SpillHooks
     [UnmanagedCallersOnly]
     private static int CreateHook(byte* path, uint mode)
     {
+        int saved = Marshal.GetLastSystemError();
         try
         {
-            return EncryptedTempFiles.Create(path, mode);
+            return Succeeded(EncryptedTempFiles.Create(path, mode), saved);
         }
         catch (Exception)
         {
@@ -179,9 +182,16 @@ internal static unsafe class SpillHooks
     [UnmanagedCallersOnly]
     private static nint FOpenHook(byte* path, byte* mode)
     {
+        int saved = Marshal.GetLastSystemError();
         try
         {
-            return EncryptedTempFiles.FOpen(path, mode);
+            nint stream = EncryptedTempFiles.FOpen(path, mode);
+            if (stream != 0)
+            {
+                Marshal.SetLastSystemError(saved);
+            }
+
+            return stream;
         }
         catch (Exception)
         {
@@ -193,9 +203,10 @@ internal static unsafe class SpillHooks
     [UnmanagedCallersOnly]
     private static int CloseHook(int descriptor)
     {
+        int saved = Marshal.GetLastSystemError();
         try
         {
-            return EncryptedTempFiles.Close(descriptor);
+            return Succeeded(EncryptedTempFiles.Close(descriptor), saved);
         }
         catch (Exception)
         {
@@ -206,9 +217,10 @@ internal static unsafe class SpillHooks
     [UnmanagedCallersOnly]
     private static nint PReadHook(int descriptor, byte* buffer, nuint count, long offset)
     {
+        int saved = Marshal.GetLastSystemError();
         try
         {
-            return EncryptedTempFiles.PRead(descriptor, buffer, count, offset);
+            return Succeeded(EncryptedTempFiles.PRead(descriptor, buffer, count, offset), saved);
         }
         catch (Exception)
         {
@@ -219,9 +231,10 @@ internal static unsafe class SpillHooks
     [UnmanagedCallersOnly]
     private static nint PWriteHook(int descriptor, byte* buffer, nuint count, long offset)
     {
+        int saved = Marshal.GetLastSystemError();
         try
         {
-            return EncryptedTempFiles.PWrite(descriptor, buffer, count, offset);
+            return Succeeded(EncryptedTempFiles.PWrite(descriptor, buffer, count, offset), saved);
         }
         catch (Exception)
         {
@@ -232,9 +245,10 @@ internal static unsafe class SpillHooks
     [UnmanagedCallersOnly]
     private static nint ReadHook(int descriptor, byte* buffer, nuint count)
     {
+        int saved = Marshal.GetLastSystemError();
         try
         {
-            return EncryptedTempFiles.Read(descriptor, buffer, count);
+            return Succeeded(EncryptedTempFiles.Read(descriptor, buffer, count), saved);
         }
         catch (Exception)
         {
@@ -245,9 +259,10 @@ internal static unsafe class SpillHooks
     [UnmanagedCallersOnly]
     private static nint WriteHook(int descriptor, byte* buffer, nuint count)
     {
+        int saved = Marshal.GetLastSystemError();
         try
         {
-            return EncryptedTempFiles.Write(descriptor, buffer, count);
+            return Succeeded(EncryptedTempFiles.Write(descriptor, buffer, count), saved);
         }
         catch (Exception)
         {
@@ -258,9 +273,10 @@ internal static unsafe class SpillHooks
     [UnmanagedCallersOnly]
     private static long SeekHook(int descriptor, long offset, int whence)
     {
+        int saved = Marshal.GetLastSystemError();
         try
         {
-            return EncryptedTempFiles.Seek(descriptor, offset, whence);
+            return Succeeded(EncryptedTempFiles.Seek(descriptor, offset, whence), saved);
         }
         catch (Exception)
         {
@@ -271,9 +287,10 @@ internal static unsafe class SpillHooks
     [UnmanagedCallersOnly]
     private static int TruncateHook(int descriptor, long length)
     {
+        int saved = Marshal.GetLastSystemError();
         try
         {
-            return EncryptedTempFiles.Truncate(descriptor, length);
+            return Succeeded(EncryptedTempFiles.Truncate(descriptor, length), saved);
         }
         catch (Exception)
         {
@@ -284,9 +301,10 @@ internal static unsafe class SpillHooks
     [UnmanagedCallersOnly]
     private static int UnlinkHook(byte* path)
     {
+        int saved = Marshal.GetLastSystemError();
         try
         {
-            return EncryptedTempFiles.Unlink(path);
+            return Succeeded(EncryptedTempFiles.Unlink(path), saved);
         }
         catch (Exception)
         {
@@ -297,9 +315,10 @@ internal static unsafe class SpillHooks
     [UnmanagedCallersOnly]
     private static int RemoveHook(byte* path)
     {
+        int saved = Marshal.GetLastSystemError();
         try
         {
-            return EncryptedTempFiles.Remove(path);
+            return Succeeded(EncryptedTempFiles.Remove(path), saved);
         }
         catch (Exception)
         {
@@ -310,9 +329,10 @@ internal static unsafe class SpillHooks
     [UnmanagedCallersOnly]
     private static int RenameHook(byte* oldPath, byte* newPath)
     {
+        int saved = Marshal.GetLastSystemError();
         try
         {
-            return EncryptedTempFiles.Rename(oldPath, newPath);
+            return Succeeded(EncryptedTempFiles.Rename(oldPath, newPath), saved);
         }
         catch (Exception)
         {
@@ -323,14 +343,30 @@ internal static unsafe class SpillHooks
     [UnmanagedCallersOnly]
     private static nint MapHook(nint address, nuint length, int protection, int flags, int descriptor, long offset)
     {
+        int saved = Marshal.GetLastSystemError();
         try
         {
-            return EncryptedTempFiles.MapMemory(address, length, protection, flags, descriptor, offset);
+            return Succeeded(EncryptedTempFiles.MapMemory(address, length, protection, flags, descriptor, offset), saved);
         }
         catch (Exception)
         {
             return Failed();
         }
+    }
+
+    /// <summary>
+    /// Puts back the caller's errno when the call succeeded: libc leaves errno alone on success, but our P/Invokes (which
+    /// capture errno) may have changed it.
+    /// </summary>
+    private static T Succeeded<T>(T result, int savedErrno)
+        where T : System.Numerics.INumber<T>
+    {
+        if (result >= T.Zero)
+        {
+            Marshal.SetLastSystemError(savedErrno);
+        }
+
+        return result;
     }
 
     private static int Failed()

@@ -12,6 +12,7 @@ internal static unsafe partial class SpillNative
     public const int Create = 0x40; // O_CREAT (0100)
     public const int WriteOnly = 1; // O_WRONLY
     public const int Truncate = 0x200; // O_TRUNC (01000)
+    public const int Append = 0x400; // O_APPEND (02000)
     public const int CloseOnExec = 0x80000; // O_CLOEXEC (02000000) on Linux x64 and arm64
 
     public const int ErrorNotFound = 2; // ENOENT

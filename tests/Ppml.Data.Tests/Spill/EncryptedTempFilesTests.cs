@@ -293,6 +293,37 @@ public sealed unsafe class EncryptedTempFilesTests : IDisposable
     }
 
     [Fact]
+    public void FOpenInside_AndRenameAcrossTheBoundary_AreRefused_RenameInsideKeepsTheRecords()
+    {
+        string inside = _temp.Combine("spill", "l.tmp");
+        string outside = _temp.Combine("l.out");
+        int fd = OpenFile(inside);
+        Write(fd, Pattern(100, "kept"), 0);
+        Assert.Equal(0, EncryptedTempFiles.Close(fd));
+        fixed (byte* path = Utf8(inside))
+        fixed (byte* mode = "r\0"u8)
+        fixed (byte* target = Utf8(outside))
+        fixed (byte* renamed = Utf8(_temp.Combine("spill", "m.tmp")))
+        {
+            Assert.Equal(0, EncryptedTempFiles.FOpen(path, mode));
+            Assert.Equal(13, Marshal.GetLastSystemError()); // EACCES
+            Assert.Equal(-1, EncryptedTempFiles.Rename(path, target));
+            Assert.Equal(18, Marshal.GetLastSystemError()); // EXDEV
+            Assert.Equal(0, EncryptedTempFiles.Rename(path, renamed));
+        }
+
+        int reopened = OpenPath(_temp.Combine("spill", "m.tmp"), ReadWrite);
+        try
+        {
+            Assert.Equal(Pattern(100, "kept"), Read(reopened, 100, 0));
+        }
+        finally
+        {
+            EncryptedTempFiles.Close(reopened);
+        }
+    }
+
+    [Fact]
     public void Open_CreatesOwnerOnlyFiles()
     {
         string path = _temp.Combine("spill", "j.tmp");
