@@ -103,6 +103,11 @@ internal static unsafe class EncryptedTempFiles
             return Fail(SpillNative.ErrorAccess);
         }
 
+        if (!SpillHooks.VerifyInstalled())
+        {
+            return Fail(SpillNative.ErrorIO); // a hook was lost and could not be put back: no spill file without them
+        }
+
         // Close-on-exec; no O_DIRECT (our buffers are not aligned) and no O_APPEND (pwrite must land at its offset).
         int descriptor = SpillNative.Open(path, (flags | SpillNative.CloseOnExec) & ~(SpillNative.DirectIO | SpillNative.Append), 0x180); // 0600
         if (descriptor < 0)

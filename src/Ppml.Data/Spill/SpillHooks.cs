@@ -81,6 +81,12 @@ internal static unsafe class SpillHooks
         }
     }
 
+    /// <summary>
+    /// Before a spill file is opened: if the hooks are installed, checks that every patched slot still holds its hook and
+    /// puts back any that does not (see <see cref="TryEnsureInstalled"/>). True when nothing is installed (direct callers).
+    /// </summary>
+    public static bool VerifyInstalled() => Volatile.Read(ref s_installed) is null || TryEnsureInstalled(out _);
+
     private static List<(nint Slot, nint Value)> Install()
     {
         if (!ElfGotHooks.IsPlatformSupported)

@@ -118,6 +118,14 @@ public sealed class ElfGotHooksTests : IClassFixture<KmsFixture>
 
         // Every slot of one symbol points to the same hook.
         Assert.All(slots.GroupBy(s => s.Symbol), group => Assert.Single(group.Select(s => ElfGotHooks.Read(s.Address)).Distinct()));
+
+        // A slot overwritten behind our back (as the lazy binder could, racing the install) is put back before the next
+        // spill file opens. unlink: the one whose brief loss is harmless to tests running beside this one.
+        ElfGotHooks.GotSlot unlink = slots.First(s => s.Symbol == "unlink");
+        nint hook = ElfGotHooks.Read(unlink.Address);
+        ElfGotHooks.Patch([(unlink.Address, NativeLibrary.GetExport(libc, "unlink"))]);
+        Assert.True(SpillHooks.VerifyInstalled());
+        Assert.Equal(hook, ElfGotHooks.Read(unlink.Address));
     }
 
     /// <summary>
