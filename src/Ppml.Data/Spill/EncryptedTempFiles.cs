@@ -64,6 +64,16 @@ internal static unsafe class EncryptedTempFiles
         lock (s_gate)
         {
             s_roots = [.. s_roots.Where(r => !ReferenceEquals(r, root))];
+
+            // Files DuckDB left there (the directory is about to be deleted): forget them unless still open.
+            foreach (SpillFile file in s_byPath.Values.Where(f => ReferenceEquals(f.Root, root) && f.OpenCount == 0).ToList())
+            {
+                s_byPath.Remove(file.Path);
+                lock (file.Writes)
+                {
+                    file.Writes.Clear();
+                }
+            }
         }
     }
 
