@@ -168,6 +168,52 @@ public sealed class PpmlContextSpillTests : IClassFixture<KmsFixture>
     }
 
     [Fact]
+    public async Task Query_WhileItsSpillFilesAreTampered_FailsOrAnswersRight_NeverWrong()
+    {
+        RequireSpill();
+        using var temp = new TempDirectory();
+        const string Query =
+            "SELECT count(*) AS n, sum(hash(s) * rn)::VARCHAR AS h FROM (SELECT s, row_number() OVER (ORDER BY s DESC) AS rn FROM (" +
+            "SELECT '" + Marker + "-' || i::VARCHAR || '" + Tail + "' AS s FROM range(4000000) t(i)))";
+        string expected;
+        await using (PpmlContext unlimited = await PpmlContext.OpenAsync(_fixture.Kms, new PpmlContextOptions { Spill = SpillMode.Off, Threads = 2 }, Token))
+        {
+            expected = Answer(await unlimited.QueryAsync(Query, Token));
+        }
+
+        await using PpmlContext context = await OpenSpillingAsync(temp.Combine("spill"), "100MB");
+        using var stop = new CancellationTokenSource();
+        string spillPath = context.SpillPath!;
+        Task<long> tamperer = Task.Run(() => FlipWhileRunning(spillPath, stop.Token), Token);
+        string? answer = null;
+        DatasetException? failure = null;
+        try
+        {
+            answer = Answer(await context.QueryAsync(Query, Token));
+        }
+        catch (DatasetException exception)
+        {
+            failure = exception;
+        }
+        finally
+        {
+            await stop.CancelAsync();
+        }
+
+        long flips = await tamperer;
+        TestContext.Current.TestOutputHelper?.WriteLine($"{flips} bits flipped while the query ran; outcome: {failure?.Message ?? "right answer"}");
+        Assert.True(flips > 0, "the tamperer never found a spill file");
+        if (failure is null)
+        {
+            Assert.Equal(expected, answer); // every block it read back was one we wrote
+        }
+        else
+        {
+            Assert.Contains("Input/output error", failure.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Open_RemovesSpillDirectoriesOfAKilledProcess_KeepsLiveOnes()
     {
         RequireSpill();
@@ -244,6 +290,37 @@ public sealed class PpmlContextSpillTests : IClassFixture<KmsFixture>
 
     private static string Answer(QueryResult result) =>
         string.Join("|", result.Rows[0].Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)));
+
+    /// <summary>Flips one bit every 4 KiB of every file in <paramref name="directory"/>, over and over, until cancelled.</summary>
+    private static long FlipWhileRunning(string directory, CancellationToken stop)
+    {
+        long flips = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            string[] files = Directory.Exists(directory) ? Directory.GetFiles(directory) : [];
+            foreach (string file in files)
+            {
+                try
+                {
+                    using FileStream stream = File.Open(file, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+                    for (long offset = 0; offset + 1 < stream.Length; offset += 4096)
+                    {
+                        stream.Position = offset;
+                        int value = stream.ReadByte();
+                        stream.Position = offset;
+                        stream.WriteByte((byte)(value ^ 0x04));
+                        flips++;
+                    }
+                }
+                catch (IOException)
+                {
+                    // deleted or truncated while we looked
+                }
+            }
+        }
+
+        return flips;
+    }
 
     /// <summary>Reads every file in <paramref name="directory"/> over and over until cancelled, looking for plaintext.</summary>
     private static ScanReport Scan(string directory, CancellationToken stop)
