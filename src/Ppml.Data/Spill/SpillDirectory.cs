@@ -18,7 +18,6 @@ internal sealed partial class SpillDirectory : IDisposable
 
     private const int LockExclusive = 2; // LOCK_EX
     private const int LockNonBlocking = 4; // LOCK_NB
-    private const int DirectoryFlag = 0x10000; // O_DIRECTORY on x64 (0200000); arm64 uses 0x4000: see DirectoryOpenFlag
 
     private readonly int _lock;
     private readonly SpillRoot _root;
@@ -171,7 +170,7 @@ internal sealed partial class SpillDirectory : IDisposable
     /// <exception cref="IOException">It could not be opened or locked for another reason.</exception>
     private static int? TryLock(string path)
     {
-        int descriptor = SpillNative.Open(path, SpillNative.CloseOnExec | DirectoryOpenFlag, 0); // O_RDONLY
+        int descriptor = SpillNative.Open(path, SpillNative.CloseOnExec | SpillNative.DirectoryOnly, 0); // O_RDONLY
         if (descriptor < 0)
         {
             int error = Marshal.GetLastPInvokeError();
@@ -192,8 +191,6 @@ internal sealed partial class SpillDirectory : IDisposable
 
         throw new IOException($"Could not lock '{path}': {Marshal.GetPInvokeErrorMessage(lockError)} (errno {lockError}).");
     }
-
-    private static int DirectoryOpenFlag => RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 0x4000 : DirectoryFlag;
 
     [GeneratedRegex("^ppml-spill-[0-9a-f]{8}$", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();

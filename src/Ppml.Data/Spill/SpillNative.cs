@@ -29,6 +29,9 @@ internal static unsafe partial class SpillNative
     /// <summary>O_DIRECT, which differs between architectures (stripped from spill files: our buffers are not aligned).</summary>
     public static int DirectIO { get; } = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 0x10000 : 0x4000;
 
+    /// <summary>O_DIRECTORY, which differs between architectures: 0200000 on x64, 040000 on arm64.</summary>
+    public static int DirectoryOnly { get; } = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 0x4000 : 0x10000;
+
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     public static partial int Open(byte* path, int flags, uint mode);
