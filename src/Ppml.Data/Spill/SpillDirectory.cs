@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using Microsoft.Win32.SafeHandles;
 
 namespace Ppml.Data.Spill;
 
@@ -19,14 +20,14 @@ internal sealed partial class SpillDirectory : IDisposable
     private const int LockExclusive = 2; // LOCK_EX
     private const int LockNonBlocking = 4; // LOCK_NB
 
-    private readonly int _lock;
+    private readonly SafeFileHandle _lock;
     private readonly SpillRoot _root;
     private bool _disposed;
 
-    private SpillDirectory(string path, int lockDescriptor, SpillRoot root)
+    private SpillDirectory(string path, SafeFileHandle lockHandle, SpillRoot root)
     {
         Path = path;
-        _lock = lockDescriptor;
+        _lock = lockHandle;
         _root = root;
     }
 
@@ -80,15 +81,15 @@ internal sealed partial class SpillDirectory : IDisposable
                     "Set PpmlContextOptions.SpillDirectory to a directory this user owns, or Spill to Off.");
             }
 
-            int descriptor = TryLock(path) ?? throw new IOException($"Could not lock the new spill directory '{path}'.");
+            SafeFileHandle held = TryLock(path) ?? throw new IOException($"Could not lock the new spill directory '{path}'.");
             try
             {
                 SpillRoot root = EncryptedTempFiles.Register(path);
-                return new SpillDirectory(path, descriptor, root);
+                return new SpillDirectory(path, held, root);
             }
             catch
             {
-                _ = SpillNative.Close(descriptor);
+                held.Dispose();
                 Directory.Delete(path, recursive: true);
                 throw;
             }
@@ -118,20 +119,14 @@ internal sealed partial class SpillDirectory : IDisposable
 
             try
             {
-                if (TryLock(candidate) is not { } held)
+                using SafeFileHandle? held = TryLock(candidate);
+                if (held is null)
                 {
                     continue; // a live context holds it
                 }
 
-                try
-                {
-                    Directory.Delete(candidate, recursive: true);
-                    removed.Add(candidate);
-                }
-                finally
-                {
-                    _ = SpillNative.Close(held);
-                }
+                Directory.Delete(candidate, recursive: true);
+                removed.Add(candidate);
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
@@ -162,13 +157,13 @@ internal sealed partial class SpillDirectory : IDisposable
         }
         finally
         {
-            _ = SpillNative.Close(_lock);
+            _lock.Dispose();
         }
     }
 
-    /// <summary>Takes an exclusive <c>flock</c> on a directory without waiting: the descriptor holding it, or null when it is held.</summary>
+    /// <summary>Takes an exclusive <c>flock</c> on a directory without waiting: the handle holding it, or null when it is held.</summary>
     /// <exception cref="IOException">It could not be opened or locked for another reason.</exception>
-    private static int? TryLock(string path)
+    private static SafeFileHandle? TryLock(string path)
     {
         int descriptor = SpillNative.Open(path, SpillNative.CloseOnExec | SpillNative.DirectoryOnly, 0); // O_RDONLY
         if (descriptor < 0)
@@ -177,13 +172,14 @@ internal sealed partial class SpillDirectory : IDisposable
             throw new IOException($"Could not open '{path}' to lock it: {Marshal.GetPInvokeErrorMessage(error)} (errno {error}).");
         }
 
+        var handle = new SafeFileHandle(descriptor, ownsHandle: true);
         if (SpillNative.Flock(descriptor, LockExclusive | LockNonBlocking) == 0)
         {
-            return descriptor;
+            return handle;
         }
 
         int lockError = Marshal.GetLastPInvokeError();
-        _ = SpillNative.Close(descriptor);
+        handle.Dispose();
         if (lockError == SpillNative.ErrorWouldBlock)
         {
             return null;
