@@ -80,18 +80,6 @@ internal static unsafe class EncryptedTempFiles
     /// <summary>Draws the key now, on the caller's thread, rather than in the first hooked call.</summary>
     internal static void Initialize() => _ = s_key.Length;
 
-    /// <summary>The number of descriptors currently tracked (tests).</summary>
-    internal static int TrackedDescriptors
-    {
-        get
-        {
-            lock (s_gate)
-            {
-                return s_descriptors.Count(f => f is not null);
-            }
-        }
-    }
-
     /// <summary>Hooked <c>open</c>: a path inside a registered directory is opened close-on-exec, mode 0600, and tracked.</summary>
     public static int Open(byte* path, int flags, uint mode)
     {
