@@ -3,6 +3,7 @@ using System.Globalization;
 using DuckDB.NET.Data;
 using Ppml.Data.IO;
 using Ppml.Data.Loading;
+using Ppml.Data.Spill;
 using Ppml.Data.Writing;
 using Ppml.Kms;
 
@@ -15,9 +16,9 @@ namespace Ppml.Data;
 /// </summary>
 /// <remarks>
 /// <para>No plaintext reaches a disk. Encrypted parts are decrypted into anonymous memory files that DuckDB reads
-/// through <c>/proc/self/fd/N</c> (or, without memory files, parsed in .NET and appended); DuckDB's spilling is off
-/// (<c>temp_directory = ''</c>), so a query that outgrows <see cref="PpmlContextOptions.MemoryLimit"/> fails instead of
-/// writing temporary files; SQL cannot read or write files itself (<c>enable_external_access = false</c>, only
+/// through <c>/proc/self/fd/N</c> (or, without memory files, parsed in .NET and appended); a query that outgrows
+/// <see cref="PpmlContextOptions.MemoryLimit"/> spills only into encrypted temporary files (AES-256-GCM under a key held in
+/// memory only, see <see cref="PpmlContextOptions.Spill"/>), or fails where that is unavailable; SQL cannot read or write files itself (<c>enable_external_access = false</c>, only
 /// <c>/proc/self/fd/</c> allowed, configuration locked); and outputs are written by this class, encrypted, through a
 /// temporary file that is flushed and renamed (a directory of parts through a staging directory).</para>
 /// <para>Operations are serialized: one statement at a time per context. Use one context per job.</para>
@@ -39,14 +40,16 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, TableInfo> _tables = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<MemoryFile> _attached = [];
+    private readonly SpillDirectory? _spill;
     private bool _disposed;
 
-    private PpmlContext(DuckDBConnection connection, IKeyManagementService kms, PpmlContextOptions options, DecryptedInputTransport transport)
+    private PpmlContext(DuckDBConnection connection, IKeyManagementService kms, PpmlContextOptions options, DecryptedInputTransport transport, SpillDirectory? spill)
     {
         _connection = connection;
         _kms = kms;
         Options = options;
         Transport = transport;
+        _spill = spill;
     }
 
     /// <summary>The settings this context was opened with.</summary>
@@ -58,6 +61,15 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
     /// <summary>How decrypted inputs reach DuckDB: <c>memfd</c> (anonymous memory files) or <c>appender</c>.</summary>
     public string InputTransport => Transport == DecryptedInputTransport.MemoryFile ? "memfd" : "appender";
 
+    /// <summary>Whether DuckDB can spill to (encrypted) temporary files in this context (<see cref="PpmlContextOptions.Spill"/>).</summary>
+    public bool CanSpill => _spill is not null;
+
+    /// <summary>The bytes DuckDB has written, encrypted, to this context's temporary files so far (0 when nothing spilled).</summary>
+    public long SpilledBytes => _spill?.BytesWritten ?? 0;
+
+    /// <summary>This context's spill directory, while it spills (tests).</summary>
+    internal string? SpillPath => _spill?.Path;
+
     /// <summary>The tables registered so far, by name.</summary>
     public IReadOnlyDictionary<string, TableInfo> Tables => _tables;
 
@@ -66,12 +78,14 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
 
     internal DecryptedInputTransport Transport { get; }
 
-    /// <summary>Opens a context: an in-memory DuckDB with spilling and file access from SQL disabled.</summary>
+    /// <summary>Opens a context: an in-memory DuckDB that spills only to encrypted temporary files, with file access from SQL disabled.</summary>
     /// <param name="kms">Unwraps input data keys and generates output data keys; not disposed by the context.</param>
     /// <param name="options">Settings; <see langword="null"/> for the defaults.</param>
     /// <param name="cancellationToken">Cancels the open.</param>
     /// <returns>The context; dispose it to free its memory.</returns>
     /// <exception cref="ArgumentException">An option is invalid (for example, <see cref="PpmlContextOptions.MemoryLimit"/>).</exception>
+    /// <exception cref="PlatformNotSupportedException"><see cref="PpmlContextOptions.Spill"/> is <see cref="SpillMode.Encrypted"/> and encrypted spilling is unavailable here.</exception>
+    /// <exception cref="IOException">The spill directory could not be created.</exception>
     public static async Task<PpmlContext> OpenAsync(IKeyManagementService kms, PpmlContextOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(kms);
@@ -86,15 +100,23 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
         };
 
         var connection = new DuckDBConnection("DataSource=:memory:");
+        SpillDirectory? spill = null;
         try
         {
             await Task.Run(connection.Open, cancellationToken).ConfigureAwait(false);
+            spill = OpenSpill(options);
             var settings = new List<string>
             {
-                // No spilling: DuckDB would otherwise write intermediate (plaintext) data to ./.tmp under memory pressure.
-                "SET temp_directory = ''",
+                // Without a spill directory, no spilling: DuckDB would otherwise write intermediate (plaintext) data to
+                // ./.tmp under memory pressure. With one, every file DuckDB writes there is encrypted by the hooks.
+                "SET temp_directory = " + (spill is null ? "''" : Sql.Literal(spill.Path)),
                 "SET preserve_insertion_order = true",
             };
+            if (spill is not null && options.MaxSpillSize is { } maxSpill)
+            {
+                settings.Add("SET max_temp_directory_size = " + Sql.Literal(maxSpill));
+            }
+
             if (options.MemoryLimit is { } limit)
             {
                 settings.Add("SET memory_limit = " + Sql.Literal(limit));
@@ -127,13 +149,38 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
                 }
             }
 
-            return new PpmlContext(connection, kms, options, transport);
+            return new PpmlContext(connection, kms, options, transport, spill);
         }
         catch
         {
             await connection.DisposeAsync().ConfigureAwait(false);
+            spill?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The context's spill directory, with the encryption hooks in place; <see langword="null"/> for no spilling.</summary>
+    /// <remarks>Called after DuckDB is loaded (the hooks patch the loaded libduckdb).</remarks>
+    private static SpillDirectory? OpenSpill(PpmlContextOptions options)
+    {
+        if (options.Spill == SpillMode.Off)
+        {
+            return null;
+        }
+
+        if (!SpillHooks.TryEnsureInstalled(out string? reason))
+        {
+            if (options.Spill == SpillMode.Encrypted)
+            {
+                throw new PlatformNotSupportedException(
+                    $"Encrypted spilling (PpmlContextOptions.Spill = Encrypted) is unavailable: {reason} " +
+                    "Set Spill to Auto or Off: a query that outgrows MemoryLimit then fails instead of spilling.");
+            }
+
+            return null; // Auto: no spilling here, never plaintext spilling
+        }
+
+        return SpillDirectory.Create(options.SpillDirectory ?? SpillDirectory.DefaultBase, out _);
     }
 
     /// <summary>
@@ -718,7 +765,7 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Frees DuckDB's memory (the tables).</summary>
+    /// <summary>Frees DuckDB's memory (the tables) and deletes the spill directory.</summary>
     public void Dispose()
     {
         if (_disposed)
@@ -727,12 +774,13 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
         }
 
         _disposed = true;
-        _connection.Dispose();
+        _connection.Dispose(); // DuckDB closes and deletes its temporary files first
         foreach (MemoryFile file in _attached)
         {
             file.Dispose();
         }
 
+        _spill?.Dispose();
         _gate.Dispose();
     }
 

@@ -27,11 +27,35 @@ public sealed class PpmlContextOptions
     public string DefaultKeyName { get; init; } = "primary";
 
     /// <summary>
-    /// DuckDB's memory limit (for example <c>4GB</c>). Spilling to disk is always disabled, so a query that needs more
-    /// fails with an out-of-memory error instead of writing plaintext to a temporary file.
+    /// DuckDB's memory limit (for example <c>4GB</c>). A query or a load that needs more spills to encrypted temporary
+    /// files when <see cref="Spill"/> allows it, and otherwise fails with an out-of-memory error; plaintext never reaches
+    /// a temporary file.
     /// </summary>
     /// <value>Default: <see langword="null"/> (DuckDB's default, 80% of physical memory).</value>
     public string? MemoryLimit { get; init; }
+
+    /// <summary>
+    /// Whether DuckDB may spill to disk when a query or a load outgrows <see cref="MemoryLimit"/>. Spilled data is always
+    /// encrypted: DuckDB's temporary files are written through hooks on its libc calls that encrypt every write with
+    /// AES-256-GCM under a random key that exists only in this process's memory, and authenticate every read (a modified
+    /// file fails the query). They protect the confidentiality and integrity of spilled data on disk, also after a crash;
+    /// not the process's memory, nor the size and timing of spill files. Hooking works on Linux x64 and arm64 only.
+    /// </summary>
+    /// <value>Default: <see cref="SpillMode.Auto"/>: encrypted spilling where it works, none elsewhere.</value>
+    public SpillMode Spill { get; init; } = SpillMode.Auto;
+
+    /// <summary>
+    /// The directory under which each context creates its private spill directory (<c>ppml-spill-XXXXXXXX</c>, mode 0700,
+    /// deleted when the context is disposed; those left by a killed process are removed by the next context opened here).
+    /// Created (mode 0700) if missing. Use a disk with room for the largest spill: DuckDB stops at
+    /// <see cref="MaxSpillSize"/> or 90% of the free space.
+    /// </summary>
+    /// <value>Default: <see langword="null"/>: <c>ppml-spill</c> in the temp folder (<see cref="Path.GetTempPath"/>).</value>
+    public string? SpillDirectory { get; init; }
+
+    /// <summary>DuckDB's <c>max_temp_directory_size</c> (for example <c>20GB</c>): the most a context may spill.</summary>
+    /// <value>Default: <see langword="null"/> (DuckDB's default, 90% of the free space of the spill directory's disk).</value>
+    public string? MaxSpillSize { get; init; }
 
     /// <summary>DuckDB worker threads.</summary>
     /// <value>Default: <see langword="null"/> (one per core).</value>

@@ -90,18 +90,19 @@ public sealed class NoPlaintextOnDiskTests : IClassFixture<KmsFixture>
     }
 
     [Fact]
-    public async Task QueryOutgrowingMemoryLimit_FailsInsteadOfSpilling()
+    public async Task QueryOutgrowingMemoryLimit_WithSpillingOff_FailsInsteadOfSpilling()
     {
         string spill = Path.Combine(Environment.CurrentDirectory, ".tmp");
         bool spillExisted = Directory.Exists(spill);
-        await using PpmlContext context = await PpmlContext.OpenAsync(_fixture.Kms, new PpmlContextOptions { MemoryLimit = "64MB", Threads = 1 }, Token);
+        await using PpmlContext context = await PpmlContext.OpenAsync(_fixture.Kms, new PpmlContextOptions { MemoryLimit = "64MB", Threads = 1, Spill = SpillMode.Off }, Token);
 
         DatasetException error = await Assert.ThrowsAsync<DatasetException>(() =>
             context.QueryAsync("SELECT range AS id, '" + Marker + "-' || range AS secret FROM range(5000000) ORDER BY secret DESC LIMIT 1 OFFSET 4999998", Token));
         QueryResult small = await context.QueryAsync("SELECT count(*) FROM range(1000)", Token);
 
         Assert.StartsWith("The query failed: Out of Memory Error: ", error.Message, StringComparison.Ordinal);
-        Assert.EndsWith("(spilling to disk is disabled because it would write plaintext: raise the memory limit, or make the query need less memory)", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("(raise the memory limit, turn on encrypted spilling where it is off (PpmlContextOptions.Spill), or make the query need less memory)", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, context.SpilledBytes);
         Assert.Equal(spillExisted, Directory.Exists(spill));
         Assert.Equal(1000L, small.Rows[0][0]);
     }

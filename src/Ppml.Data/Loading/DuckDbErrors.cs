@@ -67,6 +67,10 @@ internal static partial class DuckDbErrors
         return Quoted().Replace(first, "'…'");
     }
 
+    /// <summary>What an out-of-memory failure adds: spilling is encrypted or off, never plaintext.</summary>
+    internal const string OutOfMemoryAdvice =
+        "raise the memory limit, turn on encrypted spilling where it is off (PpmlContextOptions.Spill), or make the query need less memory";
+
     /// <summary>A one-line description of a query failure: kind and message; literals masked for data-dependent errors.</summary>
     public static string QueryReason(DuckDBException exception)
     {
@@ -77,7 +81,7 @@ internal static partial class DuckDbErrors
             || first.StartsWith("Constraint Error", StringComparison.Ordinal);
         if (first.StartsWith("Out of Memory Error", StringComparison.Ordinal))
         {
-            return first + " (spilling to disk is disabled because it would write plaintext: raise the memory limit, or make the query need less memory)";
+            return first + " (" + OutOfMemoryAdvice + ")";
         }
 
         return isDataError ? Quoted().Replace(first, "'…'") : first;
