@@ -83,18 +83,20 @@ public sealed class TpchDataset
         PpmlContext context, bool requireEncrypted = false, IProgress<TableInfo>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        TableRequest[] requests =
-        [
-            .. Tables
-                .OrderBy(SizeOnDisk)
-                .Select(source => new TableRequest(source.TableName, source.Path, source.Format, ReadOptions(source, requireEncrypted), source.Files)),
-        ];
-        return context.RegisterTablesAsync(requests, progress, cancellationToken);
+        return context.RegisterTablesAsync(Requests(requireEncrypted), progress, cancellationToken);
     }
+
+    /// <summary>One request per table, smallest first (so the first, unoverlapped preparation is short).</summary>
+    private TableRequest[] Requests(bool requireEncrypted) =>
+    [
+        .. Tables
+            .OrderBy(SizeOnDisk)
+            .Select(source => new TableRequest(source.TableName, source.Path, source.Format, ReadOptions(source, requireEncrypted), source.Files)),
+    ];
 
     /// <summary>
     /// Where <see cref="TpchSavedTables.UseOrSave"/> keeps the loaded tables: an encrypted DuckDB database
-    /// (<see cref="PpmlContext.SaveTablesAsync"/>) beside the parts, named so that dataset listings skip it.
+    /// (<c>PpmlContext.SaveTablesAsync</c>) beside the parts, named so that dataset listings skip it.
     /// </summary>
     public string SavedTablesPath => Path.Combine(DirectoryPath, SavedTablesFileName);
 
@@ -155,16 +157,18 @@ public sealed class TpchDataset
             return attached.Tables;
         }
 
-        IReadOnlyList<TableInfo> loaded = await RegisterAsync(context, requireEncrypted, progress, cancellationToken).ConfigureAwait(false);
-        if (savedTables == TpchSavedTables.UseOrSave)
+        if (savedTables == TpchSavedTables.Use)
         {
-            await context.SaveTablesAsync(
-                SavedTablesPath,
-                new SaveTablesOptions { Tables = [.. Tables.Select(t => t.TableName)], Manifest = manifest, Overwrite = true },
-                cancellationToken).ConfigureAwait(false);
+            return await RegisterAsync(context, requireEncrypted, progress, cancellationToken).ConfigureAwait(false);
         }
 
-        return loaded;
+        // Parse straight into the saved database (compressed, in a memory file), then attach it: the tables never exist
+        // uncompressed, so a dataset larger than memory as tables still loads.
+        await context.SaveTablesAsync(
+            Requests(requireEncrypted), SavedTablesPath, new SaveTablesOptions { Manifest = manifest, Overwrite = true }, progress, cancellationToken).ConfigureAwait(false);
+        AttachedTables saved = await context.AttachTablesAsync(SavedTablesPath, manifest, cancellationToken).ConfigureAwait(false)
+            ?? throw new DatasetException($"The tables just saved to '{SavedTablesPath}' do not match their parts; were the parts changed during the load?");
+        return saved.Tables;
     }
 
     /// <summary>

@@ -560,7 +560,7 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
 
             string fullPath = Path.GetFullPath(output);
             long bytes = await SavedDatabase.SaveAsync(
-                _connection, _kms, tables, options.Manifest, fullPath, options.KeyName ?? Options.DefaultKeyName, options.Overwrite, cancellationToken).ConfigureAwait(false);
+                _kms, SavedDatabase.CopyTables(_connection, tables), options.Manifest, fullPath, options.KeyName ?? Options.DefaultKeyName, options.Overwrite, cancellationToken).ConfigureAwait(false);
             return new SavedTables(fullPath, tables, bytes, Stopwatch.GetElapsedTime(started));
         }
         finally
@@ -570,7 +570,60 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
     }
 
     /// <summary>
-    /// Makes the tables of a database written by <see cref="SaveTablesAsync"/> queryable under their own names (each a
+    /// Loads datasets straight into an encrypted saved database (as <see cref="SaveTablesAsync(string, SaveTablesOptions?, CancellationToken)"/>
+    /// writes) without loading them into this context: a private DuckDB instance parses the decrypted inputs (bounded
+    /// chunks for CSV and .tbl, as <see cref="RegisterTablesAsync"/> does) into its database, which DuckDB keeps compressed
+    /// in a memory file and writes as it goes, so a dataset larger than memory as tables becomes a saved database of a few
+    /// times less. <see cref="AttachTablesAsync"/> then makes the tables queryable. The context's encryption requirement
+    /// applies to the inputs.
+    /// </summary>
+    /// <param name="sources">The datasets, one table each.</param>
+    /// <param name="output">The encrypted database file to write.</param>
+    /// <param name="options">The key, overwrite and manifest (<see cref="SaveTablesOptions.Tables"/> is not used).</param>
+    /// <param name="progress">Receives each table as soon as it is built.</param>
+    /// <param name="cancellationToken">Cancels the build; nothing is written.</param>
+    /// <returns>What was written.</returns>
+    /// <exception cref="DatasetException">A part is missing, malformed, wrongly keyed, tampered with, or plain when encryption is required.</exception>
+    public async Task<SavedTables> SaveTablesAsync(
+        IReadOnlyList<TableRequest> sources, string output, SaveTablesOptions? options = null, IProgress<TableInfo>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentException.ThrowIfNullOrEmpty(output);
+        options ??= new SaveTablesOptions();
+        if (Transport != DecryptedInputTransport.MemoryFile)
+        {
+            throw new PlatformNotSupportedException("Saving tables straight from their inputs needs memory files (Linux).");
+        }
+
+        long started = Stopwatch.GetTimestamp();
+        string fullPath = Path.GetFullPath(output);
+        long bytes = await SavedDatabase.SaveAsync(
+            _kms,
+            (builder, token) => TableLoadPipeline.RunAsync(
+                builder,
+                _kms,
+                sources,
+                ResolveAsync,
+                readOptions => readOptions,
+                async (request, parts, elapsed, cancel) =>
+                {
+                    object? rows = await DuckDb.ScalarAsync(builder, $"SELECT count(*) FROM {Sql.Identifier(request.Name)}", cancel).ConfigureAwait(false);
+                    return new TableInfo(request.Name, Path.GetFullPath(request.Path), request.Format, parts.Count, parts.Count(p => p.Protection != PartProtection.None), Convert.ToInt64(rows, CultureInfo.InvariantCulture), parts.Sum(p => p.Length), InputTransport, elapsed);
+                },
+                Options.LoadChunkBytes,
+                Options.MaxDegreeOfParallelism,
+                progress,
+                token),
+            options.Manifest,
+            fullPath,
+            options.KeyName ?? Options.DefaultKeyName,
+            options.Overwrite,
+            cancellationToken).ConfigureAwait(false);
+        return new SavedTables(fullPath, [.. sources.Select(s => s.Name)], bytes, Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <summary>
+    /// Makes the tables of a database written by <see cref="SaveTablesAsync(string, SaveTablesOptions?, CancellationToken)"/> queryable under their own names (each a
     /// view over the read-only attached database, replacing a table of the same name): the container is decrypted and
     /// authenticated into a memory file that DuckDB reads blocks from on demand, so nothing is parsed and the tables stay
     /// compressed. When <paramref name="expectedManifest"/> is given and the saved manifest differs in any of its keys,

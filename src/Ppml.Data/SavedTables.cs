@@ -1,6 +1,6 @@
 namespace Ppml.Data;
 
-/// <summary>What <see cref="PpmlContext.SaveTablesAsync"/> wrote.</summary>
+/// <summary>What <c>PpmlContext.SaveTablesAsync</c> wrote.</summary>
 /// <param name="Path">The encrypted database file (full path).</param>
 /// <param name="Tables">The tables saved.</param>
 /// <param name="DatabaseBytes">The size of the DuckDB database inside the container (compressed tables).</param>
@@ -15,7 +15,7 @@ public sealed record SavedTables(string Path, IReadOnlyList<string> Tables, long
 /// <param name="Elapsed">Decryption and attach time.</param>
 public sealed record AttachedTables(string Path, IReadOnlyList<TableInfo> Tables, IReadOnlyDictionary<string, string> Manifest, long DatabaseBytes, TimeSpan Elapsed);
 
-/// <summary>Options of <see cref="PpmlContext.SaveTablesAsync"/>.</summary>
+/// <summary>Options of <c>PpmlContext.SaveTablesAsync</c>.</summary>
 public sealed class SaveTablesOptions
 {
     /// <summary>The tables to save.</summary>

@@ -22,12 +22,15 @@ internal static class SavedDatabase
 
     private const string DatabaseName = "tables.duckdb";
 
-    /// <summary>Builds a database of <paramref name="tables"/> (read through <paramref name="main"/>) and encrypts it to <paramref name="output"/>.</summary>
+    /// <summary>
+    /// Builds a database with <paramref name="fill"/> and encrypts it to <paramref name="output"/>. The fill runs on the
+    /// private builder instance with the new database as its default (<c>USE</c>), so unqualified <c>CREATE TABLE</c>s land
+    /// in it; the builder reads memory files (<c>/proc/self/fd/</c>) and nothing else.
+    /// </summary>
     /// <returns>The database's plaintext size in bytes.</returns>
     public static async Task<long> SaveAsync(
-        DuckDBConnection main,
         IKeyManagementService kms,
-        IReadOnlyList<string> tables,
+        Func<DuckDBConnection, CancellationToken, Task> fill,
         IReadOnlyDictionary<string, string> manifest,
         string output,
         string keyName,
@@ -35,11 +38,28 @@ internal static class SavedDatabase
         CancellationToken cancellationToken)
     {
         using MemoryFile database = MemoryFile.Create("ppml-db");
-        await BuildAsync(main, database, tables, manifest, cancellationToken).ConfigureAwait(false);
+        await BuildAsync(database, fill, manifest, cancellationToken).ConfigureAwait(false);
         long length = RandomAccess.GetLength(database.Handle);
         await EnvelopeEncryption.EncryptFileAsync(kms, keyName, database.Path, output, options: null, overwrite, progress: null, cancellationToken).ConfigureAwait(false);
         return length;
     }
+
+    /// <summary>
+    /// A fill for <see cref="SaveAsync"/> that copies <paramref name="tables"/> from <paramref name="main"/>, one at a time
+    /// (each exported as Parquet into a memory file that is freed as soon as the table is built), so the extra memory is one
+    /// table's Parquet plus the growing, compressed database.
+    /// </summary>
+    public static Func<DuckDBConnection, CancellationToken, Task> CopyTables(DuckDBConnection main, IReadOnlyList<string> tables) =>
+        async (builder, cancellationToken) =>
+        {
+            foreach (string table in tables)
+            {
+                using MemoryFile export = MemoryFile.Create("ppml-save");
+                await DuckDb.ExecuteAsync(main, $"COPY {Sql.Identifier(table)} TO {Sql.Literal(export.Path)} (FORMAT parquet, USE_TMP_FILE false)", cancellationToken).ConfigureAwait(false);
+                await DuckDb.ExecuteAsync(builder, $"CREATE TABLE {Sql.Identifier(table)} AS SELECT * FROM read_parquet({Sql.Literal(export.Path)})", cancellationToken).ConfigureAwait(false);
+                await DuckDb.ExecuteAsync(builder, "CHECKPOINT saved", cancellationToken).ConfigureAwait(false);
+            }
+        };
 
     /// <summary>Decrypts <paramref name="path"/> into a memory file and attaches it read-only under <paramref name="alias"/>.</summary>
     /// <returns>The memory file (the caller keeps it open while the database is attached) and the manifest.</returns>
@@ -96,13 +116,9 @@ internal static class SavedDatabase
         }
     }
 
-    /// <summary>
-    /// Builds the database in <paramref name="database"/>, one table at a time (exported from <paramref name="main"/> as
-    /// Parquet into a memory file that is freed as soon as the table is built), so the extra memory is one table's Parquet
-    /// plus the growing, compressed database.
-    /// </summary>
+    /// <summary>Builds the database in <paramref name="database"/>: <paramref name="fill"/>, then the manifest, then a checkpoint.</summary>
     private static async Task BuildAsync(
-        DuckDBConnection main, MemoryFile database, IReadOnlyList<string> tables, IReadOnlyDictionary<string, string> manifest, CancellationToken cancellationToken)
+        MemoryFile database, Func<DuckDBConnection, CancellationToken, Task> fill, IReadOnlyDictionary<string, string> manifest, CancellationToken cancellationToken)
     {
         DirectoryInfo links = Directory.CreateTempSubdirectory("ppml-db-");
         if (!OperatingSystem.IsWindows())
@@ -117,7 +133,7 @@ internal static class SavedDatabase
             await Task.Run(builder.Open, cancellationToken).ConfigureAwait(false);
             string linked = Path.Combine(links.FullName, DatabaseName);
             string directory = links.FullName + "/";
-            foreach (string setting in (string[])["SET temp_directory = ''", "SET memory_limit = '1GB'", $"SET allowed_directories = ['/proc/self/fd/', {Sql.Literal(directory)}]", "SET enable_external_access = false", "SET lock_configuration = true"])
+            foreach (string setting in (string[])["SET temp_directory = ''", "SET memory_limit = '2GB'", $"SET allowed_directories = ['/proc/self/fd/', {Sql.Literal(directory)}]", "SET enable_external_access = false", "SET lock_configuration = true"])
             {
                 await DuckDb.ExecuteAsync(builder, setting, cancellationToken).ConfigureAwait(false);
             }
@@ -134,13 +150,8 @@ internal static class SavedDatabase
             File.CreateSymbolicLink(linked + ".wal", log.Path);
 
             await DuckDb.ExecuteAsync(builder, $"ATTACH {Sql.Literal(linked)} AS saved", cancellationToken).ConfigureAwait(false);
-            foreach (string table in tables)
-            {
-                using MemoryFile export = MemoryFile.Create("ppml-save");
-                await DuckDb.ExecuteAsync(main, $"COPY {Sql.Identifier(table)} TO {Sql.Literal(export.Path)} (FORMAT parquet, USE_TMP_FILE false)", cancellationToken).ConfigureAwait(false);
-                await DuckDb.ExecuteAsync(builder, $"CREATE TABLE saved.main.{Sql.Identifier(table)} AS SELECT * FROM read_parquet({Sql.Literal(export.Path)})", cancellationToken).ConfigureAwait(false);
-                await DuckDb.ExecuteAsync(builder, "CHECKPOINT saved", cancellationToken).ConfigureAwait(false);
-            }
+            await DuckDb.ExecuteAsync(builder, "USE saved", cancellationToken).ConfigureAwait(false);
+            await fill(builder, cancellationToken).ConfigureAwait(false);
 
             await DuckDb.ExecuteAsync(builder, $"CREATE TABLE saved.main.{ManifestTable} (key VARCHAR, value VARCHAR)", cancellationToken).ConfigureAwait(false);
             foreach ((string key, string value) in manifest.OrderBy(e => e.Key, StringComparer.Ordinal))
@@ -149,6 +160,7 @@ internal static class SavedDatabase
             }
 
             await DuckDb.ExecuteAsync(builder, "CHECKPOINT saved", cancellationToken).ConfigureAwait(false);
+            await DuckDb.ExecuteAsync(builder, "USE memory", cancellationToken).ConfigureAwait(false);
             await DuckDb.ExecuteAsync(builder, "DETACH saved", cancellationToken).ConfigureAwait(false);
         }
         finally
