@@ -16,9 +16,10 @@ namespace Ppml.Data.Loading;
 internal static class TableLoadPipeline
 {
     /// <summary>
-    /// The most chunks alive at once: one DuckDB is reading, one waiting in the queue, one being decrypted.
+    /// The most chunks alive at once: one DuckDB is reading and one being decrypted (the producer starts a chunk only when
+    /// DuckDB has taken the previous one).
     /// </summary>
-    public const int ChunksInFlight = 3;
+    public const int ChunksInFlight = 2;
 
     /// <summary>Whether <paramref name="format"/> is loaded in bounded chunks.</summary>
     public static bool IsChunked(DatasetFormat format) => format is DatasetFormat.Csv or DatasetFormat.Tbl;
@@ -163,6 +164,9 @@ internal static class TableLoadPipeline
                         {
                             any = true;
                             await WriteOrDisposeAsync(output, new Chunk(i, chunk), cancellationToken).ConfigureAwait(false);
+
+                            // Start the next chunk only once DuckDB has taken this one (and so freed the one before).
+                            await output.WaitToWriteAsync(cancellationToken).ConfigureAwait(false);
                         },
                         cancellationToken).ConfigureAwait(false);
                 }
