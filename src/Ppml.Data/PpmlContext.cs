@@ -40,12 +40,13 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
     private readonly Dictionary<string, TableInfo> _tables = new(StringComparer.OrdinalIgnoreCase);
     private bool _disposed;
 
-    private PpmlContext(DuckDBConnection connection, IKeyManagementService kms, PpmlContextOptions options, DecryptedInputTransport transport)
+    private PpmlContext(DuckDBConnection connection, IKeyManagementService kms, PpmlContextOptions options, DecryptedInputTransport transport, long memoryLimitBytes)
     {
         _connection = connection;
         _kms = kms;
         Options = options;
         Transport = transport;
+        MemoryLimitBytes = memoryLimitBytes;
     }
 
     /// <summary>The settings this context was opened with.</summary>
@@ -56,6 +57,12 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
 
     /// <summary>How decrypted inputs reach DuckDB: <c>memfd</c> (anonymous memory files) or <c>appender</c>.</summary>
     public string InputTransport => Transport == DecryptedInputTransport.MemoryFile ? "memfd" : "appender";
+
+    /// <summary>
+    /// DuckDB's effective memory limit in bytes, read back from DuckDB after it was set (<see cref="PpmlContextOptions.MemoryLimit"/>,
+    /// or its default); DuckDB reports it to three significant digits (for example <c>15.6 GiB</c>).
+    /// </summary>
+    public long MemoryLimitBytes { get; }
 
     /// <summary>The tables registered so far, by name.</summary>
     public IReadOnlyDictionary<string, TableInfo> Tables => _tables;
@@ -94,10 +101,7 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
                 "SET temp_directory = ''",
                 "SET preserve_insertion_order = true",
             };
-            if (options.MemoryLimit is { } limit)
-            {
-                settings.Add("SET memory_limit = " + Sql.Literal(limit));
-            }
+            settings.Add("SET memory_limit = " + Sql.Literal(options.MemoryLimit ?? string.Create(CultureInfo.InvariantCulture, $"{PpmlContextOptions.DefaultMemoryLimitBytes} bytes")));
 
             if (options.Threads is { } threads)
             {
@@ -126,13 +130,22 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
                 }
             }
 
-            return new PpmlContext(connection, kms, options, transport);
+            return new PpmlContext(connection, kms, options, transport, await ReadMemoryLimitAsync(connection, cancellationToken).ConfigureAwait(false));
         }
         catch
         {
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>DuckDB's <c>memory_limit</c> setting (text such as <c>15.6 GiB</c>) in bytes.</summary>
+    private static async Task<long> ReadMemoryLimitAsync(DuckDBConnection connection, CancellationToken cancellationToken)
+    {
+        object? setting = await DuckDb.ScalarAsync(connection, "SELECT current_setting('memory_limit')", cancellationToken).ConfigureAwait(false);
+        return setting is string text && Ppml.Core.ByteSize.TryParse(text, out long bytes)
+            ? bytes
+            : throw new InvalidOperationException($"DuckDB reported memory_limit '{setting}', which is not a size.");
     }
 
     /// <summary>

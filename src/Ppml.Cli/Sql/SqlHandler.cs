@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Ppml.Core;
+using Ppml.Core.Diagnostics;
 using Ppml.Data;
 using Ppml.Data.Tables;
 using Ppml.Workloads;
@@ -16,7 +18,7 @@ internal sealed class SqlHandler(CliContext context)
 {
     public async Task<int> RunAsync(
         string query, IReadOnlyList<string> tables, IReadOnlyList<string> tableOptions, string? output, string? format, bool json, bool encrypt, bool requireEncrypted, bool force,
-        int maxRows, KmsTarget kms, string? keyName, CancellationToken cancellationToken)
+        int maxRows, KmsTarget kms, string? keyName, string? memoryLimit, CancellationToken cancellationToken)
     {
         // '--out -' is standard output: the same as no --out (issue 11); never a file named '-'.
         output = Ppml.Core.IO.OutputTarget.IsStandardStream(output) ? null : output;
@@ -59,8 +61,10 @@ internal sealed class SqlHandler(CliContext context)
             Encrypt = encrypt,
             KeyName = keyName,
             Overwrite = force,
+            MemoryLimit = memoryLimit,
         };
         SqlWorkloadResult result = await SqlWorkload.RunAsync(session, options, new TableReporter(context.Error), cancellationToken);
+        await context.Error.WriteLineAsync(Describe(result.MemoryLimitBytes, result.Footprint));
         if (result.TextRows is not null)
         {
             await context.Output.FlushAsync(cancellationToken);
@@ -83,6 +87,10 @@ internal sealed class SqlHandler(CliContext context)
         await context.Output.WriteLineAsync($"Wrote {written.Rows} row(s) as {written.Format.ToString().ToUpperInvariant()}{encryption}: {written.Path}");
         return ExitCodes.Success;
     }
+
+    /// <summary>The stderr line about memory: DuckDB's limit and the peak footprint, with how it was measured.</summary>
+    internal static string Describe(long memoryLimitBytes, FootprintReport? footprint) =>
+        $"ppml: memory limit {ByteSize.Format(memoryLimitBytes)}; peak footprint {(footprint is null ? "unknown" : $"{ByteSize.Format(footprint.PeakBytes)} ({footprint.Method})")}";
 
     /// <summary>One stderr line per loaded table, as it is loaded (only the tables the query references are).</summary>
     private sealed class TableReporter(TextWriter error) : IProgress<TableInfo>

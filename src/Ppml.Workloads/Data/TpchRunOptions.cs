@@ -31,4 +31,10 @@ public sealed class TpchRunOptions
 
     /// <summary>Whether a non-empty <see cref="Output"/> is replaced.</summary>
     public bool Overwrite { get; init; }
+
+    /// <summary>
+    /// DuckDB's memory limit (<see cref="Ppml.Data.PpmlContextOptions.MemoryLimit"/>, for example <c>4GB</c>).
+    /// <value>Default: <see langword="null"/>, 70% of the memory available to the process.</value>
+    /// </summary>
+    public string? MemoryLimit { get; init; }
 }
