@@ -29,7 +29,7 @@ trap 'rm -rf "$WORK"' EXIT
 "$PPML" init --home "$WORK/.ppml" > /dev/null
 
 commit="$(git -C "$ROOT" rev-parse --short HEAD)"
-git -C "$ROOT" diff --quiet HEAD -- src || commit="$commit + uncommitted changes"
+git -C "$ROOT" diff --quiet HEAD -- 'src/*.cs' 'src/*.csproj' 'src/*.sql' || commit="$commit + uncommitted code changes"
 branch="$(git -C "$ROOT" rev-parse --abbrev-ref HEAD)"
 memory="$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
 note="Commit $commit on $branch; machine: $(nproc) cores, $memory of RAM."
