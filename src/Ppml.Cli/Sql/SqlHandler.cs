@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Ppml.Core;
-using Ppml.Core.Diagnostics;
 using Ppml.Data;
 using Ppml.Data.Tables;
 using Ppml.Workloads;
@@ -64,7 +62,7 @@ internal sealed class SqlHandler(CliContext context)
             MemoryLimit = memoryLimit,
         };
         SqlWorkloadResult result = await SqlWorkload.RunAsync(session, options, new TableReporter(context.Error), cancellationToken);
-        await context.Error.WriteLineAsync(Describe(result.MemoryLimitBytes, result.Footprint));
+        await context.Error.WriteLineAsync(MemoryLine.Describe(result.MemoryLimitBytes, result.Footprint));
         if (result.TextRows is not null)
         {
             await context.Output.FlushAsync(cancellationToken);
@@ -87,10 +85,6 @@ internal sealed class SqlHandler(CliContext context)
         await context.Output.WriteLineAsync($"Wrote {written.Rows} row(s) as {written.Format.ToString().ToUpperInvariant()}{encryption}: {written.Path}");
         return ExitCodes.Success;
     }
-
-    /// <summary>The stderr line about memory: DuckDB's limit and the peak footprint, with how it was measured.</summary>
-    internal static string Describe(long memoryLimitBytes, FootprintReport? footprint) =>
-        $"ppml: memory limit {ByteSize.Format(memoryLimitBytes)}; peak footprint {(footprint is null ? "unknown" : $"{ByteSize.Format(footprint.PeakBytes)} ({footprint.Method})")}";
 
     /// <summary>One stderr line per loaded table, as it is loaded (only the tables the query references are).</summary>
     private sealed class TableReporter(TextWriter error) : IProgress<TableInfo>

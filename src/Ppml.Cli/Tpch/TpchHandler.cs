@@ -96,7 +96,7 @@ internal sealed class TpchHandler(CliContext context)
             MemoryLimit = memoryLimit,
         };
         TpchRunResult result = await TpchWorkload.RunAsync(session, options, new RunReporter(context, json ? context.Error : context.Output), cancellationToken);
-        await context.Error.WriteLineAsync(Sql.SqlHandler.Describe(result.MemoryLimitBytes, result.Footprint));
+        await context.Error.WriteLineAsync(MemoryLine.Describe(result.MemoryLimitBytes, result.Footprint));
         await context.Output.WriteLineAsync(json ? JsonSerializer.Serialize(TpchRunReport.From(result), CliJsonContext.Default.TpchRunReport) : result.Describe());
         return ExitCodes.Success;
     }
