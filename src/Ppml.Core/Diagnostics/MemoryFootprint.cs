@@ -68,18 +68,24 @@ public readonly record struct MemoryFootprint(long ResidentBytes, long PeakResid
             return 0;
         }
 
+        // A memory file opened again through /proc/self/fd/N (as DuckDB opens it) is a second descriptor of the same file:
+        // count each file once, by the inode /proc/self/fdinfo gives (Linux 5.14 and later; older kernels count each descriptor).
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (string descriptor in descriptors)
         {
             try
             {
-                if (new FileInfo(descriptor).LinkTarget is string target
-                    && target.StartsWith(MemoryFilePrefix, StringComparison.Ordinal)
-                    && !target.StartsWith(RuntimeCodeMemoryFile, StringComparison.Ordinal))
+                if (new FileInfo(descriptor).LinkTarget is not string target
+                    || !target.StartsWith(MemoryFilePrefix, StringComparison.Ordinal)
+                    || target.StartsWith(RuntimeCodeMemoryFile, StringComparison.Ordinal)
+                    || (ReadInode(Path.GetFileName(descriptor)) is string inode && !seen.Add(inode)))
                 {
-                    // Open through the link and fstat: FileInfo.Length would be the link's own size.
-                    using Microsoft.Win32.SafeHandles.SafeFileHandle handle = File.OpenHandle(descriptor, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-                    total += RandomAccess.GetLength(handle);
+                    continue;
                 }
+
+                // Open through the link and fstat: FileInfo.Length would be the link's own size.
+                using Microsoft.Win32.SafeHandles.SafeFileHandle handle = File.OpenHandle(descriptor, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                total += RandomAccess.GetLength(handle);
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
@@ -88,6 +94,25 @@ public readonly record struct MemoryFootprint(long ResidentBytes, long PeakResid
         }
 
         return total;
+    }
+
+    /// <summary>The <c>mnt_id</c> and <c>ino</c> lines of <c>/proc/self/fdinfo/N</c>, which identify the open file; <see langword="null"/> without <c>ino</c>.</summary>
+    private static string? ReadInode(string descriptor)
+    {
+        string? mount = null;
+        foreach (string line in File.ReadLines("/proc/self/fdinfo/" + descriptor))
+        {
+            if (line.StartsWith("mnt_id:", StringComparison.Ordinal))
+            {
+                mount = line[7..].Trim();
+            }
+            else if (line.StartsWith("ino:", StringComparison.Ordinal))
+            {
+                return mount + ":" + line[4..].Trim();
+            }
+        }
+
+        return null;
     }
 
     private static bool TryReadProc(out MemoryFootprint footprint)

@@ -30,6 +30,20 @@ public sealed class FootprintMonitorTests
     }
 
     [Fact]
+    public void MeasureMemoryFiles_FileOpenedAgainThroughProc_CountedOnce()
+    {
+        Require.Linux();
+        long before = MemoryFootprint.MeasureMemoryFiles();
+        using SafeFileHandle file = CreateMemoryFile(Size);
+
+        // As DuckDB reads a memory file: a second descriptor of the same file, opened by path.
+        using SafeFileHandle again = File.OpenHandle($"/proc/self/fd/{file.DangerousGetHandle()}", FileMode.Open, FileAccess.Read);
+        long counted = MemoryFootprint.MeasureMemoryFiles() - before;
+
+        Assert.InRange(counted, Size, (2L * Size) - 1);
+    }
+
+    [Fact]
     public void Capture_MemoryFileClosed_NoLongerCounted()
     {
         Require.Linux();
