@@ -43,8 +43,9 @@ internal sealed class BenchVariantProcess(CliContext context, KmsTarget kms)
         };
         if (cgroup is not null)
         {
-            // The shell joins the cgroup before exec, so everything ppml allocates is charged there from its first page.
-            foreach (string argument in (string[])["-c", "echo $$ > \"$0\" && exec \"$@\"", cgroup.ProcessesFile, executable])
+            // The shell joins the cgroup before exec, so everything ppml allocates is charged there from its first page. If the
+            // kernel refuses the move, ppml still runs: its monitor sees it is not in the cgroup and samples instead.
+            foreach (string argument in (string[])["-c", "{ echo $$ > \"$0\"; } 2>/dev/null; exec \"$@\"", cgroup.ProcessesFile, executable])
             {
                 start.ArgumentList.Add(argument);
             }
