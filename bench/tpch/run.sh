@@ -25,7 +25,7 @@ dotnet build -c Release "$ROOT/src/Ppml.Cli" -nologo -v quiet
 PPML="$ROOT/src/Ppml.Cli/bin/Release/net10.0/ppml"
 
 WORK="$(mktemp -d -t ppml-tpch-bench-XXXXXX)"
-trap 'rm -rf "$WORK"' EXIT
+trap 'rm -rf "$WORK" "$JSON.tmp"' EXIT
 "$PPML" init --home "$WORK/.ppml" > /dev/null
 
 commit="$(git -C "$ROOT" rev-parse --short HEAD)"
