@@ -24,4 +24,11 @@ public interface ITpchBenchmarkObserver
     /// <param name="load">The variant's load in this repeat.</param>
     /// <param name="queries">The variant's queries in this repeat, summed.</param>
     void VariantMeasured(int repeat, string variant, TpchBenchmarkSample load, TpchBenchmarkSample queries);
+
+    /// <summary>One variant's run finished (its process, samples and footprint); called as soon as it ends.</summary>
+    /// <param name="repeat">The repeat, from 0.</param>
+    /// <param name="run">What the run measured.</param>
+    void VariantRun(int repeat, TpchBenchmarkVariantResult run)
+    {
+    }
 }

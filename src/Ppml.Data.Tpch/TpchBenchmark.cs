@@ -1,12 +1,16 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
+using Ppml.Core.Diagnostics;
+using Ppml.Kms;
 
 namespace Ppml.Data.Tpch;
 
 /// <summary>
-/// TPC-H over encrypted data against the same queries over the same data in plaintext files, in one process
-/// (<c>ppml tpch bench</c>). It generates the scale factor twice into a work directory (plain dbgen files; encrypted
-/// parts) and compares three variants:
+/// TPC-H over encrypted data against the same queries over the same data in plaintext files (<c>ppml tpch bench</c>). It
+/// generates the scale factor twice into a work directory (plain dbgen files; encrypted parts) and compares three variants:
 /// <list type="bullet">
 /// <item><b>plain</b> (the baseline): an in-memory DuckDB reads the plaintext .tbl files itself (<c>read_csv</c>)
 /// (<see cref="TpchPlainBaseline"/>);</item>
@@ -15,10 +19,12 @@ namespace Ppml.Data.Tpch;
 /// <item><b>plain-context</b>: a <see cref="PpmlContext"/> over the plaintext files, which separates the cost of
 /// decryption from the cost of the memory-file path.</item>
 /// </list>
-/// Each repeat loads the three variants one after the other (order rotating), keeps the three databases open, then runs
-/// every query on each variant back to back (order rotating again), so the runs being compared are adjacent in time:
-/// on a shared machine whose load drifts over minutes, per-repeat ratios are far steadier than separate runs. Wall and
-/// process CPU time are recorded for every step; every answer must equal the plain one. The result gives medians.
+/// Only one database is open at a time: each repeat runs the variants one after the other (order rotating, so drift on a
+/// shared machine cancels), each loading its database, running every query and closing it
+/// (<see cref="RunVariantAsync"/>) — by default in this process, or wherever <see cref="TpchBenchmarkOptions.RunVariantAsync"/>
+/// says (the CLI starts a process per variant, so each footprint is that variant's alone). Wall and process CPU time are
+/// recorded for the load and every query, and the peak memory footprint for each run; every answer must equal the first
+/// run's. The result gives medians and ratios to plain.
 /// </summary>
 public static class TpchBenchmark
 {
@@ -85,11 +91,30 @@ public static class TpchBenchmark
                 encryptedGeneration, encryptedDirectory, encryption, clock, observer, cancellationToken).ConfigureAwait(false);
 
             var measurements = new TpchBenchmarkMeasurements();
-            var reference = new Dictionary<int, TpchQueryResult>();
-            var run = new Run(options, plainDirectory, encryptedDirectory, queries, measurements, reference);
+            var reference = new Dictionary<int, (string Variant, string Digest)>();
+            string memoryLimit = options.ContextOptions.MemoryLimit ?? string.Create(CultureInfo.InvariantCulture, $"{PpmlContextOptions.DefaultMemoryLimitBytes} bytes");
+            Func<TpchBenchmarkVariantRequest, CancellationToken, Task<TpchBenchmarkVariantResult>> run = options.RunVariantAsync
+                ?? ((request, token) => RunVariantAsync(request, options.Kms, options.ContextOptions, cgroupDirectory: null, clock, token));
             for (int repeat = 0; repeat < options.Repeat; repeat++)
             {
-                await run.RepeatAsync(repeat, cancellationToken).ConfigureAwait(false);
+                foreach (string variant in Rotate(repeat))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var request = new TpchBenchmarkVariantRequest
+                    {
+                        Variant = variant,
+                        DataDirectory = variant == EncryptedVariant ? encryptedDirectory : plainDirectory,
+                        Queries = queries,
+                        ScaleFactor = encryptedGeneration.ScaleFactor,
+                        MemoryLimit = memoryLimit,
+                        Repeat = repeat,
+                    };
+                    TpchBenchmarkVariantResult result = await run(request, cancellationToken).ConfigureAwait(false);
+                    Check(request, result, reference);
+                    measurements.Add(repeat, result);
+                    observer?.VariantRun(repeat, result);
+                }
+
                 foreach (string variant in Variants)
                 {
                     observer?.VariantMeasured(repeat, variant, measurements.Load(repeat, variant), measurements.Queries(repeat, variant, queries));
@@ -102,6 +127,7 @@ public static class TpchBenchmark
                 encryptedGeneration.Parts,
                 queries,
                 measurements,
+                clock.GetUtcNow(),
                 plainData,
                 plainElapsed,
                 encryptedData,
@@ -134,11 +160,6 @@ public static class TpchBenchmark
 
     private static IEnumerable<string> Rotate(int by) => Variants.Skip(by % Variants.Count).Concat(Variants.Take(by % Variants.Count));
 
-    private static bool SameAnswer(TpchQueryResult expected, TpchQueryResult actual) =>
-        expected.Columns.SequenceEqual(actual.Columns)
-        && expected.Rows.Count == actual.Rows.Count
-        && expected.Rows.Zip(actual.Rows).All(pair => pair.First.SequenceEqual(pair.Second));
-
     /// <summary>The 1-minute load average and the core count (Linux), to record how busy the machine was.</summary>
     private static string LoadAverage()
     {
@@ -157,110 +178,177 @@ public static class TpchBenchmark
         }
     }
 
-    /// <summary>The repeats of one benchmark: loads, queries and the answer check.</summary>
-    private sealed class Run(
-        TpchBenchmarkOptions options,
-        string plainDirectory,
-        string encryptedDirectory,
-        int[] queries,
-        TpchBenchmarkMeasurements measurements,
-        Dictionary<int, TpchQueryResult> reference)
+    /// <summary>
+    /// Runs one variant in this process: opens its database (a <see cref="PpmlContext"/>, or plain DuckDB for
+    /// <see cref="PlainVariant"/>) with the request's memory limit, loads the tables, runs the queries one by one, closes
+    /// the database, and reports wall and process CPU time of each step, a digest of each answer and the peak footprint.
+    /// The <c>ppml tpch bench</c> child process calls this.
+    /// </summary>
+    /// <param name="request">The variant, its data, the queries and the memory limit.</param>
+    /// <param name="kms">Decrypts the encrypted copy (unused by the plain variant).</param>
+    /// <param name="contextOptions">Options of the <see cref="PpmlContext"/> variants; their memory limit is the request's.</param>
+    /// <param name="cgroupDirectory">A cgroup created for this process alone, whose <c>memory.peak</c> is the footprint; <see langword="null"/> to sample.</param>
+    /// <param name="timeProvider">The clock for every timing (default: the system clock).</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <returns>The measurements.</returns>
+    /// <exception cref="ArgumentException">The variant is unknown, or DuckDB refused the memory limit.</exception>
+    /// <exception cref="DatasetException">The data could not be loaded or a query failed.</exception>
+    public static async Task<TpchBenchmarkVariantResult> RunVariantAsync(
+        TpchBenchmarkVariantRequest request,
+        IKeyManagementService kms,
+        PpmlContextOptions? contextOptions = null,
+        string? cgroupDirectory = null,
+        TimeProvider? timeProvider = null,
+        CancellationToken cancellationToken = default)
     {
-        private readonly TimeProvider _clock = options.TimeProvider;
-        private readonly double _scaleFactor = options.Generation.ScaleFactor;
-
-        public async Task RepeatAsync(int repeat, CancellationToken cancellationToken)
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(kms);
+        if (!Variants.Contains(request.Variant))
         {
-            var loaded = new Dictionary<string, LoadedVariant>();
-            try
-            {
-                foreach (string variant in Rotate(repeat))
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    (LoadedVariant database, TpchBenchmarkSample sample) = await MeasureAsync(() => LoadAsync(variant, cancellationToken)).ConfigureAwait(false);
-                    loaded[variant] = database;
-                    measurements.Add(repeat, variant, TpchBenchmarkMeasurements.LoadStep, sample with { Wall = database.Load });
-                }
+            throw new ArgumentException($"Unknown benchmark variant '{request.Variant}'; the variants are {string.Join(", ", Variants)}.", nameof(request));
+        }
 
-                for (int i = 0; i < queries.Length; i++)
+        TimeProvider clock = timeProvider ?? TimeProvider.System;
+        contextOptions ??= new PpmlContextOptions();
+        var monitor = new FootprintMonitor(cgroupDirectory: cgroupDirectory);
+        await using (monitor.ConfigureAwait(false))
+        {
+            using var process = Process.GetCurrentProcess();
+            var queries = new List<TpchBenchmarkQuerySample>(request.Queries.Count);
+            TpchBenchmarkSample load;
+            long memoryLimit;
+            if (request.Variant == PlainVariant)
+            {
+                (TpchPlainBaseline baseline, load) = await MeasureAsync(
+                    process, clock, () => TpchPlainBaseline.LoadAsync(request.DataDirectory, request.MemoryLimit, clock, cancellationToken)).ConfigureAwait(false);
+                await using (baseline.ConfigureAwait(false))
                 {
-                    int query = queries[i];
-                    foreach (string variant in Rotate(repeat + i))
+                    memoryLimit = await baseline.GetMemoryLimitBytesAsync(cancellationToken).ConfigureAwait(false);
+                    foreach (int query in request.Queries)
                     {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        (TpchQueryResult result, TpchBenchmarkSample sample) = await MeasureAsync(
-                            () => loaded[variant].RunAsync(query, _scaleFactor, _clock, cancellationToken)).ConfigureAwait(false);
-                        measurements.Add(repeat, variant, TpchBenchmarkMeasurements.Step(query), sample with { Wall = result.Elapsed });
-                        if (!reference.TryGetValue(query, out TpchQueryResult? expected))
-                        {
-                            reference[query] = result;
-                        }
-                        else if (!SameAnswer(expected, result))
-                        {
-                            throw new TpchBenchmarkException($"Query {query} answered differently in the {variant} run than in an earlier run; the benchmark is void.");
-                        }
+                        queries.Add(await MeasureQueryAsync(
+                            process, clock, query, () => baseline.RunQueriesAsync([query], request.ScaleFactor, null, clock, cancellationToken)).ConfigureAwait(false));
                     }
                 }
             }
-            finally
+            else
             {
-                foreach (LoadedVariant database in loaded.Values)
+                var options = new PpmlContextOptions
                 {
-                    await database.DisposeAsync().ConfigureAwait(false);
+                    TeeMode = contextOptions.TeeMode,
+                    DefaultKeyName = contextOptions.DefaultKeyName,
+                    RequireEncryptedInputs = contextOptions.RequireEncryptedInputs,
+                    MemoryLimit = request.MemoryLimit,
+                    Threads = contextOptions.Threads,
+                    MaxDegreeOfParallelism = contextOptions.MaxDegreeOfParallelism,
+                };
+                (PpmlContext context, load) = await MeasureAsync(process, clock, async () =>
+                {
+                    PpmlContext opened = await PpmlContext.OpenAsync(kms, options, cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        await TpchDataset.Locate(request.DataDirectory).RegisterAsync(
+                            opened, requireEncrypted: request.Variant == EncryptedVariant, cancellationToken: cancellationToken).ConfigureAwait(false);
+                        return opened;
+                    }
+                    catch
+                    {
+                        await opened.DisposeAsync().ConfigureAwait(false);
+                        throw;
+                    }
+                }).ConfigureAwait(false);
+                await using (context.ConfigureAwait(false))
+                {
+                    memoryLimit = context.MemoryLimitBytes;
+                    foreach (int query in request.Queries)
+                    {
+                        queries.Add(await MeasureQueryAsync(
+                            process, clock, query, () => TpchDataset.RunQueriesAsync(context, [query], request.ScaleFactor, null, clock, cancellationToken)).ConfigureAwait(false));
+                    }
                 }
             }
-        }
 
-        private async Task<LoadedVariant> LoadAsync(string variant, CancellationToken cancellationToken)
-        {
-            if (variant == PlainVariant)
-            {
-                TpchPlainBaseline baseline = await TpchPlainBaseline.LoadAsync(plainDirectory, _clock, cancellationToken).ConfigureAwait(false);
-                return new LoadedVariant(
-                    baseline.LoadElapsed,
-                    async (query, sf, time, token) => (await baseline.RunQueriesAsync([query], sf, null, time, token).ConfigureAwait(false))[0],
-                    baseline);
-            }
-
-            PpmlContext context = await PpmlContext.OpenAsync(options.Kms, options.ContextOptions, cancellationToken).ConfigureAwait(false);
-            try
-            {
-                TpchDataset dataset = TpchDataset.Locate(variant == EncryptedVariant ? encryptedDirectory : plainDirectory);
-                long started = _clock.GetTimestamp();
-                await dataset.RegisterAsync(context, requireEncrypted: variant == EncryptedVariant, cancellationToken: cancellationToken).ConfigureAwait(false);
-                return new LoadedVariant(
-                    _clock.GetElapsedTime(started),
-                    async (query, sf, time, token) => (await TpchDataset.RunQueriesAsync(context, [query], sf, null, time, token).ConfigureAwait(false))[0],
-                    context);
-            }
-            catch
-            {
-                await context.DisposeAsync().ConfigureAwait(false);
-                throw;
-            }
-        }
-
-        /// <summary>Runs <paramref name="action"/> and measures its wall time and the process's CPU time (DuckDB's threads included).</summary>
-        private async Task<(T Result, TpchBenchmarkSample Sample)> MeasureAsync<T>(Func<Task<T>> action)
-        {
-            using var process = Process.GetCurrentProcess();
-            TimeSpan cpu = process.TotalProcessorTime;
-            long started = _clock.GetTimestamp();
-            T result = await action().ConfigureAwait(false);
-            TimeSpan wall = _clock.GetElapsedTime(started);
-            process.Refresh();
-            return (result, new TpchBenchmarkSample(wall, process.TotalProcessorTime - cpu));
+            return new TpchBenchmarkVariantResult(request.Variant, Environment.ProcessId, load, queries, monitor.GetReport(), memoryLimit);
         }
     }
 
-    /// <summary>A loaded database of one variant, kept open while the queries run on every variant in turn.</summary>
-    private sealed class LoadedVariant(TimeSpan load, Func<int, double, TimeProvider, CancellationToken, Task<TpchQueryResult>> run, IAsyncDisposable database) : IAsyncDisposable
+    /// <summary>
+    /// A digest of an answer as text: SHA-256 over the column names and every value, each length-prefixed, in order. Equal
+    /// answers have equal digests; a different value, row order, row or column count changes it.
+    /// </summary>
+    /// <param name="result">The answer.</param>
+    /// <returns>64 lower-case hex digits.</returns>
+    public static string DigestAnswer(TpchQueryResult result)
     {
-        public TimeSpan Load => load;
+        ArgumentNullException.ThrowIfNull(result);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        byte[] length = new byte[4];
+        void Append(string value)
+        {
+            byte[] bytes = Encoding.UTF8.GetBytes(value);
+            BinaryPrimitives.WriteInt32LittleEndian(length, bytes.Length);
+            hash.AppendData(length);
+            hash.AppendData(bytes);
+        }
 
-        public Task<TpchQueryResult> RunAsync(int query, double scaleFactor, TimeProvider timeProvider, CancellationToken cancellationToken) =>
-            run(query, scaleFactor, timeProvider, cancellationToken);
+        BinaryPrimitives.WriteInt32LittleEndian(length, result.Columns.Count);
+        hash.AppendData(length);
+        foreach (string column in result.Columns)
+        {
+            Append(column);
+        }
 
-        public ValueTask DisposeAsync() => database.DisposeAsync();
+        BinaryPrimitives.WriteInt32LittleEndian(length, result.Rows.Count);
+        hash.AppendData(length);
+        foreach (IReadOnlyList<string> row in result.Rows)
+        {
+            foreach (string value in row)
+            {
+                Append(value);
+            }
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>Checks a variant's result: the variant asked for, every query answered, each answer equal to the first run's.</summary>
+    private static void Check(TpchBenchmarkVariantRequest request, TpchBenchmarkVariantResult result, Dictionary<int, (string Variant, string Digest)> reference)
+    {
+        if (result.Variant != request.Variant || !result.Queries.Select(q => q.Query).SequenceEqual(request.Queries))
+        {
+            throw new TpchBenchmarkException($"The {request.Variant} run of repeat {request.Repeat + 1} reported variant {result.Variant} and queries {string.Join(",", result.Queries.Select(q => q.Query))}; the benchmark is void.");
+        }
+
+        foreach (TpchBenchmarkQuerySample query in result.Queries)
+        {
+            if (!reference.TryGetValue(query.Query, out (string Variant, string Digest) expected))
+            {
+                reference[query.Query] = (request.Variant, query.AnswerDigest);
+            }
+            else if (expected.Digest != query.AnswerDigest)
+            {
+                throw new TpchBenchmarkException($"Query {query.Query} answered differently in the {request.Variant} run than in the {expected.Variant} run; the benchmark is void.");
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> and measures its wall time and the process's CPU time (DuckDB's threads included).</summary>
+    private static async Task<(T Result, TpchBenchmarkSample Sample)> MeasureAsync<T>(Process process, TimeProvider clock, Func<Task<T>> action)
+    {
+        process.Refresh();
+        TimeSpan cpu = process.TotalProcessorTime;
+        long started = clock.GetTimestamp();
+        T result = await action().ConfigureAwait(false);
+        TimeSpan wall = clock.GetElapsedTime(started);
+        process.Refresh();
+        return (result, new TpchBenchmarkSample(wall, process.TotalProcessorTime - cpu));
+    }
+
+    private static async Task<TpchBenchmarkQuerySample> MeasureQueryAsync(Process process, TimeProvider clock, int query, Func<Task<IReadOnlyList<TpchQueryResult>>> run)
+    {
+        (IReadOnlyList<TpchQueryResult> results, TpchBenchmarkSample sample) = await MeasureAsync(process, clock, run).ConfigureAwait(false);
+        TpchQueryResult result = results[0];
+        // The runner's own time (execute and read the rows) is the wall time, as before; CPU is the process's over the call.
+        return new TpchBenchmarkQuerySample(query, sample with { Wall = result.Elapsed }, result.Rows.Count, DigestAnswer(result));
     }
 }

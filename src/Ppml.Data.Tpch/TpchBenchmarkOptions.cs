@@ -23,8 +23,20 @@ public sealed class TpchBenchmarkOptions
     /// <summary>The primary key that wraps the data keys of the encrypted copy.</summary>
     public required string KeyName { get; init; }
 
-    /// <summary>Options of the contexts the PpmlContext variants open (TEE mode, memory limit, …).</summary>
+    /// <summary>
+    /// Options of the contexts the PpmlContext variants open (TEE mode, …). Its <see cref="PpmlContextOptions.MemoryLimit"/>
+    /// applies to every variant, plain DuckDB included, so the comparison is fair; <see langword="null"/> there means the
+    /// default rule (<see cref="PpmlContextOptions.DefaultMemoryLimitBytes"/>), resolved once for all variants.
+    /// </summary>
     public PpmlContextOptions ContextOptions { get; init; } = new();
+
+    /// <summary>
+    /// Runs one variant and returns what it measured: the CLI starts a process per run (<c>ppml tpch bench</c>), so only one
+    /// database is open at a time and each footprint is that variant's alone.
+    /// <value>Default: <see langword="null"/>, each run in this process (<see cref="TpchBenchmark.RunVariantAsync"/>), one
+    /// database at a time; footprints then include what the process held before.</value>
+    /// </summary>
+    public Func<TpchBenchmarkVariantRequest, CancellationToken, Task<TpchBenchmarkVariantResult>>? RunVariantAsync { get; init; }
 
     /// <summary>The clock for every timing.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

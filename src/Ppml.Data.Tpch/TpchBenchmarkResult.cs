@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using Ppml.Core;
+using Ppml.Core.Diagnostics;
 
 namespace Ppml.Data.Tpch;
 
@@ -21,6 +23,7 @@ public sealed class TpchBenchmarkResult
         int parts,
         IReadOnlyList<int> queries,
         TpchBenchmarkMeasurements measurements,
+        DateTimeOffset finished,
         TpchGenerationResult plainData,
         TimeSpan plainGeneration,
         TpchGenerationResult encryptedData,
@@ -34,6 +37,7 @@ public sealed class TpchBenchmarkResult
         Parts = parts;
         Queries = queries;
         _measurements = measurements;
+        Finished = finished;
         PlainData = plainData;
         PlainGeneration = plainGeneration;
         EncryptedData = encryptedData;
@@ -54,6 +58,9 @@ public sealed class TpchBenchmarkResult
 
     /// <summary>The queries, in the order run.</summary>
     public IReadOnlyList<int> Queries { get; }
+
+    /// <summary>When the last run finished (UTC).</summary>
+    public DateTimeOffset Finished { get; }
 
     /// <summary>The plaintext copy.</summary>
     public TpchGenerationResult PlainData { get; }
@@ -77,25 +84,94 @@ public sealed class TpchBenchmarkResult
     public string LoadAfter { get; }
 
     /// <summary>Encrypted total (load and queries) over plain total, wall time: the median of the per-repeat ratios.</summary>
-    public double TotalRatio => Ratio(Encrypted, (r, v) => _measurements.Total(r, v, Queries).Wall);
+    public double TotalRatio => GetTotalRatio(Encrypted);
 
     /// <summary>As <see cref="TotalRatio"/>, with process CPU time.</summary>
-    public double CpuRatio => Ratio(Encrypted, (r, v) => _measurements.Total(r, v, Queries).Cpu);
+    public double CpuRatio => GetCpuRatio(Encrypted);
 
-    /// <summary>The report: method, a table of medians and ratios per step, totals, and the generation times.</summary>
+    /// <summary>Encrypted peak footprint over plain peak footprint: the median of the per-repeat ratios (NaN when a run reported none).</summary>
+    public double FootprintRatio => GetFootprintRatio(Encrypted);
+
+    /// <summary>DuckDB's effective memory limit of the runs, in bytes (the largest any run reported; 0 when none did).</summary>
+    public long MemoryLimitBytes => Runs().Select(r => r.MemoryLimitBytes).DefaultIfEmpty(0).Max();
+
+    /// <summary>How the footprints were measured (<see cref="FootprintReport.Method"/>), each method once, comma-separated.</summary>
+    public string FootprintMethod => string.Join(", ", Runs().Select(r => r.Footprint.Method).Distinct());
+
+    /// <summary>The run of <paramref name="variant"/> in <paramref name="repeat"/>: its process, samples, answers' digests and footprint.</summary>
+    /// <param name="repeat">The repeat, from 0.</param>
+    /// <param name="variant">One of <see cref="TpchBenchmark.Variants"/>.</param>
+    /// <returns>The run, or <see langword="null"/> when it was not recorded.</returns>
+    public TpchBenchmarkVariantResult? GetRun(int repeat, string variant) => _measurements.Run(repeat, variant);
+
+    /// <summary>The median over repeats of <paramref name="variant"/>'s load, wall and CPU time separately.</summary>
+    /// <param name="variant">One of <see cref="TpchBenchmark.Variants"/>.</param>
+    /// <returns>The medians.</returns>
+    public TpchBenchmarkSample GetMedianLoad(string variant) => MedianSample(variant, (r, v) => _measurements.Load(r, v));
+
+    /// <summary>The median over repeats of <paramref name="variant"/>'s queries summed, wall and CPU time separately.</summary>
+    /// <param name="variant">One of <see cref="TpchBenchmark.Variants"/>.</param>
+    /// <returns>The medians.</returns>
+    public TpchBenchmarkSample GetMedianQueries(string variant) => MedianSample(variant, (r, v) => _measurements.Queries(r, v, Queries));
+
+    /// <summary>The median over repeats of <paramref name="variant"/>'s total (load and queries), wall and CPU time separately.</summary>
+    /// <param name="variant">One of <see cref="TpchBenchmark.Variants"/>.</param>
+    /// <returns>The medians.</returns>
+    public TpchBenchmarkSample GetMedianTotal(string variant) => MedianSample(variant, (r, v) => _measurements.Total(r, v, Queries));
+
+    /// <summary>The median over repeats of one query's time in <paramref name="variant"/>.</summary>
+    /// <param name="variant">One of <see cref="TpchBenchmark.Variants"/>.</param>
+    /// <param name="query">One of <see cref="Queries"/>.</param>
+    /// <returns>The medians.</returns>
+    public TpchBenchmarkSample GetMedianQuery(string variant, int query) => MedianSample(variant, (r, v) => _measurements.Get(r, v, TpchBenchmarkMeasurements.Step(query)));
+
+    /// <summary>The median over repeats of <paramref name="variant"/>'s peak footprint, in bytes (NaN when no run reported one).</summary>
+    /// <param name="variant">One of <see cref="TpchBenchmark.Variants"/>.</param>
+    /// <returns>The median.</returns>
+    public double GetMedianPeakBytes(string variant) => MedianOf(Enumerable.Range(0, Repeat).Select(r => PeakBytes(r, variant)));
+
+    /// <summary><paramref name="variant"/>'s total over plain's, wall time: the median of the per-repeat ratios.</summary>
+    /// <param name="variant">One of <see cref="TpchBenchmark.Variants"/>.</param>
+    /// <returns>The ratio.</returns>
+    public double GetTotalRatio(string variant) => Ratio(variant, (r, v) => _measurements.Total(r, v, Queries).Wall);
+
+    /// <summary><paramref name="variant"/>'s total over plain's, process CPU time: the median of the per-repeat ratios.</summary>
+    /// <param name="variant">One of <see cref="TpchBenchmark.Variants"/>.</param>
+    /// <returns>The ratio.</returns>
+    public double GetCpuRatio(string variant) => Ratio(variant, (r, v) => _measurements.Total(r, v, Queries).Cpu);
+
+    /// <summary><paramref name="variant"/>'s peak footprint over plain's: the median of the per-repeat ratios.</summary>
+    /// <param name="variant">One of <see cref="TpchBenchmark.Variants"/>.</param>
+    /// <returns>The ratio (NaN when a run reported no footprint).</returns>
+    public double GetFootprintRatio(string variant) =>
+        MedianOf(Enumerable.Range(0, Repeat).Select(r => PeakBytes(r, Plain) > 0 ? PeakBytes(r, variant) / PeakBytes(r, Plain) : double.NaN));
+
+    /// <summary>The report: method, a table of medians and ratios per step, totals, footprints, and the generation times.</summary>
     /// <returns>Markdown text ending with a newline.</returns>
-    public string ToMarkdown()
+    public string ToMarkdown() => ToMarkdown(note: null);
+
+    /// <summary>The report, with a note under the title (for example the commit and the machine measured on).</summary>
+    /// <param name="note">One line of text; <see langword="null"/> for none.</param>
+    /// <returns>Markdown text ending with a newline.</returns>
+    public string ToMarkdown(string? note)
     {
         var text = new StringBuilder();
         CultureInfo invariant = CultureInfo.InvariantCulture;
-        text.Append(invariant, $"# TPC-H SF {ScaleFactor}: encrypted vs plaintext files, DuckDB, one process\n\n");
+        text.Append(invariant, $"# TPC-H SF {ScaleFactor}: encrypted vs plaintext files, DuckDB, one database at a time\n\n");
+        text.Append(invariant, $"Finished {Finished.UtcDateTime:yyyy-MM-dd HH:mm} UTC. ");
+        if (!string.IsNullOrWhiteSpace(note))
+        {
+            text.Append(note.Trim()).Append(' ');
+        }
+
         text.Append(invariant, $"{Repeat} repeat(s); machine load average {LoadBefore} before, {LoadAfter} after. ");
-        text.Append("Each repeat loads the three variants one after the other, then runs each query on the three back to back (order rotating), ");
-        text.Append("so compared runs are adjacent in time. Times are medians over the repeats, in ms; a ratio is the median of the per-repeat ratios to *plain*.\n\n");
+        text.Append(invariant, $"DuckDB memory limit {ByteSize.Format(MemoryLimitBytes)} for every variant. ");
+        text.Append("Each repeat runs the three variants one after the other (order rotating), each loading its own database, running the queries and closing it, ");
+        text.Append("so compared runs are adjacent in time and only one database is in memory. Times are medians over the repeats, in ms; a ratio is the median of the per-repeat ratios to *plain*.\n\n");
         text.Append("- *plain* (baseline): DuckDB `read_csv` on the plaintext .tbl files, then the queries.\n");
         text.Append(invariant, $"- *encrypted*: PpmlContext decrypting PPML containers ({Parts} part(s) per large table) into memory files, then the same queries.\n");
         text.Append("- *plain-context*: PpmlContext over the plaintext files (the memory-file path without decryption).\n\n");
-        text.Append("Every answer of every run was checked equal to the first run's.\n\n");
+        text.Append("Every answer of every run was checked equal to the first run's (SHA-256 of the answer as text).\n\n");
         text.Append("| step | plain | encrypted | ratio | plain-context | ratio |\n|---|---:|---:|---:|---:|---:|\n");
         Row(text, "load", (r, v) => _measurements.Load(r, v).Wall);
         foreach (int query in Queries)
@@ -109,13 +185,30 @@ public sealed class TpchBenchmarkResult
         Row(text, "CPU, load", (r, v) => _measurements.Load(r, v).Cpu);
         Row(text, "CPU, queries", (r, v) => _measurements.Queries(r, v, Queries).Cpu);
         Row(text, "CPU, total", (r, v) => _measurements.Total(r, v, Queries).Cpu);
-        text.Append(invariant, $"\n**Total ratio encrypted / plain: {TotalRatio:0.000}** (wall time, median of the per-repeat ratios; process CPU time: {CpuRatio:0.000}). ");
+        text.Append(invariant, $"| **peak footprint (MiB)** | {GetMedianPeakBytes(Plain) / (1 << 20):0} | {GetMedianPeakBytes(Encrypted) / (1 << 20):0} | {FootprintRatio:0.00} | {GetMedianPeakBytes(PlainContext) / (1 << 20):0} | {GetFootprintRatio(PlainContext):0.00} |\n");
+        text.Append(invariant, $"\n**Total ratio encrypted / plain: {TotalRatio:0.000}** (wall time, median of the per-repeat ratios; process CPU time: {CpuRatio:0.000}; ");
+        text.Append(invariant, $"peak footprint: {FootprintRatio:0.000}). ");
         text.Append(invariant, $"All repeats summed: plain {Sum(Plain) / 1000:0.00} s, encrypted {Sum(Encrypted) / 1000:0.00} s, ratio {Sum(Encrypted) / Sum(Plain):0.000}.\n\n");
         double bestPlain = Best(Plain);
         double bestEncrypted = Best(Encrypted);
         text.Append(invariant, $"Least disturbed repeat of each variant (minimum total wall time): plain {bestPlain:0} ms, encrypted {bestEncrypted:0} ms, ");
         text.Append(invariant, $"plain-context {Best(PlainContext):0} ms; ratio encrypted / plain {bestEncrypted / bestPlain:0.000}.\n\n");
-        text.Append("| generation | time (s) | rows/s | MB/s | files |\n|---|---:|---:|---:|---:|\n");
+        text.Append(invariant, $"Footprint: the peak of each variant's process over its load and queries, measured by {FootprintMethod} ");
+        text.Append("(`cgroup`: memory.peak of a cgroup made for that process, page cache included; `rss+memfd`: resident set plus the bytes in its memory files, sampled every 50 ms, ");
+        text.Append("and at least the kernel's peak resident set). Each run's process, peak resident set and peak memory-file bytes (MiB):\n\n");
+        text.Append("| repeat | variant | process | peak | peak RSS | peak memfd |\n|---:|---|---:|---:|---:|---:|\n");
+        for (int repeat = 0; repeat < Repeat; repeat++)
+        {
+            foreach (string variant in TpchBenchmark.Variants)
+            {
+                if (GetRun(repeat, variant) is { } run)
+                {
+                    text.Append(invariant, $"| {repeat + 1} | {variant} | {run.ProcessId} | {run.Footprint.PeakBytes / (double)(1 << 20):0} | {run.Footprint.PeakResidentBytes / (double)(1 << 20):0} | {run.Footprint.PeakMemoryFileBytes / (double)(1 << 20):0} |\n");
+                }
+            }
+        }
+
+        text.Append("\n| generation | time (s) | rows/s | MB/s | files |\n|---|---:|---:|---:|---:|\n");
         Generation(text, "plain .tbl", PlainData, PlainGeneration);
         Generation(text, "encrypted .tbl.ppml", EncryptedData, EncryptedGeneration);
         text.Append(invariant, $"\nGeneration times exclude dbgen's text pool, built once per process before them ({TextPool.TotalSeconds:0.00} s). ");
@@ -139,6 +232,15 @@ public sealed class TpchBenchmarkResult
     {
         text.Append(CultureInfo.InvariantCulture, $"| {label} | {Median(Plain, measure):0} | {Median(Encrypted, measure):0} | {Ratio(Encrypted, measure):0.00} | {Median(PlainContext, measure):0} | {Ratio(PlainContext, measure):0.00} |\n");
     }
+
+    private IEnumerable<TpchBenchmarkVariantResult> Runs() =>
+        Enumerable.Range(0, Repeat).SelectMany(r => TpchBenchmark.Variants.Select(v => _measurements.Run(r, v))).OfType<TpchBenchmarkVariantResult>();
+
+    private double PeakBytes(int repeat, string variant) => _measurements.Run(repeat, variant)?.Footprint.PeakBytes ?? double.NaN;
+
+    private TpchBenchmarkSample MedianSample(string variant, Func<int, string, TpchBenchmarkSample> measure) => new(
+        TimeSpan.FromTicks((long)MedianOf(Enumerable.Range(0, Repeat).Select(r => (double)measure(r, variant).Wall.Ticks))),
+        TimeSpan.FromTicks((long)MedianOf(Enumerable.Range(0, Repeat).Select(r => (double)measure(r, variant).Cpu.Ticks))));
 
     private double Sum(string variant) =>
         Enumerable.Range(0, Repeat).Sum(r => _measurements.Total(r, variant, Queries).Wall.TotalMilliseconds);

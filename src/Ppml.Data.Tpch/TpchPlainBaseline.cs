@@ -32,7 +32,19 @@ public sealed class TpchPlainBaseline : IAsyncDisposable
     /// <returns>The loaded baseline.</returns>
     /// <exception cref="FileNotFoundException">A table has no file in <paramref name="directory"/>.</exception>
     /// <exception cref="TpchFormatException">A file is not a .tbl file of its table.</exception>
-    public static async Task<TpchPlainBaseline> LoadAsync(string directory, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    public static Task<TpchPlainBaseline> LoadAsync(string directory, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default) =>
+        LoadAsync(directory, memoryLimit: null, timeProvider, cancellationToken);
+
+    /// <summary>Opens an in-memory DuckDB with a memory limit and loads the plaintext dataset in <paramref name="directory"/>.</summary>
+    /// <param name="directory">A directory of dbgen files: <c>name.tbl</c>, or <c>name.tbl.1</c>, <c>name.tbl.2</c>, ….</param>
+    /// <param name="memoryLimit">DuckDB's <c>memory_limit</c> (for example <c>4GB</c>); <see langword="null"/> for DuckDB's default (80% of physical memory).</param>
+    /// <param name="timeProvider">The clock for the load time (default: <see cref="TimeProvider.System"/>).</param>
+    /// <param name="cancellationToken">Cancels the load.</param>
+    /// <returns>The loaded baseline.</returns>
+    /// <exception cref="FileNotFoundException">A table has no file in <paramref name="directory"/>.</exception>
+    /// <exception cref="TpchFormatException">A file is not a .tbl file of its table.</exception>
+    /// <exception cref="ArgumentException">DuckDB refused <paramref name="memoryLimit"/>.</exception>
+    public static async Task<TpchPlainBaseline> LoadAsync(string directory, string? memoryLimit, TimeProvider? timeProvider, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         timeProvider ??= TimeProvider.System;
@@ -40,6 +52,20 @@ public sealed class TpchPlainBaseline : IAsyncDisposable
         try
         {
             await Task.Run(connection.Open, cancellationToken).ConfigureAwait(false);
+            if (memoryLimit is not null)
+            {
+                using DuckDBCommand command = connection.CreateCommand();
+                command.CommandText = "SET memory_limit = '" + memoryLimit.Replace("'", "''", StringComparison.Ordinal) + "'";
+                try
+                {
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (DuckDBException exception)
+                {
+                    throw new ArgumentException($"DuckDB refused memory_limit '{memoryLimit}': {exception.Message.Split('\n')[0]}", nameof(memoryLimit), exception);
+                }
+            }
+
             long started = timeProvider.GetTimestamp();
             IReadOnlyDictionary<TpchTable, long> rows = await TpchDuckDb.LoadDirectoryAsync(connection, directory, cancellationToken: cancellationToken).ConfigureAwait(false);
             return new TpchPlainBaseline(connection, timeProvider.GetElapsedTime(started), rows);
@@ -94,6 +120,19 @@ public sealed class TpchPlainBaseline : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(queries);
         return TpchDataset.RunAsync(_connection, [.. queries], scaleFactor, progress, timeProvider, cancellationToken);
+    }
+
+    /// <summary>DuckDB's effective memory limit in bytes, read back from DuckDB (to three significant digits).</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The limit.</returns>
+    public async Task<long> GetMemoryLimitBytesAsync(CancellationToken cancellationToken = default)
+    {
+        using DuckDBCommand command = _connection.CreateCommand();
+        command.CommandText = "SELECT current_setting('memory_limit')";
+        object? setting = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return setting is string text && Ppml.Core.ByteSize.TryParse(text, out long bytes)
+            ? bytes
+            : throw new InvalidOperationException($"DuckDB reported memory_limit '{setting}', which is not a size.");
     }
 
     /// <summary>Closes the database.</summary>

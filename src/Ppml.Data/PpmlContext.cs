@@ -43,13 +43,14 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
     private readonly SpillDirectory? _spill;
     private bool _disposed;
 
-    private PpmlContext(DuckDBConnection connection, IKeyManagementService kms, PpmlContextOptions options, DecryptedInputTransport transport, SpillDirectory? spill)
+    private PpmlContext(DuckDBConnection connection, IKeyManagementService kms, PpmlContextOptions options, DecryptedInputTransport transport, SpillDirectory? spill, long memoryLimitBytes)
     {
         _connection = connection;
         _kms = kms;
         Options = options;
         Transport = transport;
         _spill = spill;
+        MemoryLimitBytes = memoryLimitBytes;
     }
 
     /// <summary>The settings this context was opened with.</summary>
@@ -69,6 +70,12 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
 
     /// <summary>This context's spill directory, while it spills (tests).</summary>
     internal string? SpillPath => _spill?.Path;
+
+    /// <summary>
+    /// DuckDB's effective memory limit in bytes, read back from DuckDB after it was set (<see cref="PpmlContextOptions.MemoryLimit"/>,
+    /// or its default); DuckDB reports it to three significant digits (for example <c>15.6 GiB</c>).
+    /// </summary>
+    public long MemoryLimitBytes { get; }
 
     /// <summary>The tables registered so far, by name.</summary>
     public IReadOnlyDictionary<string, TableInfo> Tables => _tables;
@@ -117,10 +124,7 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
                 settings.Add("SET max_temp_directory_size = " + Sql.Literal(maxSpill));
             }
 
-            if (options.MemoryLimit is { } limit)
-            {
-                settings.Add("SET memory_limit = " + Sql.Literal(limit));
-            }
+            settings.Add("SET memory_limit = " + Sql.Literal(options.MemoryLimit ?? string.Create(CultureInfo.InvariantCulture, $"{PpmlContextOptions.DefaultMemoryLimitBytes} bytes")));
 
             if (options.Threads is { } threads)
             {
@@ -149,7 +153,7 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
                 }
             }
 
-            return new PpmlContext(connection, kms, options, transport, spill);
+            return new PpmlContext(connection, kms, options, transport, spill, await ReadMemoryLimitAsync(connection, cancellationToken).ConfigureAwait(false));
         }
         catch
         {
@@ -181,6 +185,15 @@ public sealed class PpmlContext : IAsyncDisposable, IDisposable
         }
 
         return SpillDirectory.Create(options.SpillDirectory ?? SpillDirectory.DefaultBase, out _);
+    }
+
+    /// <summary>DuckDB's <c>memory_limit</c> setting (text such as <c>15.6 GiB</c>) in bytes.</summary>
+    private static async Task<long> ReadMemoryLimitAsync(DuckDBConnection connection, CancellationToken cancellationToken)
+    {
+        object? setting = await DuckDb.ScalarAsync(connection, "SELECT current_setting('memory_limit')", cancellationToken).ConfigureAwait(false);
+        return setting is string text && Ppml.Core.ByteSize.TryParse(text, out long bytes)
+            ? bytes
+            : throw new InvalidOperationException($"DuckDB reported memory_limit '{setting}', which is not a size.");
     }
 
     /// <summary>

@@ -27,11 +27,18 @@ public sealed class PpmlContextOptions
     public string DefaultKeyName { get; init; } = "primary";
 
     /// <summary>
-    /// DuckDB's memory limit (for example <c>4GB</c>). A query or a load that needs more spills to encrypted temporary
-    /// files when <see cref="Spill"/> allows it, and otherwise fails with an out-of-memory error; plaintext never reaches
-    /// a temporary file.
+    /// DuckDB's memory limit, as DuckDB writes sizes (for example <c>4GB</c>, <c>512MB</c>, <c>3GiB</c>). A query or a load
+    /// that needs more spills to encrypted temporary files when <see cref="Spill"/> allows it, and otherwise fails with an
+    /// out-of-memory error; plaintext never reaches a temporary file. The limit covers DuckDB's buffer pool (its tables and
+    /// the working memory of queries), not the decrypted text waiting in memory files, nor the .NET heap.
     /// </summary>
-    /// <value>Default: <see langword="null"/> (DuckDB's default, 80% of physical memory).</value>
+    /// <value>
+    /// Default: <see langword="null"/>, which means <see cref="DefaultMemoryLimitShare"/> (70%) of the memory available to
+    /// this process (<see cref="DefaultMemoryLimitBytes"/>). DuckDB's own default, 80% of physical memory, left no room for
+    /// what lives beside its buffer pool while tables load (up to three 64 MiB decrypted chunks of delimited text, a whole
+    /// table's plaintext for JSON, text and Parquet), the .NET heap, and the other tenants of a shared machine; and it
+    /// ignores a container's limit, which <see cref="GCMemoryInfo.TotalAvailableMemoryBytes"/> honours.
+    /// </value>
     public string? MemoryLimit { get; init; }
 
     /// <summary>
@@ -56,6 +63,15 @@ public sealed class PpmlContextOptions
     /// <summary>DuckDB's <c>max_temp_directory_size</c> (for example <c>20GB</c>): the most a context may spill.</summary>
     /// <value>Default: <see langword="null"/> (DuckDB's default, 90% of the free space of the spill directory's disk).</value>
     public string? MaxSpillSize { get; init; }
+
+    /// <summary>The share of the available memory that the default <see cref="MemoryLimit"/> gives DuckDB: 0.7.</summary>
+    public const double DefaultMemoryLimitShare = 0.7;
+
+    /// <summary>
+    /// The default <see cref="MemoryLimit"/> in bytes: <see cref="DefaultMemoryLimitShare"/> of
+    /// <see cref="GCMemoryInfo.TotalAvailableMemoryBytes"/> (physical memory, or the cgroup's limit when the process has one).
+    /// </summary>
+    public static long DefaultMemoryLimitBytes => (long)(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * DefaultMemoryLimitShare);
 
     /// <summary>DuckDB worker threads.</summary>
     /// <value>Default: <see langword="null"/> (one per core).</value>

@@ -115,17 +115,35 @@ public sealed class PpmlSession : IAsyncDisposable
     /// <summary>Opens a DuckDB context whose encrypted inputs and outputs use this session's keys.</summary>
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <returns>The context; dispose it before the session.</returns>
-    public Task<PpmlContext> OpenContextAsync(CancellationToken cancellationToken = default)
+    public Task<PpmlContext> OpenContextAsync(CancellationToken cancellationToken = default) => OpenContextAsync(memoryLimit: null, cancellationToken);
+
+    /// <summary>Opens a DuckDB context whose encrypted inputs and outputs use this session's keys, with a memory limit.</summary>
+    /// <param name="memoryLimit">
+    /// DuckDB's memory limit (<see cref="PpmlContextOptions.MemoryLimit"/>, for example <c>4GB</c>); <see langword="null"/> for
+    /// the default, 70% of the memory available to the process.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>The context; dispose it before the session.</returns>
+    /// <exception cref="ArgumentException">DuckDB refused <paramref name="memoryLimit"/>.</exception>
+    public Task<PpmlContext> OpenContextAsync(string? memoryLimit, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var contextOptions = new PpmlContextOptions
-        {
-            TeeMode = TeeLabel,
-            DefaultKeyName = DefaultKeyName,
-            RequireEncryptedInputs = IsAttested && !Options.AllowPlaintextInputs,
-        };
-        return PpmlContext.OpenAsync(Keys, contextOptions, cancellationToken);
+        return PpmlContext.OpenAsync(Keys, CreateContextOptions(memoryLimit), cancellationToken);
     }
+
+    /// <summary>
+    /// The options <see cref="OpenContextAsync(string, CancellationToken)"/> opens a context with: this session's TEE label and
+    /// default key, encrypted inputs required when attested (unless plaintext is allowed), and the memory limit.
+    /// </summary>
+    /// <param name="memoryLimit">DuckDB's memory limit; <see langword="null"/> for the default.</param>
+    /// <returns>The options.</returns>
+    public PpmlContextOptions CreateContextOptions(string? memoryLimit = null) => new()
+    {
+        TeeMode = TeeLabel,
+        DefaultKeyName = DefaultKeyName,
+        RequireEncryptedInputs = IsAttested && !Options.AllowPlaintextInputs,
+        MemoryLimit = memoryLimit,
+    };
 
     /// <summary>
     /// Opens a protected input for reading: the container is decrypted in memory (authenticated segment by segment);

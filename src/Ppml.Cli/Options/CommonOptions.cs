@@ -36,5 +36,27 @@ internal static class CommonOptions
         Description = "File holding the password of a file: KMS store (default: the workspace password).",
     };
 
+    /// <summary>
+    /// --memory-limit SIZE: DuckDB's memory limit. Checked while parsing (one line naming the option, exit 2); the validator
+    /// reads the token, since it also runs when conversion failed.
+    /// </summary>
+    public static Option<string?> MemoryLimit(string applies = "")
+    {
+        var option = new Option<string?>("--memory-limit")
+        {
+            Description = "DuckDB's memory limit, as DuckDB writes sizes: 4GB, 512MB, 3GiB (default: 70% of the memory available to the process, "
+                + $"{Ppml.Core.ByteSize.Format(Ppml.Data.PpmlContextOptions.DefaultMemoryLimitBytes)} here; DuckDB's own 80% leaves no room for decrypted data and the .NET heap). "
+                + "Nothing spills to disk: a query that needs more fails." + applies,
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens is [.., var token] && !Ppml.Core.ByteSize.TryParse(token.Value, out _))
+            {
+                result.AddError($"--memory-limit '{token.Value}': not a memory size; give a number and a unit, for example 4GB, 512MB or 3GiB.");
+            }
+        });
+        return option;
+    }
+
     public static Option<string?> Key() => new("--key") { Description = "Primary key name (default: the workspace's default key)." };
 }

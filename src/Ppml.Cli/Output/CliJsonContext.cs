@@ -20,5 +20,8 @@ namespace Ppml.Cli.Output;
 [JsonSerializable(typeof(Ppml.Cli.Sql.SqlReport))]
 [JsonSerializable(typeof(TpchGenReport))]
 [JsonSerializable(typeof(TpchRunReport))]
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(TpchBenchReport))]
+[JsonSerializable(typeof(Ppml.Data.Tpch.TpchBenchmarkVariantResult))]
+// Named floating-point literals: a ratio is NaN when a run reported no footprint.
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

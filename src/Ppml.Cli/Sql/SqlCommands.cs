@@ -29,14 +29,15 @@ internal static class SqlCommands
         var requireEncrypted = new Option<bool>("--require-encrypted") { Description = "Refuse plain input files." };
         var maxRows = new Option<int>("--max-rows") { Description = "Rows to print as a table (at least 1).", DefaultValueFactory = _ => 20 };
         (Option<bool> force, Option<string?> key, KmsTargetOptions kms) = (CommonOptions.Force("--out"), CommonOptions.Key(), new(workload: true));
+        Option<string?> memoryLimit = CommonOptions.MemoryLimit();
         var command = new Command("sql", "Run SQL over encrypted (or plain) CSV, JSON, text and Parquet datasets, decrypted only in memory.")
         {
-            query, tables, tableOptions, output, format, json, encrypt, requireEncrypted, maxRows, force, key,
+            query, tables, tableOptions, output, format, json, encrypt, requireEncrypted, maxRows, force, key, memoryLimit,
         };
         kms.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, () => new SqlHandler(context).RunAsync(
             parse.GetRequiredValue(query), parse.GetValue(tables) ?? [], parse.GetValue(tableOptions) ?? [], parse.GetValue(output), parse.GetValue(format), parse.GetValue(json), parse.GetValue(encrypt),
-            parse.GetValue(requireEncrypted), parse.GetValue(force), parse.GetValue(maxRows), kms.Read(parse), parse.GetValue(key), cancellationToken)));
+            parse.GetValue(requireEncrypted), parse.GetValue(force), parse.GetValue(maxRows), kms.Read(parse), parse.GetValue(key), parse.GetValue(memoryLimit), cancellationToken)));
         return command;
     }
 }

@@ -16,7 +16,7 @@ internal sealed class SqlHandler(CliContext context)
 {
     public async Task<int> RunAsync(
         string query, IReadOnlyList<string> tables, IReadOnlyList<string> tableOptions, string? output, string? format, bool json, bool encrypt, bool requireEncrypted, bool force,
-        int maxRows, KmsTarget kms, string? keyName, CancellationToken cancellationToken)
+        int maxRows, KmsTarget kms, string? keyName, string? memoryLimit, CancellationToken cancellationToken)
     {
         // '--out -' is standard output: the same as no --out (issue 11); never a file named '-'.
         output = Ppml.Core.IO.OutputTarget.IsStandardStream(output) ? null : output;
@@ -59,8 +59,10 @@ internal sealed class SqlHandler(CliContext context)
             Encrypt = encrypt,
             KeyName = keyName,
             Overwrite = force,
+            MemoryLimit = memoryLimit,
         };
         SqlWorkloadResult result = await SqlWorkload.RunAsync(session, options, new TableReporter(context.Error), cancellationToken);
+        await context.Error.WriteLineAsync(MemoryLine.Describe(result.MemoryLimitBytes, result.Footprint));
         if (result.TextRows is not null)
         {
             await context.Output.FlushAsync(cancellationToken);

@@ -69,7 +69,8 @@ internal sealed class TpchHandler(CliContext context)
     }
 
     public async Task<int> RunAsync(
-        string data, string? queries, double? scaleFactor, string? output, bool encrypt, bool force, bool requireEncrypted, string savedTables, KmsTarget kms, string? keyName, bool json, CancellationToken cancellationToken)
+        string data, string? queries, double? scaleFactor, string? output, bool encrypt, bool force, bool requireEncrypted, string savedTables, KmsTarget kms, string? keyName, bool json, string? memoryLimit,
+        CancellationToken cancellationToken)
     {
         IReadOnlyList<int> numbers = TpchQuerySelection.Parse(queries, "--queries");
         string? path = output is null ? null : context.ResolvePath(output);
@@ -93,48 +94,76 @@ internal sealed class TpchHandler(CliContext context)
         {
             Data = context.ResolvePath(data), Queries = numbers, ScaleFactor = scaleFactor, Output = path, EncryptOutput = encrypt, KeyName = keyName, Overwrite = force, RequireEncrypted = requireEncrypted,
             SavedTables = savedTables switch { "save" => TpchSavedTables.UseOrSave, "ignore" => TpchSavedTables.Ignore, _ => TpchSavedTables.Use },
+            MemoryLimit = memoryLimit,
         };
         TpchRunResult result = await TpchWorkload.RunAsync(session, options, new RunReporter(context, json ? context.Error : context.Output), cancellationToken);
+        await context.Error.WriteLineAsync(MemoryLine.Describe(result.MemoryLimitBytes, result.Footprint));
         await context.Output.WriteLineAsync(json ? JsonSerializer.Serialize(TpchRunReport.From(result), CliJsonContext.Default.TpchRunReport) : result.Describe());
         return ExitCodes.Success;
     }
 
-    public async Task<int> BenchAsync(
-        double scaleFactor, int repeat, int parts, string? queries, string? work, string? report, double? maxRatio, KmsTarget kms, string? keyName, CancellationToken cancellationToken)
+    /// <summary>The options of <c>ppml tpch bench</c>.</summary>
+    internal sealed record BenchArguments(
+        double ScaleFactor, int Repeat, int Parts, string? Queries, string? Work, string? Report, string? Note, double? MaxRatio, bool Json, string? MemoryLimit);
+
+    public async Task<int> BenchAsync(BenchArguments arguments, KmsTarget kms, string? keyName, CancellationToken cancellationToken)
     {
-        IReadOnlyList<int> numbers = TpchQuerySelection.Parse(queries, "--queries");
-        if (repeat < 1)
+        IReadOnlyList<int> numbers = TpchQuerySelection.Parse(arguments.Queries, "--queries");
+        if (arguments.Repeat < 1)
         {
             throw CliException.Usage("--repeat must be at least 1.");
         }
 
-        if (maxRatio is { } limit && (!double.IsFinite(limit) || limit <= 0))
+        if (arguments.MaxRatio is { } limit && (!double.IsFinite(limit) || limit <= 0))
         {
             throw CliException.Usage("--max-ratio must be a positive number.");
         }
 
-        TpchGenerationOptions generation = GenerationOptions(scaleFactor, parts, threads: null);
-        string? reportPath = report is null ? null : context.ResolvePath(report);
+        TpchGenerationOptions generation = GenerationOptions(arguments.ScaleFactor, arguments.Parts, threads: null);
+        string? reportPath = arguments.Report is null ? null : context.ResolvePath(arguments.Report);
         await using PpmlSession session = await kms.OpenSessionAsync(context, keyName, cancellationToken);
+        var children = new BenchVariantProcess(context, kms);
         TpchBenchmarkResult result;
-        using (var reporter = new BenchReporter(context, repeat))
+        using (var reporter = new BenchReporter(context, arguments.Repeat))
         {
-            result = await TpchWorkload.BenchmarkAsync(session, generation, repeat, numbers, work is null ? Path.GetTempPath() : context.ResolvePath(work), reporter, cancellationToken);
+            result = await TpchWorkload.BenchmarkAsync(
+                session, generation, arguments.Repeat, numbers, arguments.Work is null ? Path.GetTempPath() : context.ResolvePath(arguments.Work), reporter, arguments.MemoryLimit,
+                children.RunAsync, cancellationToken);
         }
 
-        string markdown = result.ToMarkdown();
-        await context.Output.WriteAsync(markdown);
+        string markdown = result.ToMarkdown(arguments.Note);
+        await context.Output.WriteAsync(arguments.Json ? JsonSerializer.Serialize(TpchBenchReport.From(result, arguments.Note), CliJsonContext.Default.TpchBenchReport) + "\n" : markdown);
         if (reportPath is not null)
         {
             await AtomicFile.WriteAllBytesAsync(reportPath, Encoding.UTF8.GetBytes(markdown), cancellationToken: cancellationToken);
             await context.Error.WriteLineAsync($"ppml: report written to {reportPath}");
         }
 
-        if (maxRatio is { } max && result.TotalRatio > max)
+        if (arguments.MaxRatio is { } max && result.TotalRatio > max)
         {
             throw CliException.Failure(string.Create(CultureInfo.InvariantCulture, $"The encrypted/plain total ratio {result.TotalRatio:0.000} exceeds --max-ratio {max}."));
         }
 
+        return ExitCodes.Success;
+    }
+
+    /// <summary><c>ppml tpch bench-variant</c>: one variant's run in this process; its measurements as one JSON line on stdout.</summary>
+    public async Task<int> BenchVariantAsync(
+        string variant, string data, string? queries, double scaleFactor, int repeat, string? cgroup, string memoryLimit, KmsTarget kms, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<int> numbers = TpchQuerySelection.Parse(queries, "--queries");
+        if (!TpchBenchmark.Variants.Contains(variant))
+        {
+            throw CliException.Usage($"--variant '{variant}' is not one of {string.Join(", ", TpchBenchmark.Variants)}.");
+        }
+
+        await using PpmlSession session = await kms.OpenSessionAsync(context, keyName: null, cancellationToken);
+        var request = new TpchBenchmarkVariantRequest
+        {
+            Variant = variant, DataDirectory = context.ResolvePath(data), Queries = numbers, ScaleFactor = scaleFactor, MemoryLimit = memoryLimit, Repeat = repeat,
+        };
+        TpchBenchmarkVariantResult result = await TpchWorkload.RunBenchmarkVariantAsync(session, request, cgroup, cancellationToken);
+        await context.Output.WriteLineAsync(JsonSerializer.Serialize(result, CliJsonContext.Default.TpchBenchmarkVariantResult));
         return ExitCodes.Success;
     }
 
@@ -230,6 +259,10 @@ internal sealed class TpchHandler(CliContext context)
         public void VariantMeasured(int repeat, string variant, TpchBenchmarkSample load, TpchBenchmarkSample queries) => cli.Error.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"ppml: bench {repeat + 1}/{repeats} {variant,-13} load {load.Wall.TotalSeconds,7:0.000} s, queries {queries.Wall.TotalSeconds,7:0.000} s, CPU {(load + queries).Cpu.TotalSeconds,7:0.000} s"));
+
+        public void VariantRun(int repeat, TpchBenchmarkVariantResult run) => cli.Error.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"ppml: bench {repeat + 1}/{repeats} {run.Variant,-13} process {run.ProcessId}: peak footprint {Ppml.Core.ByteSize.Format(run.Footprint.PeakBytes)} ({run.Footprint.Method})"));
 
         public void Dispose() => _generation?.Dispose();
     }

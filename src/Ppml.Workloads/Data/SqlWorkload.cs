@@ -1,3 +1,4 @@
+using Ppml.Core.Diagnostics;
 using Ppml.Core;
 using Ppml.Data;
 using Ppml.Data.Tables;
@@ -44,7 +45,18 @@ public static class SqlWorkload
             throw new WorkloadException("The SQL query is empty; give a statement, for example SELECT 42.", isInvalidInput: true);
         }
 
-        PpmlContext context = await session.OpenContextAsync(cancellationToken).ConfigureAwait(false);
+        var monitor = new FootprintMonitor();
+        await using (monitor.ConfigureAwait(false))
+        {
+            SqlWorkloadResult result = await RunInContextAsync(session, options, format, tableLoaded, cancellationToken).ConfigureAwait(false);
+            return result with { Footprint = monitor.GetReport() };
+        }
+    }
+
+    private static async Task<SqlWorkloadResult> RunInContextAsync(
+        PpmlSession session, SqlWorkloadOptions options, DatasetFormat? format, IProgress<TableInfo>? tableLoaded, CancellationToken cancellationToken)
+    {
+        PpmlContext context = await session.OpenContextAsync(options.MemoryLimit, cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))
         {
             // Parse and bind first, then load only what the query references (issue 11).
@@ -53,19 +65,19 @@ public static class SqlWorkload
             if (options.Output is null && options.OutputWriter is { } writer)
             {
                 long rows = await context.WriteTextAsync(options.Query, writer, format!.Value, cancellationToken: cancellationToken).ConfigureAwait(false);
-                return new SqlWorkloadResult(tables, Rows: null, Written: null, KeyName: null, TextRows: rows);
+                return new SqlWorkloadResult(tables, Rows: null, Written: null, KeyName: null, TextRows: rows) { MemoryLimitBytes = context.MemoryLimitBytes };
             }
 
             if (options.Output is null)
             {
                 QueryResult rows = await context.QueryAsync(options.Query, cancellationToken).ConfigureAwait(false);
-                return new SqlWorkloadResult(tables, rows, Written: null, KeyName: null);
+                return new SqlWorkloadResult(tables, rows, Written: null, KeyName: null) { MemoryLimitBytes = context.MemoryLimitBytes };
             }
 
             string output = WithContainerName(options.Output, format!.Value, options.Encrypt);
             var write = new DatasetWriteOptions { Encrypt = options.Encrypt, KeyName = options.KeyName, Overwrite = options.Overwrite };
             WriteResult written = await context.WriteAsync(options.Query, output, format.Value, write, cancellationToken).ConfigureAwait(false);
-            return new SqlWorkloadResult(tables, Rows: null, written, written.IsEncrypted ? options.KeyName ?? session.DefaultKeyName : null);
+            return new SqlWorkloadResult(tables, Rows: null, written, written.IsEncrypted ? options.KeyName ?? session.DefaultKeyName : null) { MemoryLimitBytes = context.MemoryLimitBytes };
         }
     }
 

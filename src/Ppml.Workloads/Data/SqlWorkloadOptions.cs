@@ -40,4 +40,10 @@ public sealed class SqlWorkloadOptions
 
     /// <summary>Whether an existing <see cref="Output"/> is replaced (atomically).</summary>
     public bool Overwrite { get; init; }
+
+    /// <summary>
+    /// DuckDB's memory limit (<see cref="PpmlContextOptions.MemoryLimit"/>, for example <c>4GB</c>).
+    /// <value>Default: <see langword="null"/>, 70% of the memory available to the process.</value>
+    /// </summary>
+    public string? MemoryLimit { get; init; }
 }

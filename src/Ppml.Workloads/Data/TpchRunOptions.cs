@@ -38,4 +38,10 @@ public sealed class TpchRunOptions
     /// <see cref="TpchSavedTables.UseOrSave"/> is attached by every later run until its parts change.
     /// </summary>
     public TpchSavedTables SavedTables { get; init; } = TpchSavedTables.Use;
+
+    /// <summary>
+    /// DuckDB's memory limit (<see cref="Ppml.Data.PpmlContextOptions.MemoryLimit"/>, for example <c>4GB</c>).
+    /// </summary>
+    /// <value>Default: <see langword="null"/>, 70% of the memory available to the process.</value>
+    public string? MemoryLimit { get; init; }
 }

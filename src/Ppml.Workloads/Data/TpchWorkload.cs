@@ -1,3 +1,4 @@
+using Ppml.Core.Diagnostics;
 using Ppml.Data;
 using Ppml.Data.Tpch;
 
@@ -69,11 +70,19 @@ public static class TpchWorkload
 
         TpchDataset dataset = TpchDataset.Locate(options.Data);
         TpchRunSummary summary;
-        PpmlContext context = await session.OpenContextAsync(cancellationToken).ConfigureAwait(false);
-        await using (context.ConfigureAwait(false))
+        long memoryLimit;
+        FootprintReport footprint;
+        var monitor = new FootprintMonitor();
+        await using (monitor.ConfigureAwait(false))
         {
-            summary = await dataset.LoadAndRunAsync(
-                context, options.Queries, options.ScaleFactor, options.RequireEncrypted, observer, session.Options.TimeProvider, options.SavedTables, cancellationToken).ConfigureAwait(false);
+            PpmlContext context = await session.OpenContextAsync(options.MemoryLimit, cancellationToken).ConfigureAwait(false);
+            await using (context.ConfigureAwait(false))
+            {
+                memoryLimit = context.MemoryLimitBytes;
+                summary = await dataset.LoadAndRunAsync(
+                    context, options.Queries, options.ScaleFactor, options.RequireEncrypted, observer, session.Options.TimeProvider, options.SavedTables, cancellationToken).ConfigureAwait(false);
+                footprint = monitor.GetReport();
+            }
         }
 
         string? keyName = output is not null && options.EncryptOutput ? options.KeyName ?? session.DefaultKeyName : null;
@@ -83,7 +92,7 @@ public static class TpchWorkload
             await TpchResultWriter.WriteDirectoryAsync(summary.Results, output, encryption, options.Overwrite, cancellationToken).ConfigureAwait(false);
         }
 
-        return new TpchRunResult(summary, output, keyName);
+        return new TpchRunResult(summary, output, keyName) { MemoryLimitBytes = memoryLimit, Footprint = footprint };
     }
 
     /// <summary>
@@ -124,7 +133,7 @@ public static class TpchWorkload
 
     /// <summary>
     /// <see cref="TpchBenchmark.RunAsync"/> with the session's keys: the queries over encrypted data against the same
-    /// queries over the same data in plaintext files, in one process, the data deleted afterwards.
+    /// queries over the same data in plaintext files, one database at a time, the data deleted afterwards.
     /// </summary>
     /// <param name="session">The workload session (its key service and default key encrypt the encrypted copy).</param>
     /// <param name="generation">Generation of the encrypted copy.</param>
@@ -132,9 +141,11 @@ public static class TpchWorkload
     /// <param name="queries">The queries, in order.</param>
     /// <param name="workDirectory">Where a private work directory for the data is created.</param>
     /// <param name="observer">Hears each generation and each measured repeat.</param>
+    /// <param name="memoryLimit">DuckDB's memory limit for every variant, plain DuckDB included; <see langword="null"/> for the default (70% of the available memory).</param>
+    /// <param name="runVariant">Runs one variant (the CLI: in a process of its own); <see langword="null"/> to run each in this process.</param>
     /// <param name="cancellationToken">Cancels; the data is deleted either way.</param>
     /// <returns>The measurements.</returns>
-    /// <exception cref="WorkloadException">A query answered differently in one variant than in an earlier run: the run is void.</exception>
+    /// <exception cref="WorkloadException">A query answered differently in one variant than in an earlier run, or a variant's run failed: the run is void.</exception>
     public static async Task<TpchBenchmarkResult> BenchmarkAsync(
         PpmlSession session,
         TpchGenerationOptions generation,
@@ -142,6 +153,8 @@ public static class TpchWorkload
         IReadOnlyList<int> queries,
         string workDirectory,
         ITpchBenchmarkObserver? observer = null,
+        string? memoryLimit = null,
+        Func<TpchBenchmarkVariantRequest, CancellationToken, Task<TpchBenchmarkVariantResult>>? runVariant = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
@@ -153,8 +166,9 @@ public static class TpchWorkload
             WorkDirectory = workDirectory,
             Kms = session.Keys,
             KeyName = session.DefaultKeyName,
-            ContextOptions = new PpmlContextOptions { TeeMode = session.TeeLabel, DefaultKeyName = session.DefaultKeyName },
+            ContextOptions = new PpmlContextOptions { TeeMode = session.TeeLabel, DefaultKeyName = session.DefaultKeyName, MemoryLimit = memoryLimit },
             TimeProvider = session.Options.TimeProvider,
+            RunVariantAsync = runVariant,
         };
         try
         {
@@ -164,5 +178,22 @@ public static class TpchWorkload
         {
             throw new WorkloadException(exception.Message, isInvalidInput: false, exception);
         }
+    }
+
+    /// <summary>
+    /// One run of one benchmark variant in this process, with the session's keys (<see cref="TpchBenchmark.RunVariantAsync"/>):
+    /// what the child process of <c>ppml tpch bench</c> does.
+    /// </summary>
+    /// <param name="session">The workload session (its keys decrypt the encrypted copy).</param>
+    /// <param name="request">The variant, its data, the queries and the memory limit.</param>
+    /// <param name="cgroupDirectory">A cgroup made for this process alone, whose <c>memory.peak</c> is the footprint; <see langword="null"/> to sample.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <returns>The measurements.</returns>
+    public static Task<TpchBenchmarkVariantResult> RunBenchmarkVariantAsync(
+        PpmlSession session, TpchBenchmarkVariantRequest request, string? cgroupDirectory = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var contextOptions = new PpmlContextOptions { TeeMode = session.TeeLabel, DefaultKeyName = session.DefaultKeyName };
+        return TpchBenchmark.RunVariantAsync(request, session.Keys, contextOptions, cgroupDirectory, session.Options.TimeProvider, cancellationToken);
     }
 }

@@ -42,7 +42,8 @@ public class TpchExampleHandlerTests : IClassFixture<InitializedWorkspace>
         Assert.DoesNotContain("| Q2 |", report, StringComparison.Ordinal);
         Assert.Matches(@"\*\*Total ratio encrypted / plain: \d+\.\d{3}\*\*", report);
         Assert.Contains("| encrypted .tbl.ppml |", report, StringComparison.Ordinal);
-        Assert.Equal(6, result.Error.Split('\n').Count(line => line.StartsWith("ppml: bench ", StringComparison.Ordinal)));
+        Assert.Equal(6, result.Error.Split('\n').Count(line => line.StartsWith("ppml: bench ", StringComparison.Ordinal) && line.Contains(", CPU ", StringComparison.Ordinal)));
+        Assert.Equal(6, result.Error.Split('\n').Count(line => line.StartsWith("ppml: bench ", StringComparison.Ordinal) && line.Contains(": peak footprint ", StringComparison.Ordinal)));
         Assert.Empty(Directory.GetFileSystemEntries(cli.Temp.Combine("work")));
     }
 

@@ -37,6 +37,35 @@ public sealed class SqlWorkloadTests : IClassFixture<FileSession>
     }
 
     [Theory]
+    [InlineData("256MB", 256_000_000)]
+    [InlineData("2GiB", 2L << 30)]
+    public async Task RunAsync_Issue12_MemoryLimit_ReportsEffectiveLimitAndFootprint(string limit, long expected)
+    {
+        CancellationToken cancellationToken = TestContext.Current.CancellationToken;
+        await using PpmlSession session = await _kms.OpenAsync(cancellationToken);
+
+        SqlWorkloadResult result = await SqlWorkload.RunAsync(session, new SqlWorkloadOptions { Query = "SELECT 42", MemoryLimit = limit }, cancellationToken: cancellationToken);
+
+        Assert.InRange(result.MemoryLimitBytes, expected * 0.995, expected * 1.005);
+        Assert.NotNull(result.Footprint);
+        Assert.True(result.Footprint.PeakBytes >= result.Footprint.PeakResidentBytes && result.Footprint.PeakResidentBytes > 0);
+    }
+
+    [Fact]
+    public async Task OpenContextAsync_Issue12_MemoryLimit_AppliesToTheContext()
+    {
+        CancellationToken cancellationToken = TestContext.Current.CancellationToken;
+        await using PpmlSession session = await _kms.OpenAsync(cancellationToken);
+
+        await using PpmlContext limited = await session.OpenContextAsync("300MB", cancellationToken);
+        await using PpmlContext standard = await session.OpenContextAsync(cancellationToken);
+
+        Assert.InRange(limited.MemoryLimitBytes, 298_500_000, 301_500_000);
+        Assert.InRange(standard.MemoryLimitBytes, PpmlContextOptions.DefaultMemoryLimitBytes * 0.995, PpmlContextOptions.DefaultMemoryLimitBytes * 1.005);
+        Assert.Equal(session.DefaultKeyName, limited.Options.DefaultKeyName);
+    }
+
+    [Theory]
     [InlineData(null, "name\nbob\nalice\n")]
     [InlineData(DatasetFormat.Json, "{\"name\":\"bob\"}\n{\"name\":\"alice\"}\n")]
     public async Task RunAsync_Issue11_OutputWriter_StreamsCsvOrJsonLines(DatasetFormat? format, string expected)
