@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.Win32.SafeHandles;
+using Ppml.Core.IO;
 
 namespace Ppml.Data.Spill;
 
@@ -17,8 +18,6 @@ internal sealed partial class SpillDirectory : IDisposable
     /// <summary>The directory-name prefix.</summary>
     internal const string Prefix = "ppml-spill-";
 
-    private const int LockExclusive = 2; // LOCK_EX
-    private const int LockNonBlocking = 4; // LOCK_NB
 
     private readonly SafeFileHandle _lock;
     private readonly SpillRoot _root;
@@ -81,7 +80,7 @@ internal sealed partial class SpillDirectory : IDisposable
                     "Set PpmlContextOptions.SpillDirectory to a directory this user owns, or Spill to Off.");
             }
 
-            SafeFileHandle held = TryLock(path) ?? throw new IOException($"Could not lock the new spill directory '{path}'.");
+            SafeFileHandle held = AdvisoryLock.TryAcquire(path) ?? throw new IOException($"Could not lock the new spill directory '{path}'.");
             try
             {
                 SpillRoot root = EncryptedTempFiles.Register(path);
@@ -119,7 +118,7 @@ internal sealed partial class SpillDirectory : IDisposable
 
             try
             {
-                using SafeFileHandle? held = TryLock(candidate);
+                using SafeFileHandle? held = AdvisoryLock.TryAcquire(candidate);
                 if (held is null)
                 {
                     continue; // a live context holds it
@@ -159,33 +158,6 @@ internal sealed partial class SpillDirectory : IDisposable
         {
             _lock.Dispose();
         }
-    }
-
-    /// <summary>Takes an exclusive <c>flock</c> on a directory without waiting: the handle holding it, or null when it is held.</summary>
-    /// <exception cref="IOException">It could not be opened or locked for another reason.</exception>
-    private static SafeFileHandle? TryLock(string path)
-    {
-        int descriptor = SpillNative.Open(path, SpillNative.CloseOnExec | SpillNative.DirectoryOnly, 0); // O_RDONLY
-        if (descriptor < 0)
-        {
-            int error = Marshal.GetLastPInvokeError();
-            throw new IOException($"Could not open '{path}' to lock it: {Marshal.GetPInvokeErrorMessage(error)} (errno {error}).");
-        }
-
-        var handle = new SafeFileHandle(descriptor, ownsHandle: true);
-        if (SpillNative.Flock(descriptor, LockExclusive | LockNonBlocking) == 0)
-        {
-            return handle;
-        }
-
-        int lockError = Marshal.GetLastPInvokeError();
-        handle.Dispose();
-        if (lockError == SpillNative.ErrorWouldBlock)
-        {
-            return null;
-        }
-
-        throw new IOException($"Could not lock '{path}': {Marshal.GetPInvokeErrorMessage(lockError)} (errno {lockError}).");
     }
 
     [GeneratedRegex("^ppml-spill-[0-9a-f]{8}$", RegexOptions.CultureInvariant)]

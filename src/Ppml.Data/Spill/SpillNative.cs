@@ -20,7 +20,6 @@ internal static unsafe partial class SpillNative
     public const int ErrorAccess = 13; // EACCES
     public const int ErrorCrossDevice = 18; // EXDEV
     public const int ErrorInvalid = 22; // EINVAL
-    public const int ErrorWouldBlock = 11; // EAGAIN/EWOULDBLOCK on Linux
 
     public const int ProtectRead = 1;
     public const int ProtectWrite = 2;
@@ -91,10 +90,6 @@ internal static unsafe partial class SpillNative
     [LibraryImport("libc", EntryPoint = "mprotect", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     public static partial int Protect(nint address, nuint length, int protection);
-
-    [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    public static partial int Flock(int descriptor, int operation);
 
     [LibraryImport("libc", EntryPoint = "mkdir", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
