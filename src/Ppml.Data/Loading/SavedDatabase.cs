@@ -120,7 +120,7 @@ internal static class SavedDatabase
     private static async Task BuildAsync(
         MemoryFile database, Func<DuckDBConnection, CancellationToken, Task> fill, IReadOnlyDictionary<string, string> manifest, CancellationToken cancellationToken)
     {
-        DirectoryInfo links = Directory.CreateTempSubdirectory("ppml-db-");
+        DirectoryInfo links = Directory.CreateTempSubdirectory($"ppml-db-{Environment.ProcessId}-");
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(links.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);

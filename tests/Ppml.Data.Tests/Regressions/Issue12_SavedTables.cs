@@ -89,8 +89,9 @@ public sealed class Issue12_SavedTables : IClassFixture<KmsFixture>
         Assert.Contains("failed authentication", failure.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>This process's private link directories (named with its id, so saves in other test processes do not count).</summary>
     private static string[] TempEntries() =>
-        [.. Directory.EnumerateDirectories(Path.GetTempPath(), "ppml-db-*").Order(StringComparer.Ordinal)];
+        [.. Directory.EnumerateDirectories(Path.GetTempPath(), $"ppml-db-{Environment.ProcessId}-*").Order(StringComparer.Ordinal)];
 
     private async Task<string> SaveAsync(TempDirectory temp, string manifest)
     {
