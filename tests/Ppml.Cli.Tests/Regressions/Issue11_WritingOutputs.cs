@@ -189,7 +189,7 @@ public class Issue11_WritingOutputs : IClassFixture<InitializedWorkspace>, IClas
     public async Task Decrypt_KilledMidWrite_LeavesNoReadablePlaintextAndTheNextRunCleansUp()
     {
         // The symptom: SIGKILL during decrypt left the authenticated plaintext as OUT.tmp-XXXXXXXX (102 MB).
-        Assert.SkipUnless(OperatingSystem.IsLinux(), "the child is found writing through /proc/PID/fd");
+        Require.Service(OperatingSystem.IsLinux(), "the child is found writing through /proc/PID/fd", "Run it on Linux (x64 or arm64), where CI runs.");
         using CliHarness cli = _workspace.NewHarness();
         WriteLargeTree(cli, files: 2);
         Assert.Equal(0, (await cli.RunAsync("encrypt", "--in", "data", "--out", "enc")).ExitCode);
@@ -228,7 +228,7 @@ public class Issue11_WritingOutputs : IClassFixture<InitializedWorkspace>, IClas
     public async Task Encrypt_CtrlCDuringATree_Exits130WithCancelledAndLeavesNoTemporary()
     {
         // The symptom: exit 130 with no message and an empty OUT.tmp-* left (System.CommandLine's 2 s timeout).
-        Assert.SkipUnless(OperatingSystem.IsLinux(), "SIGINT is sent with kill(1)");
+        Require.Service(OperatingSystem.IsLinux(), "SIGINT is sent with kill(1)", "Run it on Linux (x64 or arm64), where CI runs.");
         using CliHarness cli = _workspace.NewHarness();
         WriteLargeTree(cli, files: 8); // 512 MiB: an idle machine encrypts 128 MiB before the poll catches it
 

@@ -16,7 +16,7 @@ public sealed class FootprintMonitorTests
     [Fact]
     public void Capture_MemoryFileWrittenNotMapped_CountsItsBytes()
     {
-        Require.Linux();
+        Ppml.Testing.Require.Service(MemoryFootprint.IsProcAvailable, "Memory files and /proc/self", "Run it on Linux, where CI runs.");
         MemoryFootprint before = MemoryFootprint.Capture();
 
         using SafeFileHandle file = CreateMemoryFile(Size);
@@ -32,7 +32,7 @@ public sealed class FootprintMonitorTests
     [Fact]
     public void MeasureMemoryFiles_FileOpenedAgainThroughProc_CountedOnce()
     {
-        Require.Linux();
+        Ppml.Testing.Require.Service(MemoryFootprint.IsProcAvailable, "Memory files and /proc/self", "Run it on Linux, where CI runs.");
         long before = MemoryFootprint.MeasureMemoryFiles();
         using SafeFileHandle file = CreateMemoryFile(Size);
 
@@ -46,7 +46,7 @@ public sealed class FootprintMonitorTests
     [Fact]
     public void Capture_MemoryFileClosed_NoLongerCounted()
     {
-        Require.Linux();
+        Ppml.Testing.Require.Service(MemoryFootprint.IsProcAvailable, "Memory files and /proc/self", "Run it on Linux, where CI runs.");
         long during;
         using (SafeFileHandle file = CreateMemoryFile(Size))
         {
@@ -61,7 +61,7 @@ public sealed class FootprintMonitorTests
     [Fact]
     public async Task GetReport_MemoryFileOpenedAndClosedBetweenReports_KeepsItsPeak()
     {
-        Require.Linux();
+        Ppml.Testing.Require.Service(MemoryFootprint.IsProcAvailable, "Memory files and /proc/self", "Run it on Linux, where CI runs.");
         var monitor = new FootprintMonitor(interval: TimeSpan.FromHours(1));
         await using (monitor)
         {
@@ -143,14 +143,4 @@ public sealed class FootprintMonitorTests
     private static extern int MemfdCreate(byte[] name, uint flags);
 #pragma warning restore SYSLIB1054
 
-    private static class Require
-    {
-        public static void Linux()
-        {
-            if (!MemoryFootprint.IsProcAvailable)
-            {
-                Assert.Skip("Memory files and /proc/self are Linux-only.");
-            }
-        }
-    }
 }

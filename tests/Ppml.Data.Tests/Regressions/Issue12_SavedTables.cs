@@ -22,7 +22,7 @@ public sealed class Issue12_SavedTables : IClassFixture<KmsFixture>
     [Fact]
     public async Task SavedTables_AttachInANewSession_AnswerTheSameAndHoldNoPlaintext()
     {
-        Assert.SkipUnless(IO.MemoryFile.IsSupported, "saved tables are built in memory files (Linux)");
+        Require.Service(IO.MemoryFile.IsSupported, "saved tables are built in memory files (Linux)", "Run it on Linux (x64 or arm64), where CI runs.");
         using var temp = new TempDirectory();
         string input = await WriteEncryptedCsvAsync(temp, rows: 50_000);
         string saved = temp.Combine("saved", "tables.duckdb.ppml");
@@ -62,7 +62,7 @@ public sealed class Issue12_SavedTables : IClassFixture<KmsFixture>
     [Fact]
     public async Task StaleManifest_AttachesNothing()
     {
-        Assert.SkipUnless(IO.MemoryFile.IsSupported, "saved tables are built in memory files (Linux)");
+        Require.Service(IO.MemoryFile.IsSupported, "saved tables are built in memory files (Linux)", "Run it on Linux (x64 or arm64), where CI runs.");
         using var temp = new TempDirectory();
         string saved = await SaveAsync(temp, manifest: "v1");
         await using PpmlContext context = await DataFiles.OpenAsync(_fixture.Kms);
@@ -76,7 +76,7 @@ public sealed class Issue12_SavedTables : IClassFixture<KmsFixture>
     [Fact]
     public async Task TamperedSavedTables_AreRefused()
     {
-        Assert.SkipUnless(IO.MemoryFile.IsSupported, "saved tables are built in memory files (Linux)");
+        Require.Service(IO.MemoryFile.IsSupported, "saved tables are built in memory files (Linux)", "Run it on Linux (x64 or arm64), where CI runs.");
         using var temp = new TempDirectory();
         string saved = await SaveAsync(temp, manifest: "v1");
         byte[] bytes = await File.ReadAllBytesAsync(saved, Token);

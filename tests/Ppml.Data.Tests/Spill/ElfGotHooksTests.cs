@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using Ppml.Data.Spill;
+using Ppml.Testing;
 
 namespace Ppml.Data.Tests.Spill;
 
@@ -71,7 +72,7 @@ public sealed class ElfGotHooksTests : IClassFixture<KmsFixture>
     [Fact]
     public unsafe void Patch_WritesEverySlot_OrRestoresThemAll()
     {
-        Assert.SkipUnless(OperatingSystem.IsLinux(), "reads /proc/self/maps");
+        Require.Service(OperatingSystem.IsLinux(), "reads /proc/self/maps", "Run it on Linux (x64 or arm64), where CI runs.");
         nint* slots = (nint*)NativeMemory.AllocZeroed(4, (nuint)sizeof(nint));
         try
         {
@@ -94,7 +95,7 @@ public sealed class ElfGotHooksTests : IClassFixture<KmsFixture>
     [Fact]
     public async Task Install_RedirectsLibduckdbsFileCallsAwayFromLibc_Idempotently()
     {
-        Assert.SkipUnless(ElfGotHooks.IsPlatformSupported, "GOT hooking is Linux x64/arm64 only.");
+        Require.Service(ElfGotHooks.IsPlatformSupported, "GOT hooking is Linux x64/arm64 only.", "Run it on Linux (x64 or arm64), where CI runs.");
         await using (PpmlContext context = await PpmlContext.OpenAsync(_fixture.Kms, new PpmlContextOptions { Spill = SpillMode.Encrypted }, TestContext.Current.CancellationToken))
         {
             Assert.True(context.CanSpill);

@@ -20,7 +20,7 @@ public sealed unsafe class EncryptedTempFilesTests : IDisposable
 
     public EncryptedTempFilesTests()
     {
-        Assert.SkipUnless(OperatingSystem.IsLinux(), "Spill encryption is Linux-only.");
+        Require.Service(OperatingSystem.IsLinux(), "Spill encryption is Linux-only.", "Run it on Linux (x64 or arm64), where CI runs.");
         Directory.CreateDirectory(_temp.Combine("spill"));
         _root = EncryptedTempFiles.Register(_temp.Combine("spill"));
     }

@@ -278,9 +278,7 @@ public sealed class PpmlContextSpillTests : IClassFixture<KmsFixture>
     }
 
     private static void RequireSpill() =>
-        Assert.SkipUnless(
-            OperatingSystem.IsLinux() && System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture is System.Runtime.InteropServices.Architecture.X64 or System.Runtime.InteropServices.Architecture.Arm64,
-            "Encrypted spilling hooks libduckdb on Linux x64/arm64 only.");
+        Require.Service(OperatingSystem.IsLinux() && System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture is System.Runtime.InteropServices.Architecture.X64 or System.Runtime.InteropServices.Architecture.Arm64, "Encrypted spilling hooks libduckdb on Linux x64/arm64 only.", "Run it on Linux (x64 or arm64), where CI runs.");
 
     private Task<PpmlContext> OpenSpillingAsync(string spillRoot, string memoryLimit = "150MB") =>
         PpmlContext.OpenAsync(
